@@ -1,0 +1,52 @@
+import Foundation
+
+/// What a user is allowed to do. Checked on every route through ``Permission``.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    /// Call-taker and follow-up agent.
+    case agent
+    /// Routes tickets and rules on returns.
+    case dispatcher
+    /// Works tickets for exactly one unit.
+    case handler
+    /// Oversees deadlines, extensions, arbitration.
+    case supervisor
+    /// Manages users, units, categories, keys.
+    case admin
+    /// A machine client authenticated by API key.
+    case integration
+    /// The hotline itself (sweeper, automatic routing); never a login.
+    case system
+
+    /// Roles a person can log in with.
+    public static let loginRoles: [Role] = [.agent, .dispatcher, .handler, .supervisor, .admin]
+}
+
+/// A capability that routes require; ``Role/allows(_:)`` is the single table of who may do what.
+public enum Permission: String, Sendable, CaseIterable {
+    case createTicket, readTickets, answer, dispatch, workTicket, evaluate, reopen, merge, urge, extend, close
+    case manageReferenceData, manageUsers, manageAPIKeys
+    /// See the complainant's full phone and email.
+    case seeContactDetails
+}
+
+extension Role {
+    /// Whether this role holds `permission`. Handlers are further limited to their own unit's
+    /// tickets by the caller.
+    public func allows(_ permission: Permission) -> Bool {
+        switch permission {
+        case .createTicket: [.agent, .dispatcher, .supervisor, .admin, .integration, .system].contains(self)
+        case .readTickets: true
+        case .answer: [.agent, .dispatcher, .supervisor, .system].contains(self)
+        case .dispatch: [.dispatcher, .supervisor, .admin, .system].contains(self)
+        case .workTicket: [.handler, .supervisor, .admin].contains(self)
+        case .evaluate: [.agent, .supervisor, .admin, .integration].contains(self)
+        case .reopen: [.agent, .supervisor, .admin].contains(self)
+        case .merge: [.dispatcher, .supervisor, .admin, .system].contains(self)
+        case .urge: [.dispatcher, .supervisor, .admin, .system].contains(self)
+        case .extend: [.supervisor, .admin].contains(self)
+        case .close: [.agent, .dispatcher, .supervisor, .admin, .system].contains(self)
+        case .manageReferenceData, .manageUsers, .manageAPIKeys: self == .admin
+        case .seeContactDetails: [.agent, .supervisor, .handler].contains(self)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// A CSV reader for RFC 4180 text: quoted fields, doubled quotes, commas and line breaks
+/// inside quotes, CRLF or LF. Rows come out as arrays of strings; ``header`` maps names to
+/// positions.
+public struct CSVTable: Sendable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    /// Parses `text`; the first row is the header.
+    public init(text: String) {
+        var all = CSVTable.parseRows(text)
+        header = all.isEmpty ? [] : all.removeFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+        rows = all
+    }
+
+    /// The position of column `name`, if present.
+    public func index(of name: String) -> Int? { header.firstIndex(of: name) }
+
+    /// The value of column `name` in `row`, trimmed; `nil` when absent or empty.
+    public func value(_ row: [String], _ name: String) -> String? {
+        guard let i = index(of: name), i < row.count else { return nil }
+        let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
+        return v.isEmpty ? nil : v
+    }
+
+    static func parseRows(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var inQuotes = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        var scalars = String.UnicodeScalarView()
+        func flushField() {
+            field = String(scalars)
+            row.append(field)
+            scalars = String.UnicodeScalarView()
+        }
+        while let c = next() {
+            if inQuotes {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" { scalars.append("\"") } else { inQuotes = false; pending = n }
+                    } else { inQuotes = false }
+                } else {
+                    scalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"": inQuotes = true
+            case ",": flushField()
+            case "\r":
+                if let n = next(), n != "\n" { pending = n }
+                flushField(); rows.append(row); row = []
+            case "\n":
+                flushField(); rows.append(row); row = []
+            default: scalars.append(c)
+            }
+        }
+        if !scalars.isEmpty || !row.isEmpty {
+            flushField()
+            rows.append(row)
+        }
+        return rows.filter { !($0.count == 1 && $0[0].isEmpty) }
+    }
+}

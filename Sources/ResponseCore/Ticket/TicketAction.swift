@@ -1,0 +1,88 @@
+import Foundation
+
+/// Why a unit sends a ticket back to the dispatcher.
+public enum ReturnReason: String, Codable, Sendable, CaseIterable {
+    case wrongLocation = "wrong_location"
+    case notOurMandate = "not_our_mandate"
+    case unclearOwnership = "unclear_ownership"
+    case overlappingMandate = "overlapping_mandate"
+}
+
+/// A command on an existing ticket. Each case is one `/api/v1/tickets/{number}/…` endpoint.
+public enum TicketAction: Sendable, Equatable {
+    /// Consultation answered on the spot (from the knowledge base); final.
+    case answer(text: String)
+    /// Route to a lead unit with optional co-units.
+    case dispatch(leadUnit: String, coUnits: [String], note: String?)
+    /// The lead unit signs for the ticket.
+    case accept
+    /// The lead unit returns a mis-routed ticket.
+    case giveBack(reason: ReturnReason, note: String?)
+    /// First (or further) contact with the complainant.
+    case contact(note: String)
+    /// The unit's answer and whether it says the problem is solved.
+    case reply(text: String, resolved: Bool)
+    /// The complainant's rating.
+    case evaluate(Evaluation)
+    /// Back to the lead unit (redo), from a rating or after closure.
+    case reopen(reason: String)
+    /// Join as duplicate of another ticket, by its public number.
+    case merge(into: String)
+    /// Press the unit to act; record only.
+    case urge(note: String?)
+    /// Move the resolution deadline to a later instant.
+    case extend(until: Date, reason: String)
+    /// Finish the ticket.
+    case close(note: String?)
+
+    /// The event this action records.
+    public var eventType: EventType {
+        switch self {
+        case .answer: .answered
+        case .dispatch: .dispatched
+        case .accept: .accepted
+        case .giveBack: .returned
+        case .contact: .contacted
+        case .reply: .replied
+        case .evaluate: .evaluated
+        case .reopen: .reopened
+        case .merge: .merged
+        case .urge: .urged
+        case .extend: .extended
+        case .close: .closed
+        }
+    }
+
+    /// The permission a caller needs.
+    public var permission: Permission {
+        switch self {
+        case .answer: .answer
+        case .dispatch: .dispatch
+        case .accept, .giveBack, .contact, .reply: .workTicket
+        case .evaluate: .evaluate
+        case .reopen: .reopen
+        case .merge: .merge
+        case .urge: .urge
+        case .extend: .extend
+        case .close: .close
+        }
+    }
+
+    /// The name used in URLs and errors (`return`, not `giveBack`).
+    public var name: String {
+        switch self {
+        case .answer: "answer"
+        case .dispatch: "dispatch"
+        case .accept: "accept"
+        case .giveBack: "return"
+        case .contact: "contact"
+        case .reply: "reply"
+        case .evaluate: "evaluate"
+        case .reopen: "reopen"
+        case .merge: "merge"
+        case .urge: "urge"
+        case .extend: "extend"
+        case .close: "close"
+        }
+    }
+}

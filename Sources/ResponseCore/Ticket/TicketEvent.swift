@@ -1,0 +1,65 @@
+import Foundation
+
+/// One entry of a ticket's append-only history: who did what, when, with which details.
+///
+/// Every state change and every record-only action (urge, extend, note) is one event; the
+/// ticket row is the fold of its events.
+public struct TicketEvent: Codable, Sendable, Equatable {
+    /// Position in the ticket's history, equal to the ticket's `version` after the event.
+    public var sequence: Int
+    public var ticketID: String
+    public var tenantID: String
+    public var type: EventType
+    public var at: Date
+    public var actor: Actor
+    public var fromStatus: TicketStatus?
+    public var toStatus: TicketStatus
+    /// Details of the action (reason, unit, text), as strings so the log stays schema-free.
+    public var payload: [String: String]
+
+    public init(
+        sequence: Int,
+        ticketID: String,
+        tenantID: String,
+        type: EventType,
+        at: Date,
+        actor: Actor,
+        fromStatus: TicketStatus?,
+        toStatus: TicketStatus,
+        payload: [String: String] = [:]
+    ) {
+        self.sequence = sequence
+        self.ticketID = ticketID
+        self.tenantID = tenantID
+        self.type = type
+        self.at = at
+        self.actor = actor
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.payload = payload
+    }
+}
+
+/// What an event records.
+public enum EventType: String, Codable, Sendable, CaseIterable {
+    case created, answered, dispatched, accepted, returned, contacted, replied, evaluated
+    case reopened, merged, urged, extended, closed
+}
+
+/// Who caused an event: a user, an integration, or the system itself.
+public struct Actor: Codable, Sendable, Equatable {
+    /// User name or API key name; `system` for automatic actions.
+    public var name: String
+    public var role: Role
+    /// The unit a handler acts for.
+    public var unitCode: String?
+
+    public init(name: String, role: Role, unitCode: String? = nil) {
+        self.name = name
+        self.role = role
+        self.unitCode = unitCode
+    }
+
+    /// The hotline itself (sweeper, automatic dispatch).
+    public static let system = Actor(name: "system", role: .system)
+}

@@ -1,0 +1,206 @@
+import Foundation
+
+/// The ticket lifecycle as a pure function: a ticket and an action in, the next ticket and the
+/// event to append out, or a typed refusal. No I/O; the store persists both in one transaction.
+public enum TicketStateMachine {
+    /// Everything an action needs besides the ticket.
+    public struct Context: Sendable {
+        public var now: Date
+        public var actor: Actor
+        public var policy: DeadlinePolicy
+
+        public init(now: Date, actor: Actor, policy: DeadlinePolicy) {
+            self.now = now
+            self.actor = actor
+            self.policy = policy
+        }
+    }
+
+    /// The states each action may start from. The single source of truth for legality.
+    public static func sources(of action: TicketAction) -> Set<TicketStatus> {
+        switch action {
+        case .answer: [.received]
+        case .dispatch: [.received, .returned]
+        case .accept: [.dispatched]
+        case .giveBack: [.dispatched, .accepted]
+        case .contact: [.accepted, .contacted, .reopened]
+        case .reply: [.accepted, .contacted, .reopened]
+        case .evaluate: [.replied]
+        case .reopen: [.replied, .evaluated, .closed]
+        case .merge: [.received, .dispatched, .accepted, .returned, .contacted, .reopened]
+        case .urge: [.dispatched, .accepted, .returned, .contacted, .reopened]
+        case .extend: [.dispatched, .accepted, .contacted, .reopened]
+        case .close: [.replied, .evaluated]
+        }
+    }
+
+    /// Names of the actions legal in `status`, in a stable order, for errors and clients.
+    public static func allowedActions(in status: TicketStatus) -> [String] {
+        sampleActions.filter { sources(of: $0).contains(status) }.map(\.name)
+    }
+
+    /// One value of every action, used to enumerate the table.
+    public static let sampleActions: [TicketAction] = [
+        .answer(text: "a"), .dispatch(leadUnit: "u", coUnits: [], note: nil), .accept,
+        .giveBack(reason: .wrongLocation, note: nil), .contact(note: "n"), .reply(text: "r", resolved: true),
+        .evaluate(Evaluation(resolved: true, satisfaction: .satisfied)), .reopen(reason: "r"), .merge(into: "x"),
+        .urge(note: nil), .extend(until: Date(timeIntervalSince1970: 0), reason: "r"), .close(note: nil),
+    ]
+
+    /// Applies `action` to `ticket`.
+    /// - Parameters:
+    ///   - action: What to do.
+    ///   - ticket: The ticket as stored.
+    ///   - context: Clock reading, actor and deadline policy.
+    /// - Returns: The updated ticket (version + 1) and the event that records the change.
+    /// - Throws: ``TransitionError`` when the action is illegal now or its arguments are invalid.
+    public static func apply(
+        _ action: TicketAction,
+        to ticket: Ticket,
+        context: Context
+    ) throws(TransitionError) -> (Ticket, TicketEvent) {
+        guard sources(of: action).contains(ticket.status) else {
+            throw .illegalTransition(action: action.name, from: ticket.status, allowed: allowedActions(in: ticket.status))
+        }
+        let now = context.now
+        var next = ticket
+        var payload: [String: String] = [:]
+
+        switch action {
+        case .answer(let text):
+            try require(text, "text")
+            next.status = .answered
+            next.reply = text
+            next.closedAt = now
+            payload["text"] = text
+
+        case .dispatch(let lead, let coUnits, let note):
+            try require(lead, "leadUnit")
+            if coUnits.contains(lead) { throw .invalid(FieldError(field: "coUnits", message: "must not repeat the lead unit")) }
+            let fresh = context.policy.deadlines(kind: ticket.kind, urgency: ticket.urgency, category: ticket.categoryCode, start: now)
+            if ticket.status == .returned {
+                // Re-routing gives the new unit its own sign-off window, but the resolution clock
+                // keeps running from the first dispatch: bouncing a ticket must not buy time.
+                next.deadlines = Deadlines(
+                    accept: fresh.accept,
+                    firstContact: ticket.deadlines.firstContact.map { max($0, fresh.accept ?? now) } ?? fresh.firstContact,
+                    resolution: ticket.deadlines.resolution ?? fresh.resolution,
+                    returnWindow: fresh.returnWindow
+                )
+            } else {
+                next.deadlines = fresh
+            }
+            next.status = .dispatched
+            next.leadUnit = lead
+            next.coUnits = coUnits
+            payload["leadUnit"] = lead
+            if !coUnits.isEmpty { payload["coUnits"] = coUnits.joined(separator: ",") }
+            if let note { payload["note"] = note }
+
+        case .accept:
+            next.status = .accepted
+            if let unit = ticket.leadUnit { payload["unit"] = unit }
+
+        case .giveBack(let reason, let note):
+            if let window = ticket.deadlines.returnWindow, now > window {
+                throw .returnWindowClosed(closedAt: window)
+            }
+            next.status = .returned
+            next.returnCount += 1
+            payload["reason"] = reason.rawValue
+            if let unit = ticket.leadUnit { payload["unit"] = unit }
+            if let note { payload["note"] = note }
+
+        case .contact(let note):
+            try require(note, "note")
+            next.status = .contacted
+            payload["note"] = note
+            if ticket.status == .accepted || ticket.status == .reopened, let due = ticket.deadlines.firstContact {
+                payload["onTime"] = now <= due ? "true" : "false"
+            }
+
+        case .reply(let text, let resolved):
+            try require(text, "text")
+            next.status = .replied
+            next.reply = text
+            next.replyResolved = resolved
+            payload["text"] = text
+            payload["resolved"] = String(resolved)
+            if let due = ticket.deadlines.resolution { payload["onTime"] = now <= due ? "true" : "false" }
+
+        case .evaluate(let evaluation):
+            next.status = .evaluated
+            next.evaluation = evaluation
+            payload["resolved"] = String(evaluation.resolved)
+            payload["satisfaction"] = evaluation.satisfaction.rawValue
+            if let contacted = evaluation.contacted { payload["contacted"] = String(contacted) }
+            if let comment = evaluation.comment { payload["comment"] = comment }
+
+        case .reopen(let reason):
+            try require(reason, "reason")
+            guard ticket.leadUnit != nil else {
+                throw .invalid(FieldError(field: "reason", message: "the ticket has no unit to reopen to"))
+            }
+            let fresh = context.policy.deadlines(kind: ticket.kind, urgency: ticket.urgency, category: ticket.categoryCode, start: now)
+            next.status = .reopened
+            next.reopenCount += 1
+            next.closedAt = nil
+            next.deadlines.firstContact = fresh.firstContact
+            next.deadlines.resolution = fresh.resolution
+            payload["reason"] = reason
+
+        case .merge(let parent):
+            guard TicketNumber(parent) != nil else {
+                throw .invalid(FieldError(field: "into", message: "must be a ticket number such as 20261125-000123"))
+            }
+            guard parent != ticket.number else {
+                throw .invalid(FieldError(field: "into", message: "a ticket cannot be merged into itself"))
+            }
+            next.status = .merged
+            next.mergedInto = parent
+            next.closedAt = now
+            payload["into"] = parent
+
+        case .urge(let note):
+            if let note { payload["note"] = note }
+            if let unit = ticket.leadUnit { payload["unit"] = unit }
+
+        case .extend(let until, let reason):
+            try require(reason, "reason")
+            guard until > now else { throw .invalid(FieldError(field: "until", message: "must be in the future")) }
+            if let current = ticket.deadlines.resolution, until <= current {
+                throw .invalid(FieldError(field: "until", message: "must be later than the current deadline \(current.formatted(.iso8601))"))
+            }
+            if let current = ticket.deadlines.resolution { payload["from"] = current.formatted(.iso8601) }
+            next.deadlines.resolution = until
+            payload["until"] = until.formatted(.iso8601)
+            payload["reason"] = reason
+
+        case .close(let note):
+            next.status = .closed
+            next.closedAt = now
+            if let note { payload["note"] = note }
+        }
+
+        next.version = ticket.version + 1
+        next.updatedAt = now
+        let event = TicketEvent(
+            sequence: next.version,
+            ticketID: ticket.id,
+            tenantID: ticket.tenantID,
+            type: action.eventType,
+            at: now,
+            actor: context.actor,
+            fromStatus: ticket.status,
+            toStatus: next.status,
+            payload: payload
+        )
+        return (next, event)
+    }
+
+    private static func require(_ text: String, _ field: String) throws(TransitionError) {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw .invalid(FieldError(field: field, message: "must not be empty"))
+        }
+    }
+}

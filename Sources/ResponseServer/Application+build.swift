@@ -1,0 +1,75 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ResponseCore
+import ResponseStore
+
+/// Builds the application that `swift-response serve` runs and that tests start on a loopback
+/// port: the same router, middleware and store wiring in both.
+/// - Parameters:
+///   - configuration: Host, port, city, deadline policy, limits.
+///   - store: An opened and migrated store; the application does not close it.
+///   - clock: Source of "now" for every timestamp and deadline.
+///   - logger: Where request errors go.
+///   - onServerRunning: Called with the bound port once the server listens (port 0 picks a free one).
+public func buildApplication(
+    configuration: ServerConfiguration,
+    store: any TicketStore,
+    clock: any WallClock = SystemClock(),
+    logger: Logger = Logger(label: "swift-response"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, store: store, clock: clock).router
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swift-response"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// The router with every route, and the list of documented routes it serves.
+public func buildRouter(
+    configuration: ServerConfiguration,
+    store: any TicketStore,
+    clock: any WallClock = SystemClock()
+) -> (router: Router<AppRequestContext>, routes: [APIRoute]) {
+    let router = Router(context: AppRequestContext.self)
+    let cache = IdentityCache()
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, maxBodySize: configuration.maxBodySize))
+
+    let api = RouteRegistry(router: router)
+    api.add(.get, "/health", summary: "Liveness and database check", tag: "system", access: "public", response: "Health") { _, _ in
+        try await store.ping()
+        return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
+    }
+    AuthController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
+    TicketController(store: store, clock: clock, configuration: configuration).register(on: api)
+    ReferenceController(store: store).register(on: api)
+    AdminController(store: store, clock: clock, configuration: configuration).register(on: api)
+
+    // The document is built once, after every route is registered, and served as bytes.
+    var documented = api.routes
+    documented.append(APIRoute(method: .get, path: "/api/v1/openapi.json", summary: "This OpenAPI 3.1 document", tag: "system",
+                               access: "public", requestSchema: nil, responseSchema: nil, successStatus: 200, query: []))
+    let document = ByteBuffer(bytes: OpenAPIDocument.json(routes: documented))
+    router.get("/api/v1/openapi.json") { _, _ -> Response in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: document))
+    }
+    // Unknown paths get a problem document too, not an empty 404.
+    router.on("/**", method: .get) { _, _ -> Response in throw Problem.notFound("no such resource") }
+    router.on("/**", method: .post) { _, _ -> Response in throw Problem.notFound("no such resource") }
+    return (router, documented)
+}
+
+/// The body of `GET /health`.
+struct Health: Encodable, Sendable {
+    var status: String
+    var database: String
+    var migrations: [Int]
+}

@@ -1,0 +1,209 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import ResponseCore
+import ResponseStore
+
+/// `/api/v1/tickets`: filing, reading, listing and every lifecycle action.
+struct TicketController {
+    let store: any TicketStore
+    let clock: any WallClock
+    let configuration: ServerConfiguration
+
+    static let actions = ["answer", "dispatch", "accept", "return", "contact", "reply", "evaluate", "reopen", "merge", "urge", "extend", "close"]
+
+    func register(on api: RouteRegistry) {
+        api.add(.post, "/api/v1/tickets", summary: "File a ticket", tag: "tickets", access: "agent, dispatcher, supervisor, admin, integration",
+                request: "NewTicket", response: "Ticket", status: 201, handler: create)
+        api.add(.get, "/api/v1/tickets", summary: "List and search tickets (keyset pagination)", tag: "tickets", access: "any signed-in role; handlers see their unit",
+                response: "TicketList", query: Self.listParameters, handler: list)
+        api.add(.get, "/api/v1/tickets/{number}", summary: "One ticket with its full timeline", tag: "tickets", access: "any signed-in role; handlers see their unit",
+                response: "Ticket", handler: get)
+        for action in Self.actions {
+            api.add(.post, "/api/v1/tickets/{number}/\(action)", summary: Self.summaries[action] ?? action, tag: "lifecycle",
+                    access: Self.access(for: action), request: "ActionBody", response: "Ticket") { request, context in
+                try await self.act(action, request, context)
+            }
+        }
+    }
+
+    static let summaries: [String: String] = [
+        "answer": "Answer a consultation on the spot (final)",
+        "dispatch": "Route to a lead unit and co-units",
+        "accept": "The lead unit signs for the ticket",
+        "return": "The lead unit returns a mis-routed ticket, with a reason, inside the return window",
+        "contact": "Log contact with the complainant",
+        "reply": "The unit's answer, and whether it solved the problem",
+        "evaluate": "Record the complainant's rating",
+        "reopen": "Send back to the unit (redo)",
+        "merge": "Merge into another ticket as a duplicate",
+        "urge": "Urge the unit (record only)",
+        "extend": "Move the resolution deadline",
+        "close": "Close the ticket",
+    ]
+
+    static func access(for action: String) -> String {
+        let sample = TicketStateMachine.sampleActions.first { $0.name == action }
+        guard let permission = sample?.permission else { return "" }
+        return Role.allCases.filter { $0 != .system && $0.allows(permission) }.map(\.rawValue).joined(separator: ", ")
+    }
+
+    static let listParameters: [APIRoute.QueryParameter] = [
+        .init(name: "status", description: "comma-separated statuses", schemaType: "string"),
+        .init(name: "unit", description: "lead unit code", schemaType: "string"),
+        .init(name: "district", description: "district unit code", schemaType: "string"),
+        .init(name: "category", description: "category code; includes sub-categories", schemaType: "string"),
+        .init(name: "kind", description: "comma-separated kinds", schemaType: "string"),
+        .init(name: "channel", description: "comma-separated channels", schemaType: "string"),
+        .init(name: "createdFrom", description: "ISO 8601 time or yyyy-MM-dd, inclusive", schemaType: "string"),
+        .init(name: "createdTo", description: "ISO 8601 time or yyyy-MM-dd, exclusive", schemaType: "string"),
+        .init(name: "overdue", description: "true: only tickets past their resolution deadline", schemaType: "boolean"),
+        .init(name: "q", description: "words that must all occur in title or description (Chinese or English)", schemaType: "string"),
+        .init(name: "sort", description: "-created (default), created, due", schemaType: "string"),
+        .init(name: "limit", description: "1–500, default 50", schemaType: "integer"),
+        .init(name: "after", description: "cursor from the previous page's next", schemaType: "string"),
+    ]
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
+        let identity = try context.require(.createTicket)
+        let new = try await request.decodeJSON(as: NewTicket.self, context: context)
+        var errors = new.validationErrors()
+        if errors.isEmpty {
+            if let code = new.categoryCode, try await store.category(code: code, tenantID: identity.tenantID) == nil {
+                errors.append(FieldError(field: "categoryCode", message: "no category \(code)"))
+            }
+            for (field, code) in [("location.districtCode", new.location?.districtCode), ("location.streetCode", new.location?.streetCode)] {
+                if let code, try await store.unit(code: code, tenantID: identity.tenantID) == nil {
+                    errors.append(FieldError(field: field, message: "no unit \(code)"))
+                }
+            }
+        }
+        guard errors.isEmpty else { throw ValidationError(errors) }
+        let tenant = try await tenant(identity)
+        let now = clock.now()
+        let (ticket, event) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now)
+        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: [event]))
+    }
+
+    func tenant(_ identity: Identity) async throws -> Tenant {
+        if identity.tenantID == configuration.tenant.id { return configuration.tenant }
+        guard let tenant = try await store.tenant(identity.tenantID) else { throw StoreError.notFound("no city \(identity.tenantID)") }
+        return tenant
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
+        let identity = try context.require(.readTickets)
+        let number = try context.parameters.require("number")
+        guard let ticket = try await store.ticket(number: number, tenantID: identity.tenantID), Self.mayRead(ticket, identity) else {
+            throw Problem.notFound("no ticket \(number)")
+        }
+        let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
+        return JSONResponse(value: TicketView(ticket, for: identity, now: clock.now(), timeline: events))
+    }
+
+    /// Handlers read only tickets their unit leads or co-handles.
+    static func mayRead(_ ticket: Ticket, _ identity: Identity) -> Bool {
+        guard identity.role == .handler else { return true }
+        guard let unit = identity.unitCode else { return false }
+        return ticket.leadUnit == unit || ticket.coUnits.contains(unit)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketList> {
+        let identity = try context.require(.readTickets)
+        var query = try Self.parseQuery(request.uri.queryParameters, now: clock.now())
+        if identity.role == .handler { query.unit = identity.unitCode ?? "" }
+        let page = try await store.listTickets(query, tenantID: identity.tenantID)
+        let now = clock.now()
+        return JSONResponse(value: TicketList(items: page.tickets.map { TicketView($0, for: identity, now: now) }, next: page.next?.token))
+    }
+
+    static func parseQuery(_ params: Hummingbird.Parameters, now: Date) throws -> TicketQuery {
+        var query = TicketQuery()
+        var errors: [FieldError] = []
+        func value(_ name: String) -> String? {
+            guard let v = params[Substring(name)].map(String.init), !v.isEmpty else { return nil }
+            return v
+        }
+        func list<E: RawRepresentable>(_ name: String, _: E.Type) -> [E] where E.RawValue == String, E: CaseIterable {
+            guard let raw = value(name) else { return [] }
+            var out: [E] = []
+            for part in raw.split(separator: ",") {
+                if let v = E(rawValue: String(part)) { out.append(v) } else {
+                    errors.append(FieldError(field: name, message: "'\(part)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
+                }
+            }
+            return out
+        }
+        func date(_ name: String) -> Date? {
+            guard let raw = value(name) else { return nil }
+            if let d = try? Date(raw, strategy: .iso8601) { return d }
+            if let d = try? Date(raw + "T00:00:00Z", strategy: .iso8601) { return d }
+            errors.append(FieldError(field: name, message: "expected an ISO 8601 time or yyyy-MM-dd"))
+            return nil
+        }
+        query.statuses = list("status", TicketStatus.self)
+        query.kinds = list("kind", TicketKind.self)
+        query.channels = list("channel", Channel.self)
+        query.unit = value("unit")
+        query.district = value("district")
+        query.categoryPrefix = value("category")
+        query.createdFrom = date("createdFrom")
+        query.createdTo = date("createdTo")
+        if let overdue = value("overdue") {
+            switch overdue {
+            case "true", "1": query.overdueAt = now
+            case "false", "0": break
+            default: errors.append(FieldError(field: "overdue", message: "true or false"))
+            }
+        }
+        if let q = value("q") {
+            if q.count > 200 { errors.append(FieldError(field: "q", message: "at most 200 characters")) } else { query.text = q }
+        }
+        if let sort = value("sort") {
+            if let s = TicketQuery.Sort(rawValue: sort) { query.sort = s } else {
+                errors.append(FieldError(field: "sort", message: "one of \(TicketQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+        }
+        if let limit = value("limit") {
+            if let n = Int(limit), (1...500).contains(n) { query.limit = n } else {
+                errors.append(FieldError(field: "limit", message: "an integer from 1 to 500"))
+            }
+        }
+        if let after = value("after") {
+            if let cursor = TicketQuery.Cursor(token: after) { query.after = cursor } else {
+                errors.append(FieldError(field: "after", message: "not a cursor returned by this API"))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.badRequest("invalid query parameters", errors: errors) }
+        return query
+    }
+
+    func act(_ name: String, _ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TicketView> {
+        let identity = try context.requireIdentity()
+        let number = try context.parameters.require("number")
+        let body = try await request.decodeJSON(as: ActionBody.self, context: context)
+        let action = try body.action(named: name)
+        guard identity.role.allows(action.permission) else {
+            throw Problem.forbidden("the \(identity.role.rawValue) role may not \(name) tickets")
+        }
+        if case .dispatch(let lead, let coUnits, _) = action {
+            var errors: [FieldError] = []
+            for (i, code) in ([lead] + coUnits).enumerated() {
+                let unit = try await store.unit(code: code, tenantID: identity.tenantID)
+                if unit?.active != true {
+                    errors.append(FieldError(field: i == 0 ? "leadUnit" : "coUnits[\(i - 1)]", message: "no active unit \(code)"))
+                }
+            }
+            if !errors.isEmpty { throw ValidationError(errors) }
+        }
+        let context = TicketStateMachine.Context(now: clock.now(), actor: identity.actor, policy: configuration.policy)
+        let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in
+            guard Self.mayRead(ticket, identity) else { throw StoreError.notFound("no ticket \(number)") }
+            if identity.role == .handler && ticket.leadUnit != identity.unitCode {
+                throw StoreError.forbidden("only the lead unit may \(name) this ticket")
+            }
+        }
+        let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
+        return JSONResponse(value: TicketView(ticket, for: identity, now: clock.now(), timeline: events))
+    }
+}

@@ -1,0 +1,111 @@
+import HTTPTypes
+import Foundation
+import ResponseCore
+
+/// A ticket as the API shows it to one caller: contact details masked unless the caller's role
+/// needs them, plus derived fields (overdue, what can be done next) and, for a single ticket,
+/// the timeline.
+struct TicketView: Encodable, Sendable {
+    var ticket: Ticket
+    var overdue: Bool
+    var allowedActions: [String]
+    var timeline: [TicketEvent]?
+
+    init(_ ticket: Ticket, for identity: Identity, now: Date, timeline: [TicketEvent]? = nil) {
+        var shown = ticket
+        if !Self.mayContact(ticket, identity) { shown.complainant = ticket.complainant.masked() }
+        self.ticket = shown
+        self.overdue = ticket.isOverdue(at: now)
+        self.allowedActions = TicketStateMachine.allowedActions(in: ticket.status)
+        self.timeline = timeline
+    }
+
+    /// Contact details go to roles that call complainants back; a handler sees them only for its
+    /// own unit's tickets, and never for an anonymous complainant.
+    static func mayContact(_ ticket: Ticket, _ identity: Identity) -> Bool {
+        guard identity.role.allows(.seeContactDetails) else { return false }
+        if identity.role == .handler {
+            return !ticket.complainant.anonymous && ticket.leadUnit != nil && ticket.leadUnit == identity.unitCode
+        }
+        return true
+    }
+
+    enum ExtraKeys: String, CodingKey { case overdue, allowedActions, timeline }
+
+    func encode(to encoder: any Encoder) throws {
+        try ticket.encode(to: encoder)
+        var container = encoder.container(keyedBy: ExtraKeys.self)
+        try container.encode(overdue, forKey: .overdue)
+        try container.encode(allowedActions, forKey: .allowedActions)
+        try container.encodeIfPresent(timeline, forKey: .timeline)
+    }
+}
+
+/// One page of tickets.
+struct TicketList: Encodable, Sendable {
+    var items: [TicketView]
+    /// Pass as `after` for the next page; absent on the last page.
+    var next: String?
+}
+
+/// The body of every action endpoint; each action reads the fields it needs.
+struct ActionBody: Decodable, Sendable {
+    var text: String?
+    var note: String?
+    var reason: String?
+    var leadUnit: String?
+    var coUnits: [String]?
+    var resolved: Bool?
+    var satisfaction: Evaluation.Satisfaction?
+    var contacted: Bool?
+    var comment: String?
+    var into: String?
+    var until: Date?
+    /// The ticket version the client last saw; a mismatch is refused with 409.
+    var version: Int?
+
+    /// The action named `name`, or field errors for what is missing.
+    func action(named name: String) throws -> TicketAction {
+        var errors: [FieldError] = []
+        func required<T>(_ value: T?, _ field: String) -> T? {
+            if value == nil { errors.append(FieldError(field: field, message: "is required")) }
+            return value
+        }
+        for (value, field) in [(text, "text"), (note, "note"), (reason, "reason"), (comment, "comment")] {
+            if let value, value.count > 10_000 { errors.append(FieldError(field: field, message: "at most 10000 characters")) }
+        }
+        let action: TicketAction?
+        switch name {
+        case "answer": action = required(text, "text").map { .answer(text: $0) }
+        case "dispatch":
+            action = required(leadUnit, "leadUnit").map { .dispatch(leadUnit: $0, coUnits: coUnits ?? [], note: note) }
+        case "accept": action = .accept
+        case "return":
+            if let r = required(reason, "reason") {
+                if let parsed = ReturnReason(rawValue: r) {
+                    action = .giveBack(reason: parsed, note: note)
+                } else {
+                    errors.append(FieldError(field: "reason", message: "one of \(ReturnReason.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    action = nil
+                }
+            } else { action = nil }
+        case "contact": action = required(note, "note").map { .contact(note: $0) }
+        case "reply":
+            let t = required(text, "text"), r = required(resolved, "resolved")
+            action = t.flatMap { t in r.map { .reply(text: t, resolved: $0) } }
+        case "evaluate":
+            let r = required(resolved, "resolved"), s = required(satisfaction, "satisfaction")
+            action = r.flatMap { r in s.map { .evaluate(Evaluation(contacted: contacted, resolved: r, satisfaction: $0, comment: comment)) } }
+        case "reopen": action = required(reason, "reason").map { .reopen(reason: $0) }
+        case "merge": action = required(into, "into").map { .merge(into: $0) }
+        case "urge": action = .urge(note: note)
+        case "extend":
+            let u = required(until, "until"), r = required(reason, "reason")
+            action = u.flatMap { u in r.map { .extend(until: u, reason: $0) } }
+        case "close": action = .close(note: note)
+        default: throw Problem.notFound("no action \(name)")
+        }
+        guard errors.isEmpty, let action else { throw ValidationError(errors) }
+        return action
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import ResponseCore
+import ResponseStore
+
+/// The demo city of `swift-response serve --demo`: a taxonomy, districts with their streets,
+/// departments and public-service companies, five demo users and a few hundred tickets in every
+/// state, built from real citizen messages (see Resources/demo/SOURCES.md). Clearly marked as demo data.
+public struct DemoCity: Sendable {
+    public static let tenant = Tenant(id: "demo", name: "示范市 Demo City (demo data)", timeZone: "Asia/Shanghai")
+
+    /// What was loaded, for the start-up banner.
+    public struct Summary: Sendable {
+        public var users: [(username: String, role: Role, unit: String?)]
+        public var password: String
+        public var tickets: Int
+        public var units: Int
+        public var categories: Int
+    }
+
+    /// Districts named as the messages name them (`A3区`), each with three streets.
+    static let districts: [(code: String, name: String, streets: [String])] = [
+        ("a1", "A1区", ["东风街道", "文艺路街道", "韭菜园街道"]),
+        ("a2", "A2区", ["桂花坪街道", "新开铺街道", "坡子街街道"]),
+        ("a3", "A3区", ["洋湖街道", "望月湖街道", "岳麓街道"]),
+        ("a4", "A4区", ["伍家岭街道", "四方坪街道", "洪山街道"]),
+        ("a5", "A5区", ["雨花亭街道", "高桥街道", "井湾子街道"]),
+        ("a6", "A6区", ["星沙街道", "泉塘街道", "湘龙街道"]),
+        ("a7", "A7区", ["金星街道", "月亮岛街道", "白沙洲街道"]),
+        ("k8", "K8县", ["城关镇", "丁字镇", "桥驿镇"]),
+    ]
+
+    /// Municipal departments by the first-level category they answer for.
+    static let departments: [(code: String, name: String, category: String)] = [
+        ("housing", "市住房和城乡建设局", "城乡建设"),
+        ("hrss", "市人力资源和社会保障局", "劳动和社会保障"),
+        ("education", "市教育局", "教育文体"),
+        ("commerce", "市商务局", "商贸旅游"),
+        ("health", "市卫生健康委员会", "卫生计生"),
+        ("ecology", "市生态环境局", "环境保护"),
+        ("transport", "市交通运输局", "交通运输"),
+    ]
+
+    static let companies: [(code: String, name: String)] = [
+        ("water", "市自来水公司"), ("power", "国网市供电公司"), ("gas", "市燃气集团"), ("heating", "市热力公司"), ("telecom", "市电信公司"),
+    ]
+
+    /// Loads the demo city into `store` unless it is already there.
+    /// - Parameters:
+    ///   - password: Password of every demo user.
+    ///   - clock: Demo tickets are spread over the 30 days before its `now`.
+    ///   - policy: Deadline policy for the demo tickets.
+    public static func load(into store: any TicketStore, password: String, clock: any WallClock, policy: DeadlinePolicy, bcryptCost: UInt8 = 10) async throws -> Summary {
+        let tenant = Self.tenant
+        let users: [(String, Role, String?)] = [
+            ("agent", .agent, nil), ("dispatcher", .dispatcher, nil), ("handler", .handler, "a3-01"),
+            ("supervisor", .supervisor, nil), ("admin", .admin, nil),
+        ]
+        let hash = try await Secrets.hashPassword(password, cost: bcryptCost)
+        let now = clock.now()
+        try await store.saveTenant(tenant)
+        for (name, role, unit) in users {
+            if var existing = try await store.user(username: name) {
+                existing.passwordHash = hash
+                existing.active = true
+                try await store.updateUser(existing)
+            } else {
+                try await store.createUser(User(username: name, tenantID: tenant.id, displayName: "Demo \(name)", role: role, unitCode: unit, passwordHash: hash, createdAt: now))
+            }
+        }
+        let summary = { (tickets: Int, units: Int, categories: Int) in
+            Summary(users: users.map { ($0.0, $0.1, $0.2) }, password: password, tickets: tickets, units: units, categories: categories)
+        }
+        let existing = try await store.countTickets(tenantID: tenant.id)
+        if existing > 0 {
+            return summary(existing, try await store.units(tenantID: tenant.id).count, try await store.categories(tenantID: tenant.id).count)
+        }
+
+        // Reference data.
+        let taxonomy = try CategoryTaxonomy.parse(csv: try resource("taxonomy.csv"), tenantID: tenant.id)
+        for category in taxonomy.categories { try await store.saveCategory(category) }
+        var units: [OrgUnit] = []
+        for (i, d) in districts.enumerated() {
+            units.append(OrgUnit(code: d.code, tenantID: tenant.id, name: d.name, kind: .district, population: 600_000 + i * 75_000))
+            for (j, street) in d.streets.enumerated() {
+                units.append(OrgUnit(code: "\(d.code)-0\(j + 1)", tenantID: tenant.id, name: street, kind: .street, parentCode: d.code, population: 60_000 + (i * 7 + j * 13) % 9 * 10_000))
+            }
+        }
+        for dep in departments { units.append(OrgUnit(code: dep.code, tenantID: tenant.id, name: dep.name, kind: .department)) }
+        for co in companies { units.append(OrgUnit(code: co.code, tenantID: tenant.id, name: co.name, kind: .company)) }
+        for unit in units { try await store.saveUnit(unit) }
+
+        // Tickets from real messages, walked through the real state machine.
+        let table = CSVTable(text: try resource("messages.csv"))
+        let demoClock = ManualClock(now.addingTimeInterval(-30 * 86_400))
+        let step = 30 * 86_400.0 / Double(max(1, table.rows.count))
+        var count = 0
+        for (i, row) in table.rows.enumerated() {
+            guard let title = table.value(row, "title"), let detail = table.value(row, "detail"), let level1 = table.value(row, "category") else { continue }
+            demoClock.set(now.addingTimeInterval(-30 * 86_400 + Double(i) * step))
+            let district = districts.first { detail.contains($0.name) || title.contains($0.name) }
+            let street = district.map { "\($0.code)-0\(i % 3 + 1)" }
+            let category = pickCategory(level1: level1, text: title + detail, taxonomy: taxonomy)
+            let kinds: [TicketKind] = [.complaint, .complaint, .help, .report, .suggestion, .consultation, .complaint, .praise]
+            let new = NewTicket(
+                kind: kinds[i % kinds.count], channel: [.phone, .phone, .phone, .web, .app, .wechat][i % 6],
+                title: String(title.prefix(NewTicket.maxTitle)), description: detail, categoryCode: category,
+                urgency: i % 17 == 0 ? .urgent : .normal,
+                location: Location(address: district.map { "\($0.name)（演示地址）" }, districtCode: district?.code, streetCode: street),
+                complainant: Complainant(name: "演示用户\(i + 1)", phone: String(format: "1380000%04d", i), email: nil, anonymous: i % 11 == 0)
+            )
+            let agent = Actor(name: "agent", role: .agent)
+            let (ticket, _) = try await store.createTicket(new, tenant: tenant, actor: agent, now: demoClock.now())
+            let lead = street ?? departments.first { $0.category == level1 }?.code ?? "housing"
+            try await walk(ticket, to: i % 10, lead: lead, store: store, clock: demoClock, policy: policy)
+            count += 1
+        }
+        return summary(count, units.count, taxonomy.categories.count)
+    }
+
+    /// Moves a demo ticket along the lifecycle: `stage` 0 leaves it received, 9 closes it.
+    static func walk(_ ticket: Ticket, to stage: Int, lead: String, store: any TicketStore, clock: ManualClock, policy: DeadlinePolicy) async throws {
+        let dispatcher = Actor(name: "dispatcher", role: .dispatcher)
+        let handler = Actor(name: "handler", role: .handler, unitCode: lead)
+        let agent = Actor(name: "agent", role: .agent)
+        var steps: [(TicketAction, Actor)] = []
+        if ticket.kind == .consultation && stage >= 5 {
+            steps = [(.answer(text: "已根据知识库当场答复（演示数据）。"), agent)]
+        } else {
+            let all: [(TicketAction, Actor)] = [
+                (.dispatch(leadUnit: lead, coUnits: [], note: nil), dispatcher),
+                (.accept, handler),
+                (.contact(note: "已电话联系诉求人，约定现场查看（演示数据）。"), handler),
+                (.reply(text: "经现场核实，已协调相关部门处理，问题已解决（演示数据）。", resolved: stage != 7), handler),
+                (.evaluate(Evaluation(contacted: true, resolved: stage != 7, satisfaction: stage == 7 ? .dissatisfied : (stage == 8 ? .basicallySatisfied : .satisfied))), agent),
+                (.close(note: nil), agent),
+            ]
+            let counts = [0, 1, 2, 3, 4, 4, 5, 5, 6, 6]
+            steps = Array(all.prefix(counts[stage]))
+            if stage == 6 { steps = Array(all.prefix(1)) + [(.giveBack(reason: .notOurMandate, note: "不属于本街道职责（演示数据）"), handler)] }
+            if stage == 7 { steps.append((.reopen(reason: "诉求人不满意，退回重办（演示数据）"), agent)) }
+        }
+        for (action, actor) in steps {
+            clock.advance(by: 1800)
+            _ = try await store.apply(action, number: ticket.number, tenantID: ticket.tenantID, expectedVersion: nil,
+                                      context: .init(now: clock.now(), actor: actor, policy: policy)) { _ in }
+        }
+    }
+
+    /// The level-3 category under `level1` whose name occurs in the text, else the first one.
+    static func pickCategory(level1: String, text: String, taxonomy: CategoryTaxonomy) -> String? {
+        guard let root = taxonomy.categories.first(where: { $0.level == 1 && $0.name == level1 }) else { return nil }
+        let leaves = taxonomy.categories.filter { $0.level == 3 && $0.code.hasPrefix(root.code + ".") }
+        let named = leaves.first { leaf in leaf.name.count >= 2 && text.contains(leaf.name) && leaf.name != "其他" }
+        return (named ?? leaves.first)?.code
+    }
+
+    static func resource(_ name: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources/demo")
+            ?? Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "demo")
+        else { throw StoreError.notFound("demo resource \(name) is missing from the build") }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+}

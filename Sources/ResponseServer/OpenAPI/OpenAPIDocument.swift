@@ -1,0 +1,189 @@
+import HTTPTypes
+import Foundation
+import ResponseCore
+
+/// Builds the OpenAPI 3.1 document from the registered routes and the schemas below. Served at
+/// `/api/v1/openapi.json`; a test checks every documented operation against the live router.
+enum OpenAPIDocument {
+    static func json(routes: [APIRoute]) -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for route in routes {
+            var operation: [String: Any] = [
+                "summary": route.summary,
+                "description": "Access: \(route.access).",
+                "tags": [route.tag],
+                "operationId": operationID(route),
+            ]
+            var parameters: [[String: Any]] = []
+            for name in pathParameters(route.path) {
+                parameters.append(["name": name, "in": "path", "required": true, "schema": ["type": "string"]])
+            }
+            for q in route.query {
+                parameters.append(["name": q.name, "in": "query", "required": false, "description": q.description, "schema": ["type": q.schemaType]])
+            }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            if let body = route.requestSchema {
+                operation["requestBody"] = ["required": body != "ActionBody", "content": ["application/json": ["schema": ref(body)]]]
+            }
+            var responses: [String: Any] = [:]
+            let success: [String: Any] = route.responseSchema.map { ["description": "Success", "content": ["application/json": ["schema": ref($0)]]] }
+                ?? ["description": "Success"]
+            responses[String(route.successStatus)] = success
+            for code in errorCodes(route) {
+                responses[code] = ["$ref": "#/components/responses/Problem\(code)"]
+            }
+            operation["responses"] = responses
+            if route.access != "public" { operation["security"] = [["bearer": []], ["apiKey": []]] }
+            paths[route.path, default: [:]][route.method.rawValue.lowercased()] = operation
+        }
+        var problemResponses: [String: Any] = [:]
+        for (code, text) in [("400", "Malformed request"), ("401", "Not signed in"), ("403", "Role not allowed"), ("404", "Not found"),
+                             ("409", "Illegal transition, stale version or conflict"), ("413", "Body too large"), ("422", "Invalid fields")] {
+            problemResponses["Problem\(code)"] = ["description": text, "content": ["application/problem+json": ["schema": ref("Problem")]]]
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "SwiftResponse API",
+                "version": "1.0.0",
+                "description": "The public-complaint hotline: file, route, work, answer and rate tickets. Errors are RFC 9457 problem+json.",
+                "license": ["name": "Apache-2.0", "identifier": "Apache-2.0"],
+            ],
+            "paths": paths,
+            "components": [
+                "schemas": schemas,
+                "responses": problemResponses,
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "token from POST /api/v1/auth/login"],
+                    "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
+                ],
+            ],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    static func operationID(_ route: APIRoute) -> String {
+        let words = route.path.split(separator: "/").dropFirst(2).map { $0.hasPrefix("{") ? "by" + $0.dropFirst().dropLast().capitalized : $0.replacingOccurrences(of: "-", with: "").capitalized }
+        return route.method.rawValue.lowercased() + words.joined()
+    }
+
+    static func pathParameters(_ path: String) -> [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+
+    static func errorCodes(_ route: APIRoute) -> [String] {
+        var codes = ["400", "422"]
+        if route.access != "public" { codes += ["401", "403"] }
+        if !pathParameters(route.path).isEmpty { codes.append("404") }
+        if route.method == .post || route.method == .put { codes += ["409", "413"] }
+        return codes.sorted()
+    }
+
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    static func string(_ description: String? = nil, enum values: [String]? = nil, format: String? = nil) -> [String: Any] {
+        var s: [String: Any] = ["type": "string"]
+        if let description { s["description"] = description }
+        if let values { s["enum"] = values }
+        if let format { s["format"] = format }
+        return s
+    }
+    static func nullable(_ schema: [String: Any]) -> [String: Any] {
+        var s = schema
+        if let t = s["type"] as? String { s["type"] = [t, "null"] }
+        return s
+    }
+    static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+        var s: [String: Any] = ["type": "object", "properties": properties]
+        if !required.isEmpty { s["required"] = required }
+        return s
+    }
+    static func array(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+
+    static var schemas: [String: Any] {
+        let time = string(format: "date-time")
+        let location = object([
+            "latitude": ["type": ["number", "null"], "minimum": -90, "maximum": 90],
+            "longitude": ["type": ["number", "null"], "minimum": -180, "maximum": 180],
+            "address": nullable(string()), "districtCode": nullable(string()), "streetCode": nullable(string()),
+        ])
+        let complainant = object([
+            "name": nullable(string()), "phone": nullable(string("masked (138****5678) for roles that do not call back")),
+            "email": nullable(string()), "anonymous": ["type": "boolean"],
+        ], required: ["anonymous"])
+        let evaluation = object([
+            "contacted": ["type": ["boolean", "null"]], "resolved": ["type": "boolean"],
+            "satisfaction": string(enum: Evaluation.Satisfaction.allCases.map(\.rawValue)), "comment": nullable(string()),
+        ], required: ["resolved", "satisfaction"])
+        let event = object([
+            "sequence": ["type": "integer"], "ticketID": string(), "tenantID": string(),
+            "type": string(enum: EventType.allCases.map(\.rawValue)), "at": time,
+            "actor": object(["name": string(), "role": string(enum: Role.allCases.map(\.rawValue)), "unitCode": nullable(string())]),
+            "fromStatus": nullable(string(enum: TicketStatus.allCases.map(\.rawValue))),
+            "toStatus": string(enum: TicketStatus.allCases.map(\.rawValue)),
+            "payload": ["type": "object", "additionalProperties": ["type": "string"]],
+        ])
+        let ticket = object([
+            "id": string(), "tenantID": string(), "number": string("public tracking number, yyyyMMdd-NNNNNN"),
+            "kind": string(enum: TicketKind.allCases.map(\.rawValue)), "channel": string(enum: Channel.allCases.map(\.rawValue)),
+            "title": string(), "description": string(), "categoryCode": nullable(string()),
+            "urgency": string(enum: Urgency.allCases.map(\.rawValue)), "location": location, "complainant": complainant,
+            "leadUnit": nullable(string()), "coUnits": array(string()),
+            "status": string(enum: TicketStatus.allCases.map(\.rawValue)),
+            "deadlines": object(["accept": nullable(time), "firstContact": nullable(time), "resolution": nullable(time), "returnWindow": nullable(time)]),
+            "mergedInto": nullable(string()), "reply": nullable(string()), "replyResolved": ["type": ["boolean", "null"]],
+            "evaluation": ["oneOf": [evaluation, ["type": "null"]]],
+            "reopenCount": ["type": "integer"], "returnCount": ["type": "integer"],
+            "createdAt": time, "updatedAt": time, "closedAt": nullable(time), "version": ["type": "integer"],
+            "overdue": ["type": "boolean"], "allowedActions": array(string()), "timeline": array(ref("TicketEvent")),
+        ], required: ["number", "kind", "channel", "title", "status", "version"])
+        let unit = object([
+            "code": string(), "tenantID": string(), "name": string(), "kind": string(enum: OrgUnit.Kind.allCases.map(\.rawValue)),
+            "parentCode": nullable(string()), "population": ["type": ["integer", "null"]], "active": ["type": "boolean"],
+        ], required: ["name", "kind"])
+        let category = object([
+            "code": string(), "tenantID": string(), "name": string(), "level": ["type": "integer", "minimum": 1, "maximum": 3],
+            "parentCode": nullable(string()), "active": ["type": "boolean"],
+        ], required: ["name", "level"])
+        let user = object([
+            "username": string(), "displayName": string(), "role": string(enum: Role.loginRoles.map(\.rawValue)),
+            "unitCode": nullable(string()), "tenantID": string(), "active": ["type": "boolean"],
+        ])
+        let apiKey = object(["id": string(), "name": string(), "role": string(), "createdAt": time, "revokedAt": nullable(time), "key": string("the secret; only in the creation response")])
+        return [
+            "NewTicket": object([
+                "kind": string(enum: TicketKind.allCases.map(\.rawValue)), "channel": string(enum: Channel.allCases.map(\.rawValue)),
+                "title": ["type": "string", "maxLength": NewTicket.maxTitle], "description": ["type": "string", "maxLength": NewTicket.maxDescription],
+                "categoryCode": string(), "urgency": string(enum: Urgency.allCases.map(\.rawValue)), "location": location, "complainant": complainant,
+            ], required: ["kind", "channel", "title", "description"]),
+            "Ticket": ticket,
+            "TicketEvent": event,
+            "TicketList": object(["items": array(ref("Ticket")), "next": string("cursor for the next page; absent on the last")], required: ["items"]),
+            "ActionBody": object([
+                "text": string("answer, reply"), "note": string("dispatch, return, contact (required), urge, close"),
+                "reason": string("return (\(ReturnReason.allCases.map(\.rawValue).joined(separator: ", "))), reopen, extend"),
+                "leadUnit": string("dispatch"), "coUnits": array(string()), "resolved": ["type": "boolean", "description": "reply, evaluate"],
+                "satisfaction": string(enum: Evaluation.Satisfaction.allCases.map(\.rawValue)), "contacted": ["type": "boolean"],
+                "comment": string(), "into": string("merge: the parent ticket number"), "until": time,
+                "version": ["type": "integer", "description": "refuse with 409 if the ticket is no longer at this version"],
+            ]),
+            "Unit": unit, "UnitList": array(ref("Unit")),
+            "Category": category, "CategoryList": array(ref("Category")),
+            "Credentials": object(["username": string(), "password": string(format: "password")], required: ["username", "password"]),
+            "Session": object(["token": string(), "tokenType": string(), "expiresAt": time, "user": ref("User")]),
+            "Me": object(["name": string(), "role": string(), "unitCode": nullable(string()), "tenantID": string()]),
+            "User": user, "UserList": array(ref("User")),
+            "NewUser": object([
+                "username": string(), "password": string(format: "password"), "role": string(enum: Role.loginRoles.map(\.rawValue)),
+                "unitCode": string("required for handlers"), "displayName": string(),
+            ], required: ["username", "password", "role"]),
+            "APIKey": apiKey, "APIKeyList": array(ref("APIKey")),
+            "NewAPIKey": object(["name": string()], required: ["name"]),
+            "Health": object(["status": string(), "database": string(), "migrations": array(["type": "integer"])]),
+            "Empty": ["type": "object"],
+            "Problem": object([
+                "type": string(format: "uri"), "title": string(), "status": ["type": "integer"], "detail": string(),
+                "errors": array(object(["field": string(), "message": string()])),
+            ], required: ["type", "title", "status"]),
+        ]
+    }
+}

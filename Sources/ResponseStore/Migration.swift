@@ -1,0 +1,151 @@
+/// One named, versioned schema change. Migrations run in order at start; each runs once.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    /// The statements, given the engine so the few dialect-specific parts can differ.
+    var statements: @Sendable (any SQLBackend) -> [String]
+
+    /// Every migration of the product, oldest first. Never edit a released one: add a new one.
+    static let all: [Migration] = [
+        Migration(version: 1, name: "initial schema") { backend in
+            [
+                """
+                CREATE TABLE tenants (
+                  id TEXT PRIMARY KEY,
+                  name TEXT NOT NULL,
+                  time_zone TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE counters (
+                  tenant_id TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  value BIGINT NOT NULL,
+                  PRIMARY KEY (tenant_id, name)
+                )
+                """,
+                """
+                CREATE TABLE units (
+                  tenant_id TEXT NOT NULL,
+                  code TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  parent_code TEXT,
+                  population BIGINT,
+                  active BIGINT NOT NULL DEFAULT 1,
+                  PRIMARY KEY (tenant_id, code)
+                )
+                """,
+                """
+                CREATE TABLE categories (
+                  tenant_id TEXT NOT NULL,
+                  code TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  level BIGINT NOT NULL,
+                  parent_code TEXT,
+                  active BIGINT NOT NULL DEFAULT 1,
+                  PRIMARY KEY (tenant_id, code)
+                )
+                """,
+                """
+                CREATE TABLE tickets (
+                  id TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  number TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  channel TEXT NOT NULL,
+                  title TEXT NOT NULL,
+                  description TEXT NOT NULL,
+                  category_code TEXT,
+                  urgency TEXT NOT NULL,
+                  latitude DOUBLE PRECISION,
+                  longitude DOUBLE PRECISION,
+                  address TEXT,
+                  district_code TEXT,
+                  street_code TEXT,
+                  complainant_name TEXT,
+                  complainant_phone TEXT,
+                  complainant_email TEXT,
+                  complainant_anonymous BIGINT NOT NULL DEFAULT 0,
+                  lead_unit TEXT,
+                  co_units TEXT NOT NULL DEFAULT '',
+                  status TEXT NOT NULL,
+                  accept_due BIGINT,
+                  contact_due BIGINT,
+                  resolution_due BIGINT,
+                  return_due BIGINT,
+                  merged_into TEXT,
+                  reply TEXT,
+                  reply_resolved BIGINT,
+                  eval_contacted BIGINT,
+                  eval_resolved BIGINT,
+                  eval_satisfaction TEXT,
+                  eval_comment TEXT,
+                  reopen_count BIGINT NOT NULL DEFAULT 0,
+                  return_count BIGINT NOT NULL DEFAULT 0,
+                  created_at BIGINT NOT NULL,
+                  updated_at BIGINT NOT NULL,
+                  closed_at BIGINT,
+                  version BIGINT NOT NULL,
+                  UNIQUE (tenant_id, number)
+                )
+                """,
+                "CREATE INDEX tickets_created ON tickets (tenant_id, created_at, id)",
+                "CREATE INDEX tickets_status ON tickets (tenant_id, status, created_at)",
+                "CREATE INDEX tickets_unit ON tickets (tenant_id, lead_unit, created_at)",
+                "CREATE INDEX tickets_district ON tickets (tenant_id, district_code, created_at)",
+                "CREATE INDEX tickets_category ON tickets (tenant_id, category_code, created_at)",
+                "CREATE INDEX tickets_due ON tickets (tenant_id, resolution_due, id)",
+                """
+                CREATE TABLE events (
+                  id \(backend.autoIncrementPrimaryKey),
+                  tenant_id TEXT NOT NULL,
+                  ticket_id TEXT NOT NULL REFERENCES tickets (id),
+                  seq BIGINT NOT NULL,
+                  type TEXT NOT NULL,
+                  at BIGINT NOT NULL,
+                  actor_name TEXT NOT NULL,
+                  actor_role TEXT NOT NULL,
+                  actor_unit TEXT,
+                  from_status TEXT,
+                  to_status TEXT NOT NULL,
+                  payload TEXT NOT NULL,
+                  UNIQUE (ticket_id, seq)
+                )
+                """,
+                "CREATE INDEX events_tenant_at ON events (tenant_id, at)",
+                """
+                CREATE TABLE users (
+                  username TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  display_name TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  unit_code TEXT,
+                  password_hash TEXT NOT NULL,
+                  active BIGINT NOT NULL DEFAULT 1,
+                  created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE sessions (
+                  token_hash TEXT PRIMARY KEY,
+                  username TEXT NOT NULL REFERENCES users (username),
+                  created_at BIGINT NOT NULL,
+                  expires_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE api_keys (
+                  id TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  key_hash TEXT NOT NULL UNIQUE,
+                  created_at BIGINT NOT NULL,
+                  revoked_at BIGINT
+                )
+                """,
+            ] + backend.fullTextSearchSchema + backend.appendOnlyEventsSchema
+        }
+    ]
+}

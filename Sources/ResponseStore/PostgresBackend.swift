@@ -1,0 +1,91 @@
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOPosix
+import PostgresKit
+import SQLKit
+
+/// The production engine: a pool of PostgreSQL connections. Several server instances may
+/// share one database; writers lock the rows they change.
+public final class PostgresBackend: SQLBackend, @unchecked Sendable {
+    public let name = "postgres"
+    private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    private let database: any SQLDatabase
+
+    /// Connects to `url` (`postgres://user:password@host:5432/database`).
+    /// - Parameter maxConnections: Connections per event loop.
+    public init(url: String, maxConnections: Int = 4, logger: Logger = Logger(label: "swift-response.postgres")) throws {
+        var configuration = try SQLPostgresConfiguration(url: url)
+        configuration.searchPath = nil
+        let source = PostgresConnectionSource(sqlConfiguration: configuration)
+        pool = EventLoopGroupConnectionPool(
+            source: source,
+            maxConnectionsPerEventLoop: maxConnections,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
+        database = pool.database(logger: logger).sql(queryLogLevel: .trace)
+    }
+
+    public var reader: any SQLDatabase { database }
+
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await database.withSession { db in
+            try await db.raw("BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await transaction { db in
+            // A transaction-scoped advisory lock: a second instance starting at the same time
+            // waits here, then finds the migrations applied.
+            try await db.raw("SELECT pg_advisory_xact_lock(4242001)").run()
+            return try await body(db)
+        }
+    }
+
+    public var autoIncrementPrimaryKey: String { "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" }
+
+    // pg_trgm indexes substrings for ILIKE; when the extension cannot be created (no privilege)
+    // the migration still succeeds and search falls back to a scan.
+    public var fullTextSearchSchema: [String] {
+        [
+            """
+            DO $$ BEGIN
+              CREATE EXTENSION IF NOT EXISTS pg_trgm;
+              CREATE INDEX tickets_text_trgm ON tickets USING gin ((title || ' ' || description) gin_trgm_ops);
+            EXCEPTION WHEN insufficient_privilege OR undefined_file THEN
+              RAISE NOTICE 'pg_trgm unavailable: text search will scan';
+            END $$
+            """
+        ]
+    }
+
+    public var appendOnlyEventsSchema: [String] {
+        [
+            """
+            CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the event log is append-only'; END $$
+            """,
+            "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_append_only()",
+        ]
+    }
+
+    public func textMatch(_ term: String) -> SQLQueryString {
+        "(tickets.title || ' ' || tickets.description) ILIKE \(bind: Self.likePattern(term)) ESCAPE '\\'"
+    }
+
+    public var forUpdate: String { " FOR UPDATE" }
+
+    public func shutdown() async throws {
+        try await pool.shutdownAsync()
+    }
+}

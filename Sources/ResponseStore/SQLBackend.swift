@@ -1,0 +1,42 @@
+import SQLKit
+
+/// What differs between the two engines: how to reach them, and the few SQL fragments that
+/// really differ (auto-increment keys, full-text search, append-only enforcement).
+/// Everything else is written once in ``SQLTicketStore``.
+public protocol SQLBackend: Sendable {
+    /// `sqlite` or `postgres`, for logs and `/health`.
+    var name: String { get }
+    /// A database for reads; may be any pooled connection.
+    var reader: any SQLDatabase { get }
+    /// Runs `body` in one transaction on one connection; commits when it returns, rolls back
+    /// when it throws.
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Runs `body` holding the engine's migration lock, so two instances never migrate at once.
+    func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Column definition of an auto-incrementing 64-bit primary key.
+    var autoIncrementPrimaryKey: String { get }
+    /// Statements that make full-text search over tickets' title and description fast.
+    var fullTextSearchSchema: [String] { get }
+    /// Statements that refuse UPDATE and DELETE on the event log.
+    var appendOnlyEventsSchema: [String] { get }
+    /// A predicate that holds when `term` occurs in the ticket's title or description.
+    func textMatch(_ term: String) -> SQLQueryString
+    /// Suffix that locks the selected row for the rest of the transaction (empty on SQLite,
+    /// whose writer already holds the database).
+    var forUpdate: String { get }
+    /// Closes every connection.
+    func shutdown() async throws
+}
+
+extension SQLBackend {
+    /// `%` and `_` are wildcards in LIKE; escape them (and the escape) so a search for `50%`
+    /// means what it says.
+    static func likePattern(_ term: String) -> String {
+        var out = "%"
+        for ch in term {
+            if ch == "\\" || ch == "%" || ch == "_" { out.append("\\") }
+            out.append(ch)
+        }
+        return out + "%"
+    }
+}

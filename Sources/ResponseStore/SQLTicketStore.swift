@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import ResponseCore
+import SQLKit
+
+/// The store written once for both engines; ``SQLBackend`` supplies connections and the few
+/// dialect-specific fragments.
+public final class SQLTicketStore: TicketStore {
+    public let backend: any SQLBackend
+    let logger: Logger
+
+    public init(backend: any SQLBackend, logger: Logger = Logger(label: "swift-response.store")) {
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the store named by `url`: `postgres://…` (or `postgresql://…`) for PostgreSQL,
+    /// `sqlite:PATH`, `sqlite://PATH` or a plain file path for SQLite.
+    public static func open(url: String, logger: Logger = Logger(label: "swift-response.store")) async throws -> SQLTicketStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            let normalized = url.hasPrefix("postgresql://") ? "postgres://" + url.dropFirst("postgresql://".count) : url
+            return SQLTicketStore(backend: try PostgresBackend(url: String(normalized), logger: logger), logger: logger)
+        }
+        var path = url
+        for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
+            path = String(path.dropFirst(prefix.count))
+            break
+        }
+        guard !path.isEmpty else { throw StoreError.notFound("no SQLite file name in '\(url)'") }
+        return SQLTicketStore(backend: try await SQLiteBackend(path: path, logger: logger), logger: logger)
+    }
+
+    public var engine: String { backend.name }
+
+    public func shutdown() async throws { try await backend.shutdown() }
+
+    public func ping() async throws {
+        _ = try await backend.reader.raw("SELECT 1 AS one").first()
+    }
+
+    // MARK: Migrations
+
+    public func migrate() async throws {
+        let backend = self.backend
+        let logger = self.logger
+        try await backend.withMigrationLock { db in
+            try await db.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            ).run()
+            let applied = Set(try await db.raw("SELECT version FROM schema_migrations").all(decodingColumn: "version", as: Int64.self))
+            for migration in Migration.all where !applied.contains(Int64(migration.version)) {
+                logger.info("applying migration \(migration.version): \(migration.name)")
+                for statement in migration.statements(backend) {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                try await db.raw(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: Date().millisecondsSince1970))"
+                ).run()
+            }
+        }
+    }
+
+    public func appliedMigrations() async throws -> [Int] {
+        try await backend.reader.raw("SELECT version FROM schema_migrations ORDER BY version")
+            .all(decodingColumn: "version", as: Int64.self).map { Int($0) }
+    }
+
+    // MARK: Tenants
+
+    public func saveTenant(_ tenant: Tenant) async throws {
+        try await backend.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO tenants (id, name, time_zone) VALUES (\(bind: tenant.id), \(bind: tenant.name), \(bind: tenant.timeZone))
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone
+                """
+            ).run()
+        }
+    }
+
+    public func tenant(_ id: String) async throws -> Tenant? {
+        guard let row = try await backend.reader.raw("SELECT id, name, time_zone FROM tenants WHERE id = \(bind: id)").first() else { return nil }
+        return Tenant(id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self), timeZone: try row.decode(column: "time_zone", as: String.self))
+    }
+}

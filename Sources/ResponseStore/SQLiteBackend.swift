@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// The embedded engine: one SQLite file in WAL mode, one writer connection behind a lock, and a
+/// few reader connections that see every committed write without waiting for the writer.
+public final class SQLiteBackend: SQLBackend {
+    public let name = "sqlite"
+    public let path: String
+    private let writerConnection: SQLiteConnection
+    private let writer: any SQLDatabase
+    private let readers: [any SQLDatabase]
+    private let readerConnections: [SQLiteConnection]
+    private let nextReader = Atomic<Int>(0)
+    private let writeLock = AsyncLock()
+
+    /// Opens (creating if needed) the database file at `path`.
+    /// - Parameters:
+    ///   - path: File name; its directory must exist.
+    ///   - readerCount: Read connections to open beside the writer.
+    public init(path: String, readerCount: Int = 3, logger: Logger = Logger(label: "swift-response.sqlite")) async throws {
+        self.path = path
+        let writerConnection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let writer = writerConnection.sql(queryLogLevel: .trace)
+        do {
+            // WAL lets readers run beside the writer; NORMAL sync keeps every committed
+            // transaction across a process crash (kill -9) and loses at most the last ones on
+            // power loss, the usual server trade-off.
+            _ = try await writer.raw("PRAGMA journal_mode=WAL").all()
+            try await writer.raw("PRAGMA synchronous=NORMAL").run()
+            try await writer.raw("PRAGMA busy_timeout=5000").run()
+            try await writer.raw("PRAGMA foreign_keys=ON").run()
+            try await writer.raw("PRAGMA temp_store=MEMORY").run()
+            var readerConnections: [SQLiteConnection] = []
+            for _ in 0..<max(1, readerCount) {
+                let c = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let db = c.sql(queryLogLevel: .trace)
+                try await db.raw("PRAGMA busy_timeout=5000").run()
+                try await db.raw("PRAGMA query_only=1").run()
+                readerConnections.append(c)
+            }
+            self.readerConnections = readerConnections
+            self.readers = readerConnections.map { $0.sql(queryLogLevel: .trace) }
+        } catch {
+            try? await writerConnection.close()
+            throw error
+        }
+        self.writerConnection = writerConnection
+        self.writer = writer
+    }
+
+    public var reader: any SQLDatabase {
+        readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+    }
+
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let writer = self.writer
+        return try await writeLock.withLock {
+            try await writer.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(writer)
+                try await writer.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await writer.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await transaction(body)
+    }
+
+    public var autoIncrementPrimaryKey: String { "INTEGER PRIMARY KEY AUTOINCREMENT" }
+
+    // The trigram tokenizer indexes every three-character run, so Chinese (no spaces) and
+    // English are searched the same way, as substrings.
+    public var fullTextSearchSchema: [String] {
+        [
+            "CREATE VIRTUAL TABLE tickets_fts USING fts5(title, description, content='tickets', content_rowid='rowid', tokenize='trigram')",
+            """
+            CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN
+              INSERT INTO tickets_fts(rowid, title, description) VALUES (new.rowid, new.title, new.description);
+            END
+            """,
+            """
+            CREATE TRIGGER tickets_fts_update AFTER UPDATE OF title, description ON tickets BEGIN
+              INSERT INTO tickets_fts(tickets_fts, rowid, title, description) VALUES ('delete', old.rowid, old.title, old.description);
+              INSERT INTO tickets_fts(rowid, title, description) VALUES (new.rowid, new.title, new.description);
+            END
+            """,
+            """
+            CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
+              INSERT INTO tickets_fts(tickets_fts, rowid, title, description) VALUES ('delete', old.rowid, old.title, old.description);
+            END
+            """,
+        ]
+    }
+
+    public var appendOnlyEventsSchema: [String] {
+        [
+            "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END",
+            "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END",
+        ]
+    }
+
+    public func textMatch(_ term: String) -> SQLQueryString {
+        // Trigrams need three characters; shorter terms (common in Chinese: 噪音, 停水) fall back
+        // to LIKE, which is exact but scans.
+        if term.count >= 3 {
+            let phrase = "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "tickets.rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH \(bind: phrase))"
+        }
+        let pattern = Self.likePattern(term)
+        return "(tickets.title LIKE \(bind: pattern) ESCAPE '\\' OR tickets.description LIKE \(bind: pattern) ESCAPE '\\')"
+    }
+
+    public var forUpdate: String { "" }
+
+    public func shutdown() async throws {
+        for c in readerConnections { try? await c.close() }
+        try await writerConnection.close()
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import ResponseCore
+
+/// Everything the product persists, behind one interface. ``SQLTicketStore`` implements it for
+/// SQLite and PostgreSQL; tests run the same suite against both.
+public protocol TicketStore: Sendable {
+    /// `sqlite` or `postgres`.
+    var engine: String { get }
+    /// Brings the schema up to date; safe to call on every start.
+    func migrate() async throws
+    /// Versions of the applied migrations.
+    func appliedMigrations() async throws -> [Int]
+    /// Round-trips to the database, for `/health`.
+    func ping() async throws
+    func shutdown() async throws
+
+    func saveTenant(_ tenant: Tenant) async throws
+    func tenant(_ id: String) async throws -> Tenant?
+
+    /// Files a ticket: allocates its number and writes the row and its `created` event in one
+    /// transaction. Returns only once the ticket is durable.
+    func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date) async throws -> (Ticket, TicketEvent)
+    func ticket(number: String, tenantID: String) async throws -> Ticket?
+    /// The ticket's history, oldest first.
+    func events(ticketID: String, tenantID: String) async throws -> [TicketEvent]
+    /// Applies an action through ``TicketStateMachine`` and persists the new row and the event in
+    /// one transaction.
+    /// - Parameters:
+    ///   - expectedVersion: When given, refuses with ``TransitionError/staleVersion(expected:actual:)``
+    ///     if the ticket has moved on.
+    ///   - authorize: Called with the current ticket inside the transaction; throw to refuse.
+    func apply(
+        _ action: TicketAction,
+        number: String,
+        tenantID: String,
+        expectedVersion: Int?,
+        context: TicketStateMachine.Context,
+        authorize: @escaping @Sendable (Ticket) throws -> Void
+    ) async throws -> (Ticket, TicketEvent)
+    func listTickets(_ query: TicketQuery, tenantID: String) async throws -> TicketPage
+    /// Every ticket of a tenant in creation order, in batches (for export).
+    func forEachTicket(tenantID: String, batchSize: Int, _ body: @Sendable ([Ticket]) async throws -> Void) async throws
+    func countTickets(tenantID: String) async throws -> Int
+
+    func saveUnit(_ unit: OrgUnit) async throws
+    func units(tenantID: String) async throws -> [OrgUnit]
+    func unit(code: String, tenantID: String) async throws -> OrgUnit?
+    func saveCategory(_ category: Category) async throws
+    func categories(tenantID: String) async throws -> [Category]
+    func category(code: String, tenantID: String) async throws -> Category?
+
+    /// Adds a user; ``StoreError/conflict(_:)`` when the name is taken.
+    func createUser(_ user: User) async throws
+    func updateUser(_ user: User) async throws
+    func user(username: String) async throws -> User?
+    func users(tenantID: String?) async throws -> [User]
+    func createSession(tokenHash: String, username: String, now: Date, expires: Date) async throws
+    /// The user of a live session, or `nil` when the token is unknown, expired or the user inactive.
+    func sessionUser(tokenHash: String, now: Date) async throws -> User?
+    func deleteSession(tokenHash: String) async throws
+
+    func createAPIKey(_ key: APIKey) async throws
+    func apiKey(hash: String) async throws -> APIKey?
+    func apiKeys(tenantID: String) async throws -> [APIKey]
+    func revokeAPIKey(id: String, tenantID: String, at: Date) async throws -> Bool
+}
+
+/// Failures of the store that callers act on (the rest are engine errors).
+public enum StoreError: Error, Sendable, Equatable {
+    /// The named thing does not exist (HTTP 404).
+    case notFound(String)
+    /// A uniqueness rule or a concurrent change refused the write (HTTP 409).
+    case conflict(String)
+    /// The caller may not act on this record (HTTP 403).
+    case forbidden(String)
+}
+
+extension StoreError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .notFound(let m), .conflict(let m), .forbidden(let m): m
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ResponseCore
+import ResponseServer
+import ResponseStore
+import Synchronization
+
+/// `swift-response bench intake`: files tickets over real HTTP on loopback with N concurrent
+/// keep-alive clients and prints throughput, latency percentiles and peak memory; then the raw
+/// store insert rate as a reference.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.", subcommands: [Intake.self])
+
+    struct Intake: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ticket intake over HTTP: tickets/s, p50/p95/p99, peak RSS.")
+
+        @Option(help: "Concurrent HTTP clients.") var clients: Int = 8
+        @Option(help: "Tickets to file over HTTP.") var tickets: Int = 20_000
+        @Option(help: "Tickets for the raw store insert reference.") var storeTickets: Int = 5_000
+        @Option(help: "Also run against this PostgreSQL URL (its data is left in place, in city 'bench').") var postgres: String?
+        @Option(help: "SQLite file to use (default: a fresh temporary file, removed afterwards).") var sqlite: String?
+
+        func run() async throws {
+            guard clients > 0, tickets > 0 else { throw ValidationError("clients and tickets must be positive") }
+            print("bench intake: \(tickets) tickets over HTTP, \(clients) clients, loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("swift-response-bench-\(UUID().uuidString.prefix(8))").path
+            let sqlitePath = sqlite ?? tmp + ".sqlite"
+            defer {
+                if sqlite == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) } }
+            }
+            try await runEngine(url: sqlitePath, label: "sqlite")
+            if let postgres { try await runEngine(url: postgres, label: "postgres") }
+        }
+
+        func runEngine(url: String, label: String) async throws {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .error
+            let store = try await SQLTicketStore.open(url: url, logger: logger)
+            do {
+                try await store.migrate()
+                let result = try await httpRun(store: store, logger: logger)
+                print(result.report(label: label))
+                let raw = try await storeRun(store: store)
+                print("  [\(label)] raw store inserts: \(raw.sequential) tickets/s sequential, \(raw.concurrent) tickets/s with \(clients) concurrent writers")
+                print("  [\(label)] peak RSS of the process (server + clients): \(Self.peakRSSMegabytes()) MB; tickets in store: \(try await store.countTickets(tenantID: "bench"))")
+            } catch {
+                try? await store.shutdown()
+                throw error
+            }
+            try await store.shutdown()
+        }
+
+        struct Result {
+            var count: Int
+            var errors: Int
+            var seconds: Double
+            var latencies: [Double]
+
+            func percentile(_ p: Double) -> Double {
+                guard !latencies.isEmpty else { return 0 }
+                let i = min(latencies.count - 1, Int((p / 100 * Double(latencies.count)).rounded(.up)) - 1)
+                return latencies[max(0, i)]
+            }
+
+            func report(label: String) -> String {
+                String(format: "  [%@] HTTP intake: %d tickets in %.2f s = %.0f tickets/s; latency ms p50 %.2f, p95 %.2f, p99 %.2f, max %.2f; %d errors",
+                       label, count, seconds, Double(count) / seconds, percentile(50), percentile(95), percentile(99), latencies.last ?? 0, errors)
+            }
+        }
+
+        func httpRun(store: SQLTicketStore, logger: Logger) async throws -> Result {
+            let tenant = Tenant(id: "bench", name: "Benchmark city", timeZone: "UTC")
+            try await store.saveTenant(tenant)
+            let secret = Secrets.newToken(prefix: "srk_")
+            try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "bench-\(UUID().uuidString.prefix(6))", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
+            var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant)
+            configuration.policy = .standard()
+            let portBox = Mutex<Int?>(nil)
+            let app = buildApplication(configuration: configuration, store: store, logger: logger) { port in portBox.withLock { $0 = port } }
+            let bodies = Self.sampleBodies()
+            let total = tickets, clientCount = clients
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask { try await app.runService(); return nil }
+                var port: Int? = nil
+                for _ in 0..<500 {
+                    port = portBox.withLock { $0 }
+                    if port != nil { break }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                guard let port else { throw ValidationError("the server did not start") }
+                let issued = Counter()
+                let start = ContinuousClock.now
+                let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { clientsGroup in
+                    for _ in 0..<clientCount {
+                        clientsGroup.addTask {
+                            try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                                var latencies: [Double] = []
+                                var errors = 0
+                                var headers = HTTPFields()
+                                headers[.contentType] = "application/json"
+                                headers[HTTPField.Name("X-API-Key")!] = secret
+                                while true {
+                                    let n = issued.next()
+                                    if n >= total { break }
+                                    let body = ByteBuffer(bytes: bodies[n % bodies.count])
+                                    let t0 = ContinuousClock.now
+                                    let response = try await client.post("/api/v1/tickets", headers: headers, body: body)
+                                    let elapsed = ContinuousClock.now - t0
+                                    latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                                    if response.status != .created { errors += 1 }
+                                }
+                                return (latencies, errors)
+                            }
+                        }
+                    }
+                    var all: [Double] = []
+                    var errors = 0
+                    for try await (l, e) in clientsGroup { all += l; errors += e }
+                    return (all, errors)
+                }
+                let elapsed = ContinuousClock.now - start
+                group.cancelAll()
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                return Result(count: results.0.count, errors: results.1, seconds: seconds, latencies: results.0.sorted())
+            }
+        }
+
+        func storeRun(store: SQLTicketStore) async throws -> (sequential: Int, concurrent: Int) {
+            let tenant = Tenant(id: "bench", name: "Benchmark city", timeZone: "UTC")
+            let actor = Actor(name: "bench", role: .system)
+            let samples = try Self.sampleBodies().map { try JSONDecoder.api.decode(NewTicket.self, from: Data($0)) }
+            let n = storeTickets
+            let t0 = Date()
+            for i in 0..<n { _ = try await store.createTicket(samples[i % samples.count], tenant: tenant, actor: actor, now: Date()) }
+            let sequential = Double(n) / Date().timeIntervalSince(t0)
+            let t1 = Date()
+            let writers = clients
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<writers {
+                    group.addTask {
+                        for i in stride(from: w, to: n, by: writers) {
+                            _ = try await store.createTicket(samples[i % samples.count], tenant: tenant, actor: actor, now: Date())
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let concurrent = Double(n) / Date().timeIntervalSince(t1)
+            return (Int(sequential), Int(concurrent))
+        }
+
+        /// Realistic request bodies in Chinese and English, with and without location and contact.
+        static func sampleBodies() -> [[UInt8]] {
+            let texts: [(String, String)] = [
+                ("小区门口道路占道施工，安全隐患大", "A3区洋湖街道某小区门口道路被施工围挡占用，行人只能走机动车道，上下班时段十分危险，请尽快处理。"),
+                ("Noise from construction site after 10pm", "Construction at the corner keeps running jackhammers after 10pm every night this week."),
+                ("冬季供暖温度不达标", "家里暖气温度只有十四度，多次联系物业未解决，老人孩子受不了。"),
+                ("Pothole on main street", "Large pothole in the right lane, cars swerve into the bike lane to avoid it."),
+                ("拖欠农民工工资", "在工地干了三个月，包工头一直拖欠工资，共计两万余元，请劳动部门帮助追讨。"),
+            ]
+            return texts.enumerated().map { i, t in
+                var object: [String: Any] = ["kind": "complaint", "channel": i % 2 == 0 ? "phone" : "web", "title": t.0, "description": t.1]
+                if i % 2 == 0 { object["location"] = ["latitude": 39.9 + Double(i) / 100, "longitude": 116.4, "address": "示范路\(i)号"] }
+                if i % 3 == 0 { object["complainant"] = ["name": "张三", "phone": "13800001234", "anonymous": false] }
+                return Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data())
+            }
+        }
+
+        /// Peak resident set size (VmHWM) from /proc, in MB.
+        static func peakRSSMegabytes() -> Int {
+            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                  let kb = Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "")
+            else { return -1 }
+            return kb / 1024
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import ResponseCore
+import ResponseServer
+import ResponseStore
+
+/// `swift-response import FILE…`: files 311 open-data rows (NYC, SF, Boston, LA) as tickets,
+/// through the same state machine as live tickets: created, dispatched to the agency's unit,
+/// and replied and closed when the source says it was closed.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import 311-style CSV files (.csv or .csv.gz).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "CSV files (NYC, SF, Boston or LA open-data layout; detected from the header).") var files: [String]
+    @Option(help: "Stop after this many rows per file.") var limit: Int?
+    @Option(help: "City id to import into (default: the configured city).") var tenant: String?
+
+    func run() async throws {
+        let settings = try Settings(database: database).configuration
+        let store = try await SQLTicketStore.open(url: settings.databaseURL)
+        do {
+            try await store.migrate()
+            var city = settings.tenant
+            if let tenant { city = try await store.tenant(tenant) ?? Tenant(id: tenant, name: tenant, timeZone: settings.tenant.timeZone) }
+            try await store.saveTenant(city)
+            for file in files { try await importFile(file, store: store, tenant: city, policy: settings.policy) }
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        try await store.shutdown()
+    }
+
+    func importFile(_ path: String, store: SQLTicketStore, tenant: Tenant, policy: DeadlinePolicy) async throws {
+        let text = try Self.read(path)
+        let table = CSVTable(text: text)
+        guard let format = OpenDataRecord.Format.detect(table.header) else {
+            throw ValidationError("\(path): unknown layout (expected the NYC, SF, Boston or LA 311 open-data header)")
+        }
+        let dates = DateParser(timeZone: format.timeZone)
+        let rows = limit.map { Array(table.rows.prefix($0)) } ?? table.rows
+        var knownUnits = Set(try await store.units(tenantID: tenant.id).map(\.code))
+        var knownCategories = Set(try await store.categories(tenantID: tenant.id).map(\.code))
+        let importer = Actor(name: "import:\(format.rawValue)", role: .system)
+        let start = Date()
+        var imported = 0, skipped = 0
+        for (i, row) in rows.enumerated() {
+            guard let record = OpenDataRecord.make(row, table: table, format: format, dates: dates) else {
+                skipped += 1
+                continue
+            }
+            // Category: level 1 = type, level 2 = descriptor.
+            let typeCode = OpenDataRecord.slug(record.type)
+            if !knownCategories.contains(typeCode) {
+                try await store.saveCategory(Category(code: typeCode, tenantID: tenant.id, name: record.type, level: 1, parentCode: nil))
+                knownCategories.insert(typeCode)
+            }
+            var categoryCode = typeCode
+            if let d = record.descriptor, d != record.type {
+                let code = typeCode + "." + OpenDataRecord.slug(d)
+                if !knownCategories.contains(code) {
+                    try await store.saveCategory(Category(code: code, tenantID: tenant.id, name: String(d.prefix(200)), level: 2, parentCode: typeCode))
+                    knownCategories.insert(code)
+                }
+                categoryCode = code
+            }
+            let title = [record.type, record.descriptor].compactMap { $0 }.joined(separator: " — ")
+            let new = NewTicket(
+                kind: .complaint, channel: record.channel, title: String(title.prefix(NewTicket.maxTitle)),
+                description: ([record.descriptor, record.address.map { "at \($0)" }, "(\(format.rawValue) 311 #\(record.sourceID))"].compactMap { $0 }).joined(separator: " "),
+                categoryCode: categoryCode,
+                location: Location(latitude: record.latitude, longitude: record.longitude, address: record.address.map { String($0.prefix(500)) })
+            )
+            if !new.validationErrors().isEmpty {
+                skipped += 1
+                continue
+            }
+            let (ticket, _) = try await store.createTicket(new, tenant: tenant, actor: importer, now: record.created)
+            var steps: [(TicketAction, Date)] = []
+            if let agency = record.agency {
+                let unitCode = format.rawValue + "-" + OpenDataRecord.slug(agency)
+                if !knownUnits.contains(unitCode) {
+                    try await store.saveUnit(OrgUnit(code: unitCode, tenantID: tenant.id, name: String((record.agencyName ?? agency).prefix(200)), kind: .department))
+                    knownUnits.insert(unitCode)
+                }
+                steps += [(.dispatch(leadUnit: unitCode, coUnits: [], note: nil), record.created), (.accept, record.created)]
+                if let closed = record.closed {
+                    let text = record.resolution.map { String($0.prefix(10_000)) } ?? "Closed."
+                    steps += [(.reply(text: text.isEmpty ? "Closed." : text, resolved: true), closed), (.close(note: "imported"), closed)]
+                }
+            }
+            for (action, at) in steps {
+                _ = try await store.apply(action, number: ticket.number, tenantID: tenant.id, expectedVersion: nil,
+                                          context: .init(now: at, actor: importer, policy: policy)) { _ in }
+            }
+            imported += 1
+            if (i + 1) % 1000 == 0 || i + 1 == rows.count {
+                let rate = Double(imported) / max(Date().timeIntervalSince(start), 0.001)
+                FileHandle.standardError.write(Data("\r\(path): \(i + 1)/\(rows.count) rows, \(imported) imported, \(skipped) skipped, \(Int(rate)) tickets/s   ".utf8))
+            }
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        print("\(path): imported \(imported) \(format.rawValue) tickets, skipped \(skipped) rows without an id, type or readable date, in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
+
+    /// The file's text; `.gz` files are decompressed with the system's gzip.
+    static func read(_ path: String) throws -> String {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        if path.hasSuffix(".gz") {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["gzip", "-dc", path]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw ValidationError("gzip could not decompress \(path)") }
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

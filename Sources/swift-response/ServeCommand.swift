@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ResponseCore
+import ResponseServer
+import ResponseStore
+
+/// `swift-response serve`: migrate the database and run the HTTP server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the server (migrates the database first).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "Interface to listen on (env SWIFT_RESPONSE_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (env SWIFT_RESPONSE_PORT; default 8080).")
+    var port: Int?
+
+    @Flag(name: .long, help: "Load the demo city (users, units, taxonomy, a few hundred tickets) if it is not there yet.")
+    var demo = false
+
+    @Option(name: .long, help: "Password for the demo users (default: a random one, printed).")
+    var demoPassword: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var settings = try Settings(database: database, host: host, port: port).configuration
+        var logger = Logger(label: "swift-response")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let store = try await SQLTicketStore.open(url: settings.databaseURL, logger: logger)
+        do {
+            try await store.migrate()
+            if demo {
+                settings.tenant = DemoCity.tenant
+                settings.policy.calendar.timeZone = DemoCity.tenant.timeZone
+                let password = demoPassword ?? Secrets.randomPassword()
+                say("Loading the demo city (demo data, marked as such)…")
+                let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: settings.policy, bcryptCost: settings.bcryptCost)
+                say("Demo city: \(summary.tickets) tickets, \(summary.units) units, \(summary.categories) categories.")
+                say("Demo users (password: \(summary.password)):")
+                for u in summary.users { say("  \(u.username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(u.role.rawValue)\(u.unit.map { " of unit \($0)" } ?? "")") }
+            } else {
+                try await store.saveTenant(settings.tenant)
+            }
+            say("SwiftResponse on http://\(settings.host):\(settings.port) — database \(store.engine) (\(settings.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : settings.databaseURL))")
+            say("API description: http://\(settings.host):\(settings.port)/api/v1/openapi.json")
+            let app = buildApplication(configuration: settings, store: store, logger: logger)
+            try await app.runService()
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        try await store.shutdown()
+    }
+}
+
+/// `swift-response migrate`: bring the schema up to date and exit.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let settings = try Settings(database: database).configuration
+        let store = try await SQLTicketStore.open(url: settings.databaseURL)
+        try await store.migrate()
+        say("database \(store.engine) at migrations \(try await store.appliedMigrations().map(String.init).joined(separator: ", "))")
+        try await store.shutdown()
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import ResponseCore
+import ResponseServer
+
+/// Options shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "postgres://user:pass@host/db or a SQLite file path (env SWIFT_RESPONSE_DATABASE; default ./swift-response.sqlite).")
+    var database: String?
+
+    @Option(name: .long, help: "JSON config file (env SWIFT_RESPONSE_CONFIG).")
+    var config: String?
+}
+
+/// The optional config file: every key may be omitted.
+struct ConfigFile: Decodable {
+    var database: String?
+    var host: String?
+    var port: Int?
+    var city: Tenant?
+    var deadlines: DeadlinePolicy?
+    var maxBodySize: Int?
+    var sessionHours: Double?
+    var bcryptCost: Int?
+}
+
+/// Resolves settings with the documented precedence: command-line flag, then environment
+/// variable, then config file, then built-in default.
+struct Settings {
+    var configuration: ServerConfiguration
+
+    init(database: DatabaseOptions, host: String? = nil, port: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let env = { (key: String) -> String? in environment[key].flatMap { $0.isEmpty ? nil : $0 } }
+        var file = ConfigFile()
+        if let path = database.config ?? env("SWIFT_RESPONSE_CONFIG") {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read config file \(path)") }
+            do { file = try JSONDecoder().decode(ConfigFile.self, from: data) } catch {
+                throw ValidationError("config file \(path) is not valid: \(error)")
+            }
+        }
+        var c = ServerConfiguration()
+        c.databaseURL = database.database ?? env("SWIFT_RESPONSE_DATABASE") ?? file.database ?? c.databaseURL
+        c.host = host ?? env("SWIFT_RESPONSE_HOST") ?? file.host ?? c.host
+        if let p = port { c.port = p } else if let p = env("SWIFT_RESPONSE_PORT") {
+            guard let n = Int(p), (0...65535).contains(n) else { throw ValidationError("SWIFT_RESPONSE_PORT must be a port number, got \(p)") }
+            c.port = n
+        } else if let p = file.port { c.port = p }
+        if let city = file.city { c.tenant = city }
+        if let tz = env("SWIFT_RESPONSE_TIMEZONE") { c.tenant.timeZone = tz }
+        guard TimeZone(identifier: c.tenant.timeZone) != nil else { throw ValidationError("unknown time zone \(c.tenant.timeZone)") }
+        if let policy = file.deadlines { c.policy = policy }
+        c.policy.calendar.timeZone = c.tenant.timeZone
+        if let m = file.maxBodySize { c.maxBodySize = m }
+        if let h = file.sessionHours { c.sessionLifetime = h * 3600 }
+        if let cost = file.bcryptCost { c.bcryptCost = UInt8(clamping: cost) }
+        configuration = c
+    }
+}
+
+/// Prints a line straight to standard output: `print` is block-buffered into a pipe or log
+/// file, and the start-up banner (demo passwords, URL) must appear at once.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `swift-response`: the hotline server and its operator tools.
+@main
+struct SwiftResponseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swift-response",
+        abstract: "SwiftResponse — a public-complaint hotline (12345 / 311) server.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
