@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+@testable import ResponseCore
+
+@Suite("Ticket state machine")
+struct TicketStateMachineTests {
+    static let start = Date(timeIntervalSince1970: 1_794_960_000)  // 2026-11-18 00:00 UTC
+    let policy = DeadlinePolicy.standard()
+    let dispatcher = Actor(name: "d", role: .dispatcher)
+
+    func ticket(_ status: TicketStatus, kind: TicketKind = .complaint) -> Ticket {
+        var t = Ticket(id: "t1", tenantID: "c", number: "20261118-000001", kind: kind, channel: .phone, title: "x", description: "y", createdAt: Self.start)
+        t.status = status
+        if status != .received { t.leadUnit = "unit-a" }
+        return t
+    }
+
+    func context(_ offset: TimeInterval = 60) -> TicketStateMachine.Context {
+        .init(now: Self.start.addingTimeInterval(offset), actor: dispatcher, policy: policy)
+    }
+
+    /// The expected table, written out independently of `sources(of:)`: every status × action
+    /// pair outside it must be refused.
+    static let legal: [String: Set<TicketStatus>] = [
+        "answer": [.received],
+        "dispatch": [.received, .returned],
+        "accept": [.dispatched],
+        "return": [.dispatched, .accepted],
+        "contact": [.accepted, .contacted, .reopened],
+        "reply": [.accepted, .contacted, .reopened],
+        "evaluate": [.replied],
+        "reopen": [.replied, .evaluated, .closed],
+        "merge": [.received, .dispatched, .accepted, .returned, .contacted, .reopened],
+        "urge": [.dispatched, .accepted, .returned, .contacted, .reopened],
+        "extend": [.dispatched, .accepted, .contacted, .reopened],
+        "close": [.replied, .evaluated],
+    ]
+
+    static func validAction(_ name: String) -> TicketAction {
+        switch name {
+        case "answer": .answer(text: "see article 12")
+        case "dispatch": .dispatch(leadUnit: "unit-b", coUnits: ["unit-c"], note: nil)
+        case "accept": .accept
+        case "return": .giveBack(reason: .wrongLocation, note: "not ours")
+        case "contact": .contact(note: "called")
+        case "reply": .reply(text: "fixed", resolved: true)
+        case "evaluate": .evaluate(Evaluation(resolved: true, satisfaction: .satisfied))
+        case "reopen": .reopen(reason: "still broken")
+        case "merge": .merge(into: "20261118-000002")
+        case "urge": .urge(note: "hurry")
+        case "extend": .extend(until: start.addingTimeInterval(90 * 86_400), reason: "needs parts")
+        case "close": .close(note: nil)
+        default: fatalError("unknown action \(name)")
+        }
+    }
+
+    @Test("every status × action pair is legal exactly when the table says so", arguments: TicketStatus.allCases)
+    func fullTable(status: TicketStatus) throws {
+        for (name, sources) in Self.legal {
+            let action = Self.validAction(name)
+            #expect(action.name == name)
+            let t = ticket(status)
+            if sources.contains(status) {
+                let (next, event) = try TicketStateMachine.apply(action, to: t, context: context())
+                #expect(next.version == t.version + 1)
+                #expect(event.sequence == next.version)
+                #expect(event.fromStatus == status)
+                #expect(event.toStatus == next.status)
+                #expect(event.type == action.eventType)
+                #expect(event.at == context().now)
+            } else {
+                #expect(throws: TransitionError.illegalTransition(action: name, from: status, allowed: TicketStateMachine.allowedActions(in: status))) {
+                    try TicketStateMachine.apply(action, to: t, context: context())
+                }
+            }
+        }
+    }
+
+    @Test func targetStates() throws {
+        let expected: [(String, TicketStatus, TicketStatus)] = [
+            ("answer", .received, .answered), ("dispatch", .received, .dispatched), ("dispatch", .returned, .dispatched),
+            ("accept", .dispatched, .accepted), ("return", .accepted, .returned), ("contact", .accepted, .contacted),
+            ("reply", .contacted, .replied), ("evaluate", .replied, .evaluated), ("reopen", .evaluated, .reopened),
+            ("reopen", .closed, .reopened), ("merge", .received, .merged), ("urge", .accepted, .accepted),
+            ("extend", .contacted, .contacted), ("close", .evaluated, .closed),
+        ]
+        for (name, from, to) in expected {
+            let (next, _) = try TicketStateMachine.apply(Self.validAction(name), to: ticket(from), context: context())
+            #expect(next.status == to, "\(name) from \(from)")
+        }
+    }
+
+    @Test func dispatchSetsDeadlinesFromPolicy() throws {
+        let (t, event) = try TicketStateMachine.apply(.dispatch(leadUnit: "street-1", coUnits: ["dept-2"], note: "by location"), to: ticket(.received), context: context(0))
+        #expect(t.leadUnit == "street-1")
+        #expect(t.coUnits == ["dept-2"])
+        #expect(t.deadlines.accept == Self.start.addingTimeInterval(2 * 3600))
+        #expect(t.deadlines.firstContact == Self.start.addingTimeInterval(24 * 3600))
+        #expect(t.deadlines.returnWindow == Self.start.addingTimeInterval(2 * 3600))
+        #expect(t.deadlines.resolution != nil)
+        #expect(event.payload["leadUnit"] == "street-1")
+        #expect(event.payload["coUnits"] == "dept-2")
+    }
+
+    @Test func leadUnitMayNotAlsoBeCoUnit() {
+        #expect(throws: TransitionError.self) {
+            try TicketStateMachine.apply(.dispatch(leadUnit: "a", coUnits: ["a"], note: nil), to: ticket(.received), context: context())
+        }
+    }
+
+    @Test func returnOnlyInsideTheWindow() throws {
+        let (dispatched, _) = try TicketStateMachine.apply(.dispatch(leadUnit: "u", coUnits: [], note: nil), to: ticket(.received), context: context(0))
+        let late = TicketStateMachine.Context(now: Self.start.addingTimeInterval(2 * 3600 + 1), actor: dispatcher, policy: policy)
+        #expect(throws: TransitionError.returnWindowClosed(closedAt: Self.start.addingTimeInterval(2 * 3600))) {
+            try TicketStateMachine.apply(.giveBack(reason: .notOurMandate, note: nil), to: dispatched, context: late)
+        }
+        let onTime = TicketStateMachine.Context(now: Self.start.addingTimeInterval(2 * 3600), actor: dispatcher, policy: policy)
+        let (returned, event) = try TicketStateMachine.apply(.giveBack(reason: .notOurMandate, note: nil), to: dispatched, context: onTime)
+        #expect(returned.status == .returned)
+        #expect(returned.returnCount == 1)
+        #expect(event.payload["reason"] == "not_our_mandate")
+    }
+
+    @Test("bouncing a ticket does not reset the resolution clock")
+    func redispatchKeepsResolutionDeadline() throws {
+        let (first, _) = try TicketStateMachine.apply(.dispatch(leadUnit: "u1", coUnits: [], note: nil), to: ticket(.received), context: context(0))
+        let (returned, _) = try TicketStateMachine.apply(.giveBack(reason: .wrongLocation, note: nil), to: first, context: context(600))
+        let (second, _) = try TicketStateMachine.apply(.dispatch(leadUnit: "u2", coUnits: [], note: nil), to: returned, context: context(3 * 86_400))
+        #expect(second.deadlines.resolution == first.deadlines.resolution)
+        #expect(second.deadlines.accept == Self.start.addingTimeInterval(3 * 86_400 + 2 * 3600))
+        #expect(second.leadUnit == "u2")
+    }
+
+    @Test func reopenCountsRedoAndRenewsDeadlines() throws {
+        var t = ticket(.evaluated)
+        t.closedAt = Self.start
+        let (next, _) = try TicketStateMachine.apply(.reopen(reason: "not fixed"), to: t, context: context(86_400))
+        #expect(next.reopenCount == 1)
+        #expect(next.closedAt == nil)
+        #expect(next.deadlines.resolution ?? .distantPast > Self.start.addingTimeInterval(86_400))
+    }
+
+    @Test func reopenNeedsAUnit() {
+        var t = ticket(.closed)
+        t.leadUnit = nil
+        #expect(throws: TransitionError.self) { try TicketStateMachine.apply(.reopen(reason: "x"), to: t, context: context()) }
+    }
+
+    @Test func invalidArguments() {
+        let cases: [(TicketAction, TicketStatus)] = [
+            (.answer(text: "  "), .received),
+            (.contact(note: ""), .accepted),
+            (.reply(text: "\n", resolved: true), .contacted),
+            (.merge(into: "20261118-000001"), .received),  // itself
+            (.merge(into: "not-a-number"), .received),
+            (.extend(until: Self.start.addingTimeInterval(-10), reason: "x"), .accepted),
+            (.reopen(reason: ""), .closed),
+        ]
+        for (action, status) in cases {
+            #expect(throws: TransitionError.self, "\(action)") { try TicketStateMachine.apply(action, to: ticket(status), context: context()) }
+        }
+    }
+
+    @Test func extendMustMoveTheDeadlineLater() throws {
+        var t = ticket(.accepted)
+        t.deadlines.resolution = Self.start.addingTimeInterval(10 * 86_400)
+        #expect(throws: TransitionError.self) {
+            try TicketStateMachine.apply(.extend(until: Self.start.addingTimeInterval(5 * 86_400), reason: "x"), to: t, context: context())
+        }
+        let (next, event) = try TicketStateMachine.apply(.extend(until: Self.start.addingTimeInterval(20 * 86_400), reason: "parts"), to: t, context: context())
+        #expect(next.deadlines.resolution == Self.start.addingTimeInterval(20 * 86_400))
+        #expect(event.payload["reason"] == "parts")
+        #expect(event.payload["from"] != nil)
+    }
+
+    @Test func contactRecordsWhetherFirstContactWasOnTime() throws {
+        let (d, _) = try TicketStateMachine.apply(.dispatch(leadUnit: "u", coUnits: [], note: nil), to: ticket(.received), context: context(0))
+        let (a, _) = try TicketStateMachine.apply(.accept, to: d, context: context(60))
+        let (_, late) = try TicketStateMachine.apply(.contact(note: "x"), to: a, context: context(25 * 3600))
+        #expect(late.payload["onTime"] == "false")
+        let (_, early) = try TicketStateMachine.apply(.contact(note: "x"), to: a, context: context(3600))
+        #expect(early.payload["onTime"] == "true")
+    }
+
+    @Test func overdueOnlyWhileWorkIsOwed() throws {
+        let (d, _) = try TicketStateMachine.apply(.dispatch(leadUnit: "u", coUnits: [], note: nil), to: ticket(.received), context: context(0))
+        #expect(!d.isOverdue(at: Self.start.addingTimeInterval(3600)))
+        #expect(d.isOverdue(at: Self.start.addingTimeInterval(3 * 3600)))  // not accepted within 2 h
+        var replied = d
+        replied.status = .replied
+        #expect(!replied.isOverdue(at: Self.start.addingTimeInterval(365 * 86_400)))
+    }
+
+    @Test func evaluationRedoRule() {
+        #expect(Evaluation(resolved: false, satisfaction: .satisfied).requiresRedo)
+        #expect(Evaluation(resolved: true, satisfaction: .dissatisfied).requiresRedo)
+        #expect(!Evaluation(resolved: true, satisfaction: .basicallySatisfied).requiresRedo)
+    }
+}
