@@ -49,7 +49,7 @@ public func buildRouter(
     AuthController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
     TicketController(store: store, clock: clock, configuration: configuration).register(on: api)
     ReferenceController(store: store).register(on: api)
-    AdminController(store: store, clock: clock, configuration: configuration).register(on: api)
+    AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
 
     // The document is built once, after every route is registered, and served as bytes.
     var documented = api.routes

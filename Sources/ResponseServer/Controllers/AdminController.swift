@@ -9,6 +9,7 @@ struct AdminController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cache: IdentityCache
 
     struct NewUser: Decodable, Sendable {
         var username: String
@@ -87,6 +88,8 @@ struct AdminController {
         guard try await store.revokeAPIKey(id: id, tenantID: identity.tenantID, at: clock.now()) else {
             throw Problem.notFound("no active API key \(id)")
         }
+        // Forget the key at once rather than when its cache entry expires.
+        if let key = try await store.apiKeys(tenantID: identity.tenantID).first(where: { $0.id == id }) { cache.remove(key.keyHash) }
         return JSONResponse(value: ["id": id, "status": "revoked"])
     }
 }

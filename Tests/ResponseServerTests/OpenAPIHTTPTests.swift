@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Testing
+import ResponseCore
+import ResponseServer
+import ResponseStore
+
+@Suite("Health and the OpenAPI document")
+struct OpenAPIHTTPTests {
+    @Test func health() async throws {
+        try await ServerHarness.run { h in
+            let reply = try await h.send(.get, "/health")
+            #expect(reply.status == .ok)
+            #expect(reply.json["status"] as? String == "ok")
+            #expect(reply.json["database"] as? String == "sqlite")
+            #expect(reply.json["migrations"] as? [Int] == [1])
+        }
+    }
+
+    @Test("the document describes every route the router serves, and nothing else")
+    func documentMatchesRouter() async throws {
+        try await ServerHarness.run { h in
+            let reply = try await h.send(.get, "/api/v1/openapi.json")
+            #expect(reply.status == .ok)
+            let doc = reply.json
+            #expect(doc["openapi"] as? String == "3.1.0")
+            let paths = try #require(doc["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, operations) in paths { for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") } }
+
+            // 1. Every route registered on the router is documented.
+            let (_, routes) = buildRouter(configuration: ServerConfiguration(), store: h.store)
+            let registered = Set(routes.map { "\($0.method.rawValue) \($0.path)" })
+            #expect(registered == documented)
+            #expect(documented.count >= 27)
+
+            // 2. Every documented operation is served: the live server answers it with its own
+            //    handler, never the catch-all "no such resource".
+            let admin = try await h.login("admin")
+            for entry in documented.sorted() {
+                let parts = entry.split(separator: " ", maxSplits: 1)
+                let method = HTTPRequest.Method(String(parts[0]))!
+                let uri = String(parts[1]).replacingOccurrences(of: "{number}", with: "20991231-000001")
+                    .replacingOccurrences(of: "{code}", with: "probe").replacingOccurrences(of: "{id}", with: "probe")
+                let probe = try await h.send(method, uri, token: admin, json: method == .get || method == .delete ? nil : [String: Any]())
+                #expect(probe.status != .notFound || (probe.json["detail"] as? String) != "no such resource", "\(entry) is documented but not routed")
+                #expect(probe.status.code < 500, "\(entry) answered \(probe.status.code)")
+            }
+            // (The probe of /auth/logout ended the admin session; sign in again.)
+            let unknown = try await h.send(.get, "/api/v1/not-a-route", token: try await h.login("admin"))
+            #expect(unknown.status == .notFound)
+            #expect(unknown.json["detail"] as? String == "no such resource", "\(unknown.status) \(unknown.text)")
+
+            // 3. Every schema reference resolves.
+            let schemas = try #require((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let text = reply.text
+            let refs = text.components(separatedBy: "#/components/schemas/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            #expect(!refs.isEmpty)
+            for ref in Set(refs) { #expect(schemas[ref] != nil, "dangling $ref \(ref)") }
+        }
+    }
+}
