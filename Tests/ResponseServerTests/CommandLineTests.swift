@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+import ResponseCore
+import ResponseStore
+
+/// Runs the real `swift-response` executable, as an operator would.
+@Suite("The swift-response command")
+struct CommandLineTests {
+    /// The executable built beside this test bundle.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("swift-response")
+    }
+
+    static func temporaryDatabase() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sr-cli-\(UUID().uuidString.prefix(8)).sqlite").path
+    }
+
+    static func fixture(_ name: String) throws -> String {
+        try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")).path
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let path = executable.path
+        try #require(FileManager.default.isExecutableFile(atPath: path), "build the executable first: swift build (expected at \(path))")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func cleanup(_ db: String) {
+        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) }
+    }
+
+    @Test func importAndExportOpenData() async throws {
+        let db = Self.temporaryDatabase()
+        defer { Self.cleanup(db) }
+        let result = try Self.run(["import", "--database", db, try Self.fixture("nyc311-sample.csv"), try Self.fixture("la311-sample.csv")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("imported 40 nyc tickets"))
+        #expect(result.stdout.contains("imported 20 la tickets"))
+        #expect(result.stderr.contains("40/40 rows"))  // progress line
+
+        let store = try await SQLTicketStore.open(url: db)
+        do {
+            #expect(try await store.countTickets(tenantID: "default") == 60)
+            var closed = TicketQuery()
+            closed.statuses = [.closed]
+            closed.limit = 500
+            let closedTickets = try await store.listTickets(closed, tenantID: "default").tickets
+            #expect(!closedTickets.isEmpty)
+            let sample = try #require(closedTickets.first)
+            let events = try await store.events(ticketID: sample.id, tenantID: "default")
+            #expect(events.map(\.type) == [.created, .dispatched, .accepted, .replied, .closed])
+            #expect(try await store.units(tenantID: "default").contains { $0.code == "nyc-dot" })
+            var located = TicketQuery()
+            located.limit = 500
+            let all = try await store.listTickets(located, tenantID: "default").tickets
+            #expect(all.filter { $0.location.latitude != nil }.count >= 20)
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        try await store.shutdown()
+
+        let csv = try Self.run(["export", "--database", db, "--format", "csv"])
+        #expect(csv.status == 0)
+        let table = CSVTable(text: csv.stdout)
+        #expect(table.rows.count == 60)
+        #expect(table.header.first == "number")
+        let jsonl = try Self.run(["export", "--database", db, "--format", "jsonl"])
+        let lines = jsonl.stdout.split(separator: "\n")
+        #expect(lines.count == 60)
+        #expect(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) is [String: Any])
+
+        let bad = try Self.run(["import", "--database", db, try Self.fixture("SOURCES.md")])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("unknown layout"))
+    }
+
+    @Test func userManagement() throws {
+        let db = Self.temporaryDatabase()
+        defer { Self.cleanup(db) }
+        var r = try Self.run(["user", "create", "ops", "--role", "supervisor", "--database", db], environment: ["SWIFT_RESPONSE_PASSWORD": "a-long-password"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try Self.run(["user", "create", "ops", "--role", "supervisor", "--database", db, "--password", "another-password"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("already exists"))
+        r = try Self.run(["user", "create", "h1", "--role", "handler", "--database", db, "--password", "another-password"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("unitCode"))
+        r = try Self.run(["user", "passwd", "ops", "--database", db])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("password of ops changed to "))
+        r = try Self.run(["user", "list", "--database", db])
+        #expect(r.stdout.contains("ops"))
+        #expect(r.stdout.contains("supervisor"))
+        r = try Self.run(["migrate", "--database", db])
+        #expect(r.stdout.contains("migrations 1"))
+    }
+
+    @Test("a ticket acknowledged with 201 survives kill -9 of the server")
+    func durableAcrossKill() async throws {
+        let db = Self.temporaryDatabase()
+        defer { Self.cleanup(db) }
+        let port = Int.random(in: 20_000...40_000)
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--database", db, "--port", String(port), "--demo", "--demo-password", "demo-password-1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        let base = "http://127.0.0.1:\(port)"
+        var up = false
+        for _ in 0..<300 {
+            if (try? await Self.http("GET", base + "/health")).map({ $0.0 == 200 }) == true { up = true; break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(up, "server did not start")
+        let login = try await Self.http("POST", base + "/api/v1/auth/login", body: #"{"username":"agent","password":"demo-password-1"}"#)
+        let token = try #require((try JSONSerialization.jsonObject(with: login.1) as? [String: Any])?["token"] as? String)
+        var numbers: [String] = []
+        for i in 0..<25 {
+            let r = try await Self.http("POST", base + "/api/v1/tickets", token: token, body: #"{"kind":"complaint","channel":"phone","title":"durable \#(i)","description":"kill -9"}"#)
+            #expect(r.0 == 201)
+            if let n = (try JSONSerialization.jsonObject(with: r.1) as? [String: Any])?["number"] as? String { numbers.append(n) }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let store = try await SQLTicketStore.open(url: db)
+        do {
+            for n in numbers { #expect(try await store.ticket(number: n, tenantID: "demo")?.title.hasPrefix("durable") == true, "\(n) lost") }
+            #expect(numbers.count == 25)
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        try await store.shutdown()
+    }
+
+    /// A one-shot HTTP request with URLSession-free plumbing: curl is on every CI machine.
+    static func http(_ method: String, _ url: String, token: String? = nil, body: String? = nil) async throws -> (Int, Data) {
+        var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url, "-H", "content-type: application/json"]
+        if let token { args += ["-H", "authorization: Bearer \(token)"] }
+        if let body { args += ["--data-binary", body] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl"] + args
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let newline = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: newline)...]) else { return (0, Data()) }
+        return (code, Data(text[..<newline].utf8))
+    }
+}
