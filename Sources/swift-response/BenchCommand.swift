@@ -103,7 +103,7 @@ struct BenchCommand: AsyncParsableCommand {
                                 var errors = 0
                                 var headers = HTTPFields()
                                 headers[.contentType] = "application/json"
-                                headers[HTTPField.Name("X-API-Key")!] = secret
+                                headers[.apiKey] = secret
                                 while true {
                                     let n = issued.next()
                                     if n >= total { break }

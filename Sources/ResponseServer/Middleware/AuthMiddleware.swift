@@ -25,7 +25,7 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     static func credential(_ request: Request) -> String? {
-        if let key = request.headers[.init("X-API-Key")!], !key.isEmpty { return key }
+        if let key = request.headers[.apiKey], !key.isEmpty { return key }
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
