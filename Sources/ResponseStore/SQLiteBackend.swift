@@ -5,7 +5,8 @@ import SQLKit
 import SQLiteKit
 import Synchronization
 
-/// The embedded engine: one SQLite file in WAL mode, one writer connection behind a lock, and a
+/// The embedded engine: one SQLite file in WAL mode, one writer connection fed by a group-commit
+/// queue (``GroupCommitWriter``), and a
 /// few reader connections that see every committed write without waiting for the writer.
 public final class SQLiteBackend: SQLBackend {
     public let name = "sqlite"
@@ -15,7 +16,8 @@ public final class SQLiteBackend: SQLBackend {
     private let readers: [any SQLDatabase]
     private let readerConnections: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
-    private let writeLock = AsyncLock()
+    private let writerQueue: GroupCommitWriter
+    private let writerLoop: Task<Void, Never>
 
     /// Opens (creating if needed) the database file at `path`.
     /// - Parameters:
@@ -50,6 +52,10 @@ public final class SQLiteBackend: SQLBackend {
         }
         self.writerConnection = writerConnection
         self.writer = writer
+        let queue = GroupCommitWriter(database: writer)
+        self.writerQueue = queue
+        // The one long-lived task of the store: it owns the writer connection until shutdown.
+        self.writerLoop = Task { await queue.run() }
     }
 
     public var reader: any SQLDatabase {
@@ -57,18 +63,7 @@ public final class SQLiteBackend: SQLBackend {
     }
 
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let writer = self.writer
-        return try await writeLock.withLock {
-            try await writer.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(writer)
-                try await writer.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await writer.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        try await writerQueue.transaction(body)
     }
 
     public func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -122,6 +117,8 @@ public final class SQLiteBackend: SQLBackend {
     public var forUpdate: String { "" }
 
     public func shutdown() async throws {
+        writerQueue.close()
+        await writerLoop.value
         for c in readerConnections { try? await c.close() }
         try await writerConnection.close()
     }

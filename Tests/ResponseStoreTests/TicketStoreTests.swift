@@ -157,4 +157,38 @@ struct TicketStoreTests {
             #expect(try await h.store.countTickets(tenantID: h.tenant.id) == before)
         }
     }
+
+    @Test("concurrent transactions: a failing one changes nothing, the others commit", arguments: Engine.available)
+    func failuresAreIsolatedUnderConcurrency(engine: Engine) async throws {
+        try await StoreHarness.with(engine) { h in
+            struct Boom: Error {}
+            let tenant = h.tenant
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<30 {
+                    group.addTask {
+                        do {
+                            try await h.store.backend.transaction { db in
+                                let (ticket, event) = NewTicket(kind: .help, channel: .web, title: "batch \(i)", description: "")
+                                    .makeTicket(id: UUID().uuidString, number: "20261118-\(String(format: "%06d", 500 + i))", tenantID: tenant.id, actor: StoreHarness.agent, now: Self.t0)
+                                try await SQLTicketStore.insert(ticket, on: db)
+                                try await SQLTicketStore.insert(event, on: db)
+                                if i % 3 == 0 { throw Boom() }  // after writing: the writes must vanish
+                            }
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 20)
+            #expect(try await h.store.countTickets(tenantID: h.tenant.id) == 20)
+            for i in stride(from: 0, to: 30, by: 3) {
+                let number = "20261118-" + String(format: "%06d", 500 + i)
+                let found = try await h.store.ticket(number: number, tenantID: h.tenant.id)
+                #expect(found == nil, "\(number) was rolled back")
+            }
+        }
+    }
 }

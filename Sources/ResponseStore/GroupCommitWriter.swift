@@ -1,0 +1,159 @@
+import SQLKit
+import Synchronization
+
+/// SQLite's single writer, with group commit: transactions that arrive while one is being
+/// written are run together in the next database transaction, each inside its own savepoint,
+/// and all are acknowledged by one COMMIT.
+///
+/// Why: every commit writes the touched pages of the ticket table, its indexes, the event log and
+/// the full-text index to the WAL. Under concurrent intake most of those pages are shared, so one
+/// commit for eight tickets costs little more than one for one. A failing transaction rolls back
+/// to its savepoint and changes nothing; the others in the batch still commit. No caller is
+/// answered before the COMMIT that makes its writes durable.
+final class GroupCommitWriter: Sendable {
+    /// One caller's transaction, type-erased.
+    struct Job: Sendable {
+        /// Runs the body; returns its error, if any (the result is kept by the closure).
+        let run: @Sendable (any SQLDatabase) async -> (any Error)?
+        /// Delivers the outcome once the batch has committed (or failed to).
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    private struct State {
+        var queue: [Job] = []
+        var waiting: CheckedContinuation<Bool, Never>? = nil
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let database: any SQLDatabase
+    /// Most transactions committed together; bounds the latency a batch adds.
+    let maxBatch: Int
+
+    init(database: any SQLDatabase, maxBatch: Int = 64) {
+        self.database = database
+        self.maxBatch = maxBatch
+    }
+
+    /// Runs `body` in a transaction on the writer connection and returns its result once committed.
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let box = Mutex<R?>(nil)
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
+            let job = Job(
+                run: { db in
+                    do {
+                        let value = try await body(db)
+                        box.withLock { $0 = value }
+                        return nil
+                    } catch {
+                        return error
+                    }
+                },
+                finish: { error in
+                    if let error { return continuation.resume(throwing: error) }
+                    guard let value = box.withLock({ $0.take() }) else {
+                        return continuation.resume(throwing: StoreError.conflict("transaction produced no result"))
+                    }
+                    continuation.resume(returning: value)
+                }
+            )
+            let (accepted, wake) = state.withLock { s -> (Bool, CheckedContinuation<Bool, Never>?) in
+                if s.closed { return (false, nil) }
+                s.queue.append(job)
+                let w = s.waiting
+                s.waiting = nil
+                return (true, w)
+            }
+            if !accepted { return job.finish(StoreError.conflict("the database is shutting down")) }
+            wake?.resume(returning: true)
+        }
+    }
+
+    /// The writer loop; returns after ``close()`` once the queue is empty.
+    func run() async {
+        while true {
+            let batch = await nextBatch()
+            if batch.isEmpty { return }
+            await execute(batch)
+        }
+    }
+
+    /// Stops accepting work; the loop finishes what is queued and returns.
+    func close() {
+        let wake = state.withLock { s -> CheckedContinuation<Bool, Never>? in
+            s.closed = true
+            let w = s.waiting
+            s.waiting = nil
+            return w
+        }
+        wake?.resume(returning: false)
+    }
+
+    private func nextBatch() async -> [Job] {
+        while true {
+            let batch = state.withLock { s -> [Job]? in
+                if !s.queue.isEmpty {
+                    let n = min(maxBatch, s.queue.count)
+                    let batch = Array(s.queue.prefix(n))
+                    s.queue.removeFirst(n)
+                    return batch
+                }
+                return s.closed ? [] : nil
+            }
+            if let batch { return batch }
+            let more = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if !s.queue.isEmpty || s.closed { return true }
+                    s.waiting = c
+                    return false
+                }
+                if resumeNow { c.resume(returning: true) }
+            }
+            _ = more
+        }
+    }
+
+    private func execute(_ batch: [Job]) async {
+        let db = database
+        do {
+            try await db.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            for job in batch { job.finish(error) }
+            return
+        }
+        var outcomes: [(any Error)?] = []
+        outcomes.reserveCapacity(batch.count)
+        for job in batch {
+            // A lone transaction needs no savepoint: a failure rolls back the whole (empty) batch.
+            if batch.count == 1 {
+                outcomes.append(await job.run(db))
+                continue
+            }
+            do {
+                try await db.raw("SAVEPOINT job").run()
+                if let error = await job.run(db) {
+                    try await db.raw("ROLLBACK TO SAVEPOINT job").run()
+                    try await db.raw("RELEASE SAVEPOINT job").run()
+                    outcomes.append(error)
+                } else {
+                    try await db.raw("RELEASE SAVEPOINT job").run()
+                    outcomes.append(nil)
+                }
+            } catch {
+                outcomes.append(error)
+            }
+        }
+        do {
+            if batch.count == 1, outcomes[0] != nil {
+                try await db.raw("ROLLBACK").run()
+            } else {
+                try await db.raw("COMMIT").run()
+            }
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            for job in batch { job.finish(error) }
+            return
+        }
+        for (job, outcome) in zip(batch, outcomes) { job.finish(outcome) }
+    }
+}
