@@ -19,20 +19,12 @@ final class GroupCommitWriter: Sendable {
         let finish: @Sendable ((any Error)?) -> Void
     }
 
-    private struct State {
-        var queue: [Job] = []
-        var waiting: CheckedContinuation<Bool, Never>? = nil
-        var closed = false
-    }
-
-    private let state = Mutex(State())
+    private let queue: BatchQueue<Job>
     private let database: any SQLDatabase
-    /// Most transactions committed together; bounds the latency a batch adds.
-    let maxBatch: Int
 
     init(database: any SQLDatabase, maxBatch: Int = 64) {
         self.database = database
-        self.maxBatch = maxBatch
+        self.queue = BatchQueue(maxBatch: maxBatch)
     }
 
     /// Runs `body` in a transaction on the writer connection and returns its result once committed.
@@ -57,61 +49,17 @@ final class GroupCommitWriter: Sendable {
                     continuation.resume(returning: value)
                 }
             )
-            let (accepted, wake) = state.withLock { s -> (Bool, CheckedContinuation<Bool, Never>?) in
-                if s.closed { return (false, nil) }
-                s.queue.append(job)
-                let w = s.waiting
-                s.waiting = nil
-                return (true, w)
-            }
-            if !accepted { return job.finish(StoreError.conflict("the database is shutting down")) }
-            wake?.resume(returning: true)
+            if !queue.submit(job) { job.finish(StoreError.conflict("the database is shutting down")) }
         }
     }
 
     /// The writer loop; returns after ``close()`` once the queue is empty.
     func run() async {
-        while true {
-            let batch = await nextBatch()
-            if batch.isEmpty { return }
-            await execute(batch)
-        }
+        await queue.run { batch in await self.execute(batch) }
     }
 
     /// Stops accepting work; the loop finishes what is queued and returns.
-    func close() {
-        let wake = state.withLock { s -> CheckedContinuation<Bool, Never>? in
-            s.closed = true
-            let w = s.waiting
-            s.waiting = nil
-            return w
-        }
-        wake?.resume(returning: false)
-    }
-
-    private func nextBatch() async -> [Job] {
-        while true {
-            let batch = state.withLock { s -> [Job]? in
-                if !s.queue.isEmpty {
-                    let n = min(maxBatch, s.queue.count)
-                    let batch = Array(s.queue.prefix(n))
-                    s.queue.removeFirst(n)
-                    return batch
-                }
-                return s.closed ? [] : nil
-            }
-            if let batch { return batch }
-            let more = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-                let resumeNow = state.withLock { s -> Bool in
-                    if !s.queue.isEmpty || s.closed { return true }
-                    s.waiting = c
-                    return false
-                }
-                if resumeNow { c.resume(returning: true) }
-            }
-            _ = more
-        }
-    }
+    func close() { queue.close() }
 
     private func execute(_ batch: [Job]) async {
         let db = database

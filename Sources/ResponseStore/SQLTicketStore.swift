@@ -8,10 +8,17 @@ import SQLKit
 public final class SQLTicketStore: TicketStore {
     public let backend: any SQLBackend
     let logger: Logger
+    /// Tickets filed concurrently are written together: one counter update, one multi-row insert
+    /// of tickets and one of events per batch, in one transaction.
+    let intake: BatchQueue<IntakeRequest>
+    private let intakeLoop: Task<Void, Never>
 
     public init(backend: any SQLBackend, logger: Logger = Logger(label: "swift-response.store")) {
         self.backend = backend
         self.logger = logger
+        let intake = BatchQueue<IntakeRequest>(maxBatch: 128)
+        self.intake = intake
+        self.intakeLoop = Task { await intake.run { batch in await Self.file(batch, backend: backend) } }
     }
 
     /// Opens the store named by `url`: `postgres://…` (or `postgresql://…`) for PostgreSQL,
@@ -32,7 +39,11 @@ public final class SQLTicketStore: TicketStore {
 
     public var engine: String { backend.name }
 
-    public func shutdown() async throws { try await backend.shutdown() }
+    public func shutdown() async throws {
+        intake.close()
+        await intakeLoop.value
+        try await backend.shutdown()
+    }
 
     public func ping() async throws {
         _ = try await backend.reader.raw("SELECT 1 AS one").first()

@@ -18,6 +18,8 @@ public final class SQLiteBackend: SQLBackend {
     private let nextReader = Atomic<Int>(0)
     private let writerQueue: GroupCommitWriter
     private let writerLoop: Task<Void, Never>
+    private let checkpointConnection: SQLiteConnection
+    private let checkpointer: Task<Void, Never>
 
     /// Opens (creating if needed) the database file at `path`.
     /// - Parameters:
@@ -36,6 +38,10 @@ public final class SQLiteBackend: SQLBackend {
             try await writer.raw("PRAGMA busy_timeout=5000").run()
             try await writer.raw("PRAGMA foreign_keys=ON").run()
             try await writer.raw("PRAGMA temp_store=MEMORY").run()
+            // Checkpoints copy the WAL back into the database file. Done by the writer at commit
+            // (SQLite's default) they stall whichever request commits then; a background
+            // connection does them instead (see `checkpointLoop`).
+            _ = try await writer.raw("PRAGMA wal_autocheckpoint=0").all()
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readerCount) {
                 let c = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
@@ -50,6 +56,9 @@ public final class SQLiteBackend: SQLBackend {
             try? await writerConnection.close()
             throw error
         }
+        let checkpointConnection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        self.checkpointConnection = checkpointConnection
+        self.checkpointer = Task { await Self.checkpointLoop(checkpointConnection.sql(queryLogLevel: .trace), logger: logger) }
         self.writerConnection = writerConnection
         self.writer = writer
         let queue = GroupCommitWriter(database: writer)
@@ -116,9 +125,26 @@ public final class SQLiteBackend: SQLBackend {
 
     public var forUpdate: String { "" }
 
+    /// Checkpoints the WAL every quarter second without blocking the writer (PASSIVE), so the
+    /// WAL stays small and commits never pay for a checkpoint.
+    static func checkpointLoop(_ db: any SQLDatabase, logger: Logger) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(250))
+            do {
+                _ = try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
+            } catch {
+                logger.warning("WAL checkpoint failed: \(error)")
+            }
+        }
+    }
+
     public func shutdown() async throws {
         writerQueue.close()
         await writerLoop.value
+        checkpointer.cancel()
+        await checkpointer.value
+        _ = try? await checkpointConnection.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").all()
+        try? await checkpointConnection.close()
         for c in readerConnections { try? await c.close() }
         try await writerConnection.close()
     }

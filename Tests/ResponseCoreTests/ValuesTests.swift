@@ -102,4 +102,14 @@ struct ValuesTests {
             Issue.record("unexpected \(error)")
         }
     }
+
+    @Test func ticketIDsAreTimeOrderedUUIDs() {
+        let t = Date(timeIntervalSince1970: 1_794_960_000)
+        let a = TicketID.make(at: t), b = TicketID.make(at: t.addingTimeInterval(0.001)), c = TicketID.make(at: t.addingTimeInterval(3600))
+        #expect(a < b && b < c)
+        #expect(UUID(uuidString: a) != nil)
+        #expect(Array(a)[14] == "7")  // version nibble
+        #expect(TicketID.make(at: t) != TicketID.make(at: t))
+        #expect(a.hasPrefix("01a1ebf4-0400-7"))  // 1794960000000 ms = 0x01A1EBF40400
+    }
 }
