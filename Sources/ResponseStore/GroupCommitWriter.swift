@@ -19,7 +19,14 @@ final class GroupCommitWriter: Sendable {
         let finish: @Sendable ((any Error)?) -> Void
     }
 
-    private let queue: BatchQueue<Job>
+    /// What the writer loop runs: a caller's transaction, or maintenance that must run on the
+    /// writer connection outside any transaction (completing a WAL checkpoint).
+    enum Work: Sendable {
+        case transaction(Job)
+        case outsideTransaction(@Sendable (any SQLDatabase) async -> Void)
+    }
+
+    private let queue: BatchQueue<Work>
     private let database: any SQLDatabase
 
     init(database: any SQLDatabase, maxBatch: Int = 64) {
@@ -49,13 +56,29 @@ final class GroupCommitWriter: Sendable {
                     continuation.resume(returning: value)
                 }
             )
-            if !queue.submit(job) { job.finish(StoreError.conflict("the database is shutting down")) }
+            if !queue.submit(.transaction(job)) { job.finish(StoreError.conflict("the database is shutting down")) }
         }
+    }
+
+    /// Queues `body` to run on the writer connection between transactions.
+    func runOutsideTransaction(_ body: @escaping @Sendable (any SQLDatabase) async -> Void) {
+        _ = queue.submit(.outsideTransaction(body))
     }
 
     /// The writer loop; returns after ``close()`` once the queue is empty.
     func run() async {
-        await queue.run { batch in await self.execute(batch) }
+        await queue.run { batch in
+            var jobs: [Job] = []
+            var maintenance: [@Sendable (any SQLDatabase) async -> Void] = []
+            for work in batch {
+                switch work {
+                case .transaction(let job): jobs.append(job)
+                case .outsideTransaction(let body): maintenance.append(body)
+                }
+            }
+            if !jobs.isEmpty { await self.execute(jobs) }
+            for body in maintenance { await body(self.database) }
+        }
     }
 
     /// Stops accepting work; the loop finishes what is queued and returns.

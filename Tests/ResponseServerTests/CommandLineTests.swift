@@ -113,6 +113,46 @@ struct CommandLineTests {
         #expect(r.stdout.contains("migrations 1"))
     }
 
+    @Test func taxonomyFromAFile() throws {
+        let db = Self.temporaryDatabase()
+        defer { Self.cleanup(db) }
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("tax-\(UUID().uuidString.prefix(6)).csv").path
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        try "一级分类,二级分类,三级分类\n城乡建设,市政管理,路灯\n城乡建设,市政管理,井盖\n环境保护,噪声,施工噪声\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        var r = try Self.run(["categories", "load", csv, "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("loaded 7 categories into city default: 2 / 2 / 3 by level"))
+        r = try Self.run(["categories", "list", "--database", db])
+        #expect(r.stdout.contains("01.01.02"))
+        #expect(r.stdout.contains("井盖"))
+        try "a,b\nonly,two\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        r = try Self.run(["categories", "load", csv, "--database", db])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("line 2"))
+    }
+
+    @Test("flags beat environment variables, which beat the config file")
+    func settingsPrecedence() throws {
+        let fromFile = Self.temporaryDatabase(), fromEnv = Self.temporaryDatabase(), fromFlag = Self.temporaryDatabase()
+        defer { for db in [fromFile, fromEnv, fromFlag] { Self.cleanup(db) } }
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString.prefix(6)).json").path
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try #"{"database": "\#(fromFile)", "city": {"id": "bj", "name": "北京", "timeZone": "Asia/Shanghai"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        _ = try Self.run(["migrate", "--config", config])
+        #expect(FileManager.default.fileExists(atPath: fromFile))
+        _ = try Self.run(["migrate", "--config", config], environment: ["SWIFT_RESPONSE_DATABASE": fromEnv])
+        #expect(FileManager.default.fileExists(atPath: fromEnv))
+        _ = try Self.run(["migrate", "--config", config, "--database", fromFlag], environment: ["SWIFT_RESPONSE_DATABASE": fromEnv])
+        #expect(FileManager.default.fileExists(atPath: fromFlag))
+        // The city of the config file is the default for commands that take one.
+        let r = try Self.run(["user", "create", "cfguser", "--role", "agent", "--password", "long-password-1", "--config", config])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.run(["user", "list", "--config", config]).stdout.contains("bj"))
+        let broken = try Self.run(["migrate", "--config", "/nonexistent.json"])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("cannot read config file"))
+    }
+
     @Test("a ticket acknowledged with 201 survives kill -9 of the server")
     func durableAcrossKill() async throws {
         let db = Self.temporaryDatabase()
