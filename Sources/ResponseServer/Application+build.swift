@@ -46,6 +46,10 @@ public func buildRouter(
         try await store.ping()
         return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
     }
+    api.add(.get, "/", summary: "Where things are", tag: "system", access: "public", response: "Index") { _, _ in
+        JSONResponse(value: ["name": "SwiftResponse", "api": "/api/v1", "openapi": "/api/v1/openapi.json", "health": "/health",
+                             "login": "POST /api/v1/auth/login"])
+    }
     AuthController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
     TicketController(store: store, clock: clock, configuration: configuration).register(on: api)
     ReferenceController(store: store).register(on: api)

@@ -94,6 +94,7 @@ public struct DemoCity: Sendable {
         let demoClock = ManualClock(now.addingTimeInterval(-30 * 86_400))
         let step = 30 * 86_400.0 / Double(max(1, table.rows.count))
         var count = 0
+        var previous: Ticket? = nil
         for (i, row) in table.rows.enumerated() {
             guard let title = table.value(row, "title"), let detail = table.value(row, "detail"), let level1 = table.value(row, "category") else { continue }
             demoClock.set(now.addingTimeInterval(-30 * 86_400 + Double(i) * step))
@@ -111,7 +112,14 @@ public struct DemoCity: Sendable {
             let agent = Actor(name: "agent", role: .agent)
             let (ticket, _) = try await store.createTicket(new, tenant: tenant, actor: agent, now: demoClock.now())
             let lead = street ?? departments.first { $0.category == level1 }?.code ?? "housing"
-            try await walk(ticket, to: i % 10, lead: lead, store: store, clock: demoClock, policy: policy)
+            if i % 25 == 24, let parent = previous {
+                // Every 25th message is filed as a duplicate of the one before it.
+                _ = try await store.apply(.merge(into: parent.number), number: ticket.number, tenantID: tenant.id, expectedVersion: nil,
+                                          context: .init(now: demoClock.now(), actor: Actor(name: "dispatcher", role: .dispatcher), policy: policy)) { _ in }
+            } else {
+                try await walk(ticket, to: i % 10, lead: lead, store: store, clock: demoClock, policy: policy)
+                previous = ticket
+            }
             count += 1
         }
         return summary(count, units.count, taxonomy.categories.count)

@@ -180,6 +180,7 @@ enum OpenAPIDocument {
             "NewAPIKey": object(["name": string()], required: ["name"]),
             "Health": object(["status": string(), "database": string(), "migrations": array(["type": "integer"])]),
             "Empty": ["type": "object"],
+            "Index": ["type": "object", "additionalProperties": ["type": "string"]],
             "Problem": object([
                 "type": string(format: "uri"), "title": string(), "status": ["type": "integer"], "detail": string(),
                 "errors": array(object(["field": string(), "message": string()])),
