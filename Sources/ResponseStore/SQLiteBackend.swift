@@ -136,6 +136,7 @@ public final class SQLiteBackend: SQLBackend {
     static func checkpointLoop(_ db: any SQLDatabase, writer: GroupCommitWriter, logger: Logger) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
+            if Task.isCancelled { return }  // shutting down: the final checkpoint follows
             do {
                 guard let row = try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").first() else { continue }
                 if try row.decode(column: "log", as: Int.self) > 4000 {

@@ -43,16 +43,19 @@ struct ImportCommand: AsyncParsableCommand {
         var knownCategories = Set(try await store.categories(tenantID: tenant.id).map(\.code))
         let importer = Actor(name: "import:\(format.rawValue)", role: .system)
         let start = Date()
-        var imported = 0, skipped = 0
-        for (i, row) in rows.enumerated() {
+
+        // Pass 1, in order: read the rows and create the categories (type, then descriptor) and
+        // the agencies' units they need.
+        var prepared: [(NewTicket, Date, Date?, String?, String?)] = []
+        var skipped = 0
+        for row in rows {
             guard let record = OpenDataRecord.make(row, table: table, format: format, dates: dates) else {
                 skipped += 1
                 continue
             }
-            // Category: level 1 = type, level 2 = descriptor.
             let typeCode = OpenDataRecord.slug(record.type)
             if !knownCategories.contains(typeCode) {
-                try await store.saveCategory(Category(code: typeCode, tenantID: tenant.id, name: record.type, level: 1, parentCode: nil))
+                try await store.saveCategory(Category(code: typeCode, tenantID: tenant.id, name: String(record.type.prefix(200)), level: 1, parentCode: nil))
                 knownCategories.insert(typeCode)
             }
             var categoryCode = typeCode
@@ -63,6 +66,15 @@ struct ImportCommand: AsyncParsableCommand {
                     knownCategories.insert(code)
                 }
                 categoryCode = code
+            }
+            var unitCode: String? = nil
+            if let agency = record.agency {
+                let code = format.rawValue + "-" + OpenDataRecord.slug(agency)
+                if !knownUnits.contains(code) {
+                    try await store.saveUnit(OrgUnit(code: code, tenantID: tenant.id, name: String((record.agencyName ?? agency).prefix(200)), kind: .department))
+                    knownUnits.insert(code)
+                }
+                unitCode = code
             }
             let title = [record.type, record.descriptor].compactMap { $0 }.joined(separator: " — ")
             let new = NewTicket(
@@ -75,32 +87,48 @@ struct ImportCommand: AsyncParsableCommand {
                 skipped += 1
                 continue
             }
-            let (ticket, _) = try await store.createTicket(new, tenant: tenant, actor: importer, now: record.created)
-            var steps: [(TicketAction, Date)] = []
-            if let agency = record.agency {
-                let unitCode = format.rawValue + "-" + OpenDataRecord.slug(agency)
-                if !knownUnits.contains(unitCode) {
-                    try await store.saveUnit(OrgUnit(code: unitCode, tenantID: tenant.id, name: String((record.agencyName ?? agency).prefix(200)), kind: .department))
-                    knownUnits.insert(unitCode)
+            let resolution = record.resolution.map { String($0.prefix(10_000)) }
+            prepared.append((new, record.created, record.closed, unitCode, resolution))
+        }
+
+        // Pass 2, eight at a time so the store files them in batches: each ticket is created,
+        // dispatched to its agency and accepted, and replied and closed when the source closed it,
+        // through the same state machine as live tickets.
+        let items = prepared
+        let next = Counter(), done = Counter()
+        let total = items.count, label = path, policy = policy
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    while true {
+                        let i = next.next()
+                        if i >= total { return }
+                        let (new, created, closed, unit, resolution) = items[i]
+                        let (ticket, _) = try await store.createTicket(new, tenant: tenant, actor: importer, now: created)
+                        var steps: [(TicketAction, Date)] = []
+                        if let unit {
+                            steps += [(.dispatch(leadUnit: unit, coUnits: [], note: nil), created), (.accept, created)]
+                            if let closed {
+                                let text = (resolution ?? "").isEmpty ? "Closed." : (resolution ?? "Closed.")
+                                steps += [(.reply(text: text, resolved: true), closed), (.close(note: "imported"), closed)]
+                            }
+                        }
+                        for (action, at) in steps {
+                            _ = try await store.apply(action, number: ticket.number, tenantID: tenant.id, expectedVersion: nil,
+                                                      context: .init(now: at, actor: importer, policy: policy)) { _ in }
+                        }
+                        let n = done.next() + 1
+                        if n % 1000 == 0 || n == total {
+                            let rate = Double(n) / max(Date().timeIntervalSince(start), 0.001)
+                            FileHandle.standardError.write(Data("\r\(label): \(n)/\(total) tickets filed, \(Int(rate)) tickets/s   ".utf8))
+                        }
+                    }
                 }
-                steps += [(.dispatch(leadUnit: unitCode, coUnits: [], note: nil), record.created), (.accept, record.created)]
-                if let closed = record.closed {
-                    let text = record.resolution.map { String($0.prefix(10_000)) } ?? "Closed."
-                    steps += [(.reply(text: text.isEmpty ? "Closed." : text, resolved: true), closed), (.close(note: "imported"), closed)]
-                }
             }
-            for (action, at) in steps {
-                _ = try await store.apply(action, number: ticket.number, tenantID: tenant.id, expectedVersion: nil,
-                                          context: .init(now: at, actor: importer, policy: policy)) { _ in }
-            }
-            imported += 1
-            if (i + 1) % 1000 == 0 || i + 1 == rows.count {
-                let rate = Double(imported) / max(Date().timeIntervalSince(start), 0.001)
-                FileHandle.standardError.write(Data("\r\(path): \(i + 1)/\(rows.count) rows, \(imported) imported, \(skipped) skipped, \(Int(rate)) tickets/s   ".utf8))
-            }
+            try await group.waitForAll()
         }
         FileHandle.standardError.write(Data("\n".utf8))
-        print("\(path): imported \(imported) \(format.rawValue) tickets, skipped \(skipped) rows without an id, type or readable date, in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        print("\(path): imported \(total) \(format.rawValue) tickets, skipped \(skipped) rows without an id, type or readable date, in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
     }
 
     /// The file's text; `.gz` files are decompressed with the system's gzip.

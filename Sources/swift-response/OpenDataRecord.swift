@@ -44,8 +44,8 @@ struct OpenDataRecord {
         var r: OpenDataRecord
         switch format {
         case .nyc:
-            guard let id = v("unique_key"), let type = v("complaint_type"), let created = parse(v("created_date")) else { return nil }
-            r = OpenDataRecord(sourceID: id, created: created, closed: parse(v("closed_date")), agency: v("agency"), agencyName: v("agency_name"),
+            guard let id = v("unique_key"), let type = v("complaint_type"), let created = parse(v("created_date") ?? v("created_date_iso")) else { return nil }
+            r = OpenDataRecord(sourceID: id, created: created, closed: parse(v("closed_date") ?? v("closed_date_iso")), agency: v("agency"), agencyName: v("agency_name"),
                                type: type, descriptor: v("descriptor"), resolution: v("resolution_description"), area: v("borough"),
                                address: v("incident_address"), latitude: Double(v("latitude") ?? ""), longitude: Double(v("longitude") ?? ""),
                                channel: channel(v("open_data_channel_type")))
@@ -101,7 +101,8 @@ struct OpenDataRecord {
             }
         }
         while out.hasSuffix("-") { out.removeLast() }
-        return String((out.isEmpty ? "x" : out).prefix(40))
+        // Two slugs and a dot must fit a 64-character code.
+        return String((out.isEmpty ? "x" : out).prefix(30))
     }
 }
 

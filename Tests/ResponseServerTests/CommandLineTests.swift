@@ -53,7 +53,7 @@ struct CommandLineTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("imported 40 nyc tickets"))
         #expect(result.stdout.contains("imported 20 la tickets"))
-        #expect(result.stderr.contains("40/40 rows"))  // progress line
+        #expect(result.stderr.contains("40/40 tickets filed"))  // progress line
 
         let store = try await SQLTicketStore.open(url: db)
         do {
