@@ -1,4 +1,3 @@
-import Synchronization
 import ArgumentParser
 import Foundation
 import ResponseCore
@@ -80,13 +79,4 @@ final class OutputSink: @unchecked Sendable {
 
     func write(_ text: String) { handle.write(Data(text.utf8)) }
     func close() { if handle !== FileHandle.standardOutput { try? handle.close() } }
-}
-
-/// A thread-safe running count.
-final class Counter: Sendable {
-    private let storage = Mutex(0)
-    func add(_ n: Int) { storage.withLock { $0 += n } }
-    var value: Int { storage.withLock { $0 } }
-    /// The current value, then adds one.
-    func next() -> Int { storage.withLock { v in defer { v += 1 }; return v } }
 }

@@ -90,7 +90,3 @@ struct UserCommand: AsyncParsableCommand {
         }
     }
 }
-
-extension String {
-    func pad(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
-}
