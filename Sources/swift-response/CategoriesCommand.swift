@@ -28,17 +28,11 @@ struct CategoriesCommand: AsyncParsableCommand {
             } catch let error as ResponseCore.ValidationError {
                 throw ValidationError("\(file): " + error.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
             }
-            let store = try await SQLTicketStore.open(url: settings.databaseURL)
-            do {
-                try await store.migrate()
+            try await withStore(settings) { store in
                 for category in taxonomy.categories { try await store.saveCategory(category) }
                 let levels = (1...3).map { level in taxonomy.categories.filter { $0.level == level }.count }
                 print("loaded \(taxonomy.categories.count) categories into city \(tenantID): \(levels[0]) / \(levels[1]) / \(levels[2]) by level")
-            } catch {
-                try? await store.shutdown()
-                throw error
             }
-            try await store.shutdown()
         }
     }
 
@@ -49,17 +43,11 @@ struct CategoriesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings(database: database).configuration
-            let store = try await SQLTicketStore.open(url: settings.databaseURL)
-            do {
-                try await store.migrate()
+            try await withStore(settings) { store in
                 for c in try await store.categories(tenantID: tenant ?? settings.tenant.id) {
                     print("\(c.code.pad(12)) \(c.level) \(String(repeating: "  ", count: c.level - 1))\(c.name)")
                 }
-            } catch {
-                try? await store.shutdown()
-                throw error
             }
-            try await store.shutdown()
         }
     }
 }

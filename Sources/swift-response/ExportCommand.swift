@@ -17,9 +17,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings(database: database).configuration
-        let store = try await SQLTicketStore.open(url: settings.databaseURL)
-        do {
-            try await store.migrate()
+        try await withStore(settings) { store in
             let sink = try OutputSink(path: output)
             let format = self.format
             if format == .csv { sink.write(Self.csvHeader + "\n") }
@@ -36,11 +34,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
             sink.close()
             FileHandle.standardError.write(Data("exported \(counter.value) tickets\n".utf8))
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
     }
 
     static let csvHeader = "number,created_at,closed_at,kind,channel,status,urgency,category_code,lead_unit,district_code,street_code,latitude,longitude,address,title,description,reply,resolved,satisfaction"

@@ -17,18 +17,12 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings(database: database).configuration
-        let store = try await SQLTicketStore.open(url: settings.databaseURL)
-        do {
-            try await store.migrate()
+        try await withStore(settings) { store in
             var city = settings.tenant
             if let tenant { city = try await store.tenant(tenant) ?? Tenant(id: tenant, name: tenant, timeZone: settings.tenant.timeZone) }
             try await store.saveTenant(city)
             for file in files { try await importFile(file, store: store, tenant: city, policy: settings.policy) }
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
     }
 
     func importFile(_ path: String, store: SQLTicketStore, tenant: Tenant, policy: DeadlinePolicy) async throws {

@@ -66,9 +66,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings(database: database).configuration
-        let store = try await SQLTicketStore.open(url: settings.databaseURL)
-        try await store.migrate()
-        say("database \(store.engine) at migrations \(try await store.appliedMigrations().map(String.init).joined(separator: ", "))")
-        try await store.shutdown()
+        try await withStore(settings) { store in
+            say("database \(store.engine) at migrations \(try await store.appliedMigrations().map(String.init).joined(separator: ", "))")
+        }
     }
 }

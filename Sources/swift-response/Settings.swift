@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ResponseCore
 import ResponseServer
+import ResponseStore
 
 /// Options shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
@@ -61,4 +62,20 @@ struct Settings {
 /// file, and the start-up banner (demo passwords, URL) must appear at once.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Opens the configured database, brings its schema up to date, runs `body`, and closes the
+/// store whether `body` succeeds or throws: the frame every operator command shares.
+func withStore<R>(_ settings: ServerConfiguration, _ body: (SQLTicketStore) async throws -> R) async throws -> R {
+    let store = try await SQLTicketStore.open(url: settings.databaseURL)
+    let result: R
+    do {
+        try await store.migrate()
+        result = try await body(store)
+    } catch {
+        try? await store.shutdown()
+        throw error
+    }
+    try await store.shutdown()
+    return result
 }

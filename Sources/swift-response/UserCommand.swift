@@ -26,9 +26,7 @@ struct UserCommand: AsyncParsableCommand {
             let (secret, generated) = password.map { ($0, false) } ?? ProcessInfo.processInfo.environment["SWIFT_RESPONSE_PASSWORD"].map { ($0, false) } ?? (Secrets.randomPassword(), true)
             let problems = User.validationErrors(username: username, role: parsedRole, unitCode: unit) + User.passwordErrors(secret)
             guard problems.isEmpty else { throw ValidationError(problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")) }
-            let store = try await SQLTicketStore.open(url: settings.databaseURL)
-            do {
-                try await store.migrate()
+            try await withStore(settings) { store in
                 let tenantID = tenant ?? settings.tenant.id
                 if let unit, parsedRole == .handler, try await store.unit(code: unit, tenantID: tenantID) == nil {
                     throw ValidationError("no unit \(unit) in city \(tenantID)")
@@ -36,11 +34,7 @@ struct UserCommand: AsyncParsableCommand {
                 let hash = try await Secrets.hashPassword(secret, cost: settings.bcryptCost)
                 try await store.createUser(User(username: username, tenantID: tenantID, displayName: name ?? username, role: parsedRole, unitCode: parsedRole == .handler ? unit : nil, passwordHash: hash, createdAt: Date()))
                 print("created \(username) (\(parsedRole.rawValue))" + (generated ? " with password \(secret)" : ""))
-            } catch {
-                try? await store.shutdown()
-                throw error
             }
-            try await store.shutdown()
         }
     }
 
@@ -54,18 +48,12 @@ struct UserCommand: AsyncParsableCommand {
             let settings = try Settings(database: database).configuration
             let (secret, generated) = password.map { ($0, false) } ?? ProcessInfo.processInfo.environment["SWIFT_RESPONSE_PASSWORD"].map { ($0, false) } ?? (Secrets.randomPassword(), true)
             if let problem = User.passwordErrors(secret).first { throw ValidationError("\(problem.field): \(problem.message)") }
-            let store = try await SQLTicketStore.open(url: settings.databaseURL)
-            do {
-                try await store.migrate()
+            try await withStore(settings) { store in
                 guard var user = try await store.user(username: username) else { throw ValidationError("no user \(username)") }
                 user.passwordHash = try await Secrets.hashPassword(secret, cost: settings.bcryptCost)
                 try await store.updateUser(user)
                 print("password of \(username) changed" + (generated ? " to \(secret)" : ""))
-            } catch {
-                try? await store.shutdown()
-                throw error
             }
-            try await store.shutdown()
         }
     }
 
@@ -75,18 +63,12 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings(database: database).configuration
-            let store = try await SQLTicketStore.open(url: settings.databaseURL)
-            do {
-                try await store.migrate()
+            try await withStore(settings) { store in
                 print("USERNAME             ROLE        UNIT        CITY        ACTIVE")
                 for u in try await store.users(tenantID: nil) {
                     print([u.username.pad(20), u.role.rawValue.pad(11), (u.unitCode ?? "-").pad(11), u.tenantID.pad(11), u.active ? "yes" : "no"].joined(separator: " "))
                 }
-            } catch {
-                try? await store.shutdown()
-                throw error
             }
-            try await store.shutdown()
         }
     }
 }
