@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "swift-response", targets: ["swift-response"]),
         .library(name: "ResponseCore", targets: ["ResponseCore"]),
         .library(name: "ResponseStore", targets: ["ResponseStore"]),
+        .library(name: "ResponseDispatch", targets: ["ResponseDispatch"]),
         .library(name: "ResponseServer", targets: ["ResponseServer"]),
     ],
     dependencies: [
@@ -50,10 +51,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ResponseDispatch",
+            dependencies: ["ResponseCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ResponseServer",
             dependencies: [
                 "ResponseCore",
                 "ResponseStore",
+                "ResponseDispatch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -71,6 +78,7 @@ let package = Package(
             dependencies: [
                 "ResponseCore",
                 "ResponseStore",
+                "ResponseDispatch",
                 "ResponseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,10 +98,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ResponseDispatchTests",
+            dependencies: ["ResponseCore", "ResponseDispatch"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ResponseServerTests",
             dependencies: [
                 "ResponseCore",
                 "ResponseStore",
+                "ResponseDispatch",
                 "ResponseServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ResponseCore
+import ResponseDispatch
 import ResponseStore
 
 /// Builds the application that `swift-response serve` runs and that tests start on a loopback
@@ -13,15 +14,17 @@ import ResponseStore
 ///   - store: An opened and migrated store; the application does not close it.
 ///   - clock: Source of "now" for every timestamp and deadline.
 ///   - logger: Where request errors go.
+///   - dispatch: The dispatcher engine; by default one built from `configuration` and `store`.
 ///   - onServerRunning: Called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any TicketStore,
     clock: any WallClock = SystemClock(),
     logger: Logger = Logger(label: "swift-response"),
+    dispatch: DispatchService? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, clock: clock).router
+    let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch).router
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swift-response"),
@@ -34,9 +37,11 @@ public func buildApplication(
 public func buildRouter(
     configuration: ServerConfiguration,
     store: any TicketStore,
-    clock: any WallClock = SystemClock()
+    clock: any WallClock = SystemClock(),
+    dispatch: DispatchService? = nil
 ) -> (router: Router<AppRequestContext>, routes: [APIRoute]) {
     let router = Router(context: AppRequestContext.self)
+    let dispatch = dispatch ?? makeDispatchService(configuration: configuration, store: store)
     let cache = IdentityCache()
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, maxBodySize: configuration.maxBodySize))
@@ -51,8 +56,8 @@ public func buildRouter(
                              "login": "POST /api/v1/auth/login"])
     }
     AuthController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
-    TicketController(store: store, clock: clock, configuration: configuration).register(on: api)
-    ReferenceController(store: store).register(on: api)
+    TicketController(store: store, clock: clock, configuration: configuration, dispatch: dispatch).register(on: api)
+    ReferenceController(store: store, dispatch: dispatch).register(on: api)
     AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
 
     // The document is built once, after every route is registered, and served as bytes.
@@ -69,6 +74,17 @@ public func buildRouter(
     router.on("/**", method: .get) { _, _ -> Response in throw Problem.notFound("no such resource") }
     router.on("/**", method: .post) { _, _ -> Response in throw Problem.notFound("no such resource") }
     return (router, documented)
+}
+
+/// The dispatcher engine of a deployment: trained per city from the store's reference data and
+/// recent tickets on first use.
+public func makeDispatchService(configuration: ServerConfiguration, store: any TicketStore) -> DispatchService {
+    DispatchService(
+        settings: configuration.dispatch, layers: configuration.geoLayers, catalogues: configuration.catalogues,
+        defaultCatalogue: configuration.defaultCatalogue
+    ) { tenantID, limit in
+        (try await store.units(tenantID: tenantID), try await store.categories(tenantID: tenantID), try await store.recentTickets(tenantID: tenantID, limit: limit))
+    }
 }
 
 /// The body of `GET /health`.

@@ -1,5 +1,6 @@
 import Foundation
 import ResponseCore
+import ResponseDispatch
 
 /// Everything the server needs to start, gathered from flags, environment and config file by
 /// the command line (precedence in docs/configuration.md).
@@ -17,6 +18,13 @@ public struct ServerConfiguration: Sendable {
     public var sessionLifetime: TimeInterval
     /// bcrypt cost for new password hashes.
     public var bcryptCost: UInt8
+    /// Thresholds of automatic dispatch and duplicate detection.
+    public var dispatch: DispatchSettings
+    /// Boundary layers (district → street → grid) used to locate tickets.
+    public var geoLayers: [GeoLayer]
+    /// The dispatch catalogue per city id; `defaultCatalogue` for cities not listed.
+    public var catalogues: [String: DispatchCatalogue]
+    public var defaultCatalogue: DispatchCatalogue
 
     public init(
         host: String = "127.0.0.1",
@@ -26,7 +34,11 @@ public struct ServerConfiguration: Sendable {
         policy: DeadlinePolicy = .standard(),
         maxBodySize: Int = 1_048_576,
         sessionLifetime: TimeInterval = 12 * 3600,
-        bcryptCost: UInt8 = 10
+        bcryptCost: UInt8 = 10,
+        dispatch: DispatchSettings = DispatchSettings(),
+        geoLayers: [GeoLayer] = [],
+        catalogues: [String: DispatchCatalogue] = [:],
+        defaultCatalogue: DispatchCatalogue = DispatchCatalogue()
     ) {
         self.host = host
         self.port = port
@@ -36,5 +48,9 @@ public struct ServerConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.sessionLifetime = sessionLifetime
         self.bcryptCost = bcryptCost
+        self.dispatch = dispatch
+        self.geoLayers = geoLayers
+        self.catalogues = catalogues
+        self.defaultCatalogue = defaultCatalogue
     }
 }

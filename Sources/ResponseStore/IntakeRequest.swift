@@ -8,6 +8,18 @@ struct IntakeRequest: Sendable {
     var actor: Actor
     var now: Date
     var id: String
+    var followUps: [IntakeFollowUp]
     /// Hands the outcome back to the caller of `createTicket`, after the commit.
-    var deliver: @Sendable (Result<(Ticket, TicketEvent), any Error>) -> Void
+    var deliver: @Sendable (Result<(Ticket, [TicketEvent]), any Error>) -> Void
+}
+
+/// An action applied to a new ticket inside its intake transaction.
+public struct IntakeFollowUp: Sendable {
+    public var action: TicketAction
+    public var context: TicketStateMachine.Context
+
+    public init(_ action: TicketAction, context: TicketStateMachine.Context) {
+        self.action = action
+        self.context = context
+    }
 }

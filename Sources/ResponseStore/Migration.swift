@@ -146,6 +146,11 @@ struct Migration: Sendable {
                 )
                 """,
             ] + backend.fullTextSearchSchema + backend.appendOnlyEventsSchema
-        }
+        },
+        Migration(version: 2, name: "return disputes and arbitration") { _ in
+            [
+                "ALTER TABLE tickets ADD COLUMN disputes BIGINT NOT NULL DEFAULT 0",
+            ]
+        },
     ]
 }

@@ -4,9 +4,14 @@ import SQLKit
 
 extension SQLTicketStore {
     public func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date) async throws -> (Ticket, TicketEvent) {
+        let (ticket, events) = try await createTicket(request, tenant: tenant, actor: actor, now: now, followUps: [])
+        return (ticket, events[0])
+    }
+
+    public func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date, followUps: [IntakeFollowUp]) async throws -> (Ticket, [TicketEvent]) {
         let id = TicketID.make(at: now)
         return try await withCheckedThrowingContinuation { continuation in
-            let item = IntakeRequest(request: request, tenant: tenant, actor: actor, now: now, id: id) { continuation.resume(with: $0) }
+            let item = IntakeRequest(request: request, tenant: tenant, actor: actor, now: now, id: id, followUps: followUps) { continuation.resume(with: $0) }
             if !intake.submit(item) { continuation.resume(throwing: StoreError.conflict("the store is shutting down")) }
         }
     }
@@ -30,7 +35,7 @@ extension SQLTicketStore {
         }
     }
 
-    static func insertBatch(_ batch: [IntakeRequest], on db: any SQLDatabase) async throws -> [(Ticket, TicketEvent)] {
+    static func insertBatch(_ batch: [IntakeRequest], on db: any SQLDatabase) async throws -> [(Ticket, [TicketEvent])] {
         // Numbers: one counter update per city and day reserves a block for the whole batch.
         var days: [String] = []
         var counterKeys: [(tenant: String, day: String)] = []
@@ -53,20 +58,28 @@ extension SQLTicketStore {
             ).first() else { throw StoreError.conflict("could not allocate ticket numbers") }
             nextNumber[key.tenant + "|" + key.day] = try row.decode(column: "value", as: Int64.self) - count + 1
         }
-        var results: [(Ticket, TicketEvent)] = []
+        var results: [(Ticket, [TicketEvent])] = []
         results.reserveCapacity(batch.count)
         for (item, day) in zip(batch, days) {
             let key = item.tenant.id + "|" + day
             let sequence = nextNumber[key] ?? 1
             nextNumber[key] = sequence + 1
             let number = TicketNumber(day: day, sequence: Int(sequence)).description
-            results.append(item.request.makeTicket(id: item.id, number: number, tenantID: item.tenant.id, actor: item.actor, now: item.now))
+            var (ticket, created) = item.request.makeTicket(id: item.id, number: number, tenantID: item.tenant.id, actor: item.actor, now: item.now)
+            var events = [created]
+            for followUp in item.followUps {
+                // Pure and in memory: the follow-ups cost no extra round trip.
+                guard let (next, event) = try? TicketStateMachine.apply(followUp.action, to: ticket, context: followUp.context) else { continue }
+                ticket = next
+                events.append(event)
+            }
+            results.append((ticket, events))
         }
         // Multi-row inserts, in chunks that stay far below both engines' limit on parameters.
         for chunk in stride(from: 0, to: results.count, by: 100).map({ results[$0..<min($0 + 100, results.count)] }) {
             let ticketRows = chunk.map { SQLQueryString.bindList(TicketRow.values($0.0)) }
             try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
-            let eventRows = try chunk.map { SQLQueryString.bindList(try EventRow.values($0.1)) }
+            let eventRows = try chunk.flatMap { try $0.1.map { SQLQueryString.bindList(try EventRow.values($0)) } }
             try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
         }
         return results
@@ -78,6 +91,13 @@ extension SQLTicketStore {
 
     static func insert(_ event: TicketEvent, on db: any SQLDatabase) async throws {
         try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(SQLQueryString.bindList(try EventRow.values(event)))").run()
+    }
+
+    public func recentTickets(tenantID: String, limit: Int) async throws -> [Ticket] {
+        guard limit > 0 else { return [] }
+        return try await backend.reader.raw(
+            "SELECT \(unsafeRaw: TicketRow.columnList) FROM tickets WHERE tenant_id = \(bind: tenantID) ORDER BY created_at DESC, id DESC LIMIT \(bind: Int64(limit))"
+        ).all().map(TicketRow.decode).reversed()
     }
 
     public func ticket(number: String, tenantID: String) async throws -> Ticket? {

@@ -11,7 +11,7 @@ enum TicketRow {
         "complainant_name", "complainant_phone", "complainant_email", "complainant_anonymous",
         "lead_unit", "co_units", "status", "accept_due", "contact_due", "resolution_due", "return_due",
         "merged_into", "reply", "reply_resolved", "eval_contacted", "eval_resolved", "eval_satisfaction", "eval_comment",
-        "reopen_count", "return_count", "created_at", "updated_at", "closed_at", "version",
+        "reopen_count", "return_count", "disputes", "created_at", "updated_at", "closed_at", "version",
     ]
 
     static let columnList = columns.joined(separator: ", ")
@@ -25,7 +25,7 @@ enum TicketRow {
             ms(t.deadlines.accept), ms(t.deadlines.firstContact), ms(t.deadlines.resolution), ms(t.deadlines.returnWindow),
             t.mergedInto, t.reply, t.replyResolved.map(int), t.evaluation?.contacted.map(int), t.evaluation.map { int($0.resolved) },
             t.evaluation?.satisfaction.rawValue, t.evaluation?.comment,
-            Int64(t.reopenCount), Int64(t.returnCount), t.createdAt.millisecondsSince1970, t.updatedAt.millisecondsSince1970,
+            Int64(t.reopenCount), Int64(t.returnCount), Int64(t.disputes), t.createdAt.millisecondsSince1970, t.updatedAt.millisecondsSince1970,
             ms(t.closedAt), Int64(t.version),
         ]
     }
@@ -79,6 +79,7 @@ enum TicketRow {
             evaluation: evaluation,
             reopenCount: Int(try i("reopen_count")),
             returnCount: Int(try i("return_count")),
+            disputes: Int(try i("disputes")),
             createdAt: Date(millisecondsSince1970: try i("created_at")),
             updatedAt: Date(millisecondsSince1970: try i("updated_at")),
             closedAt: try date("closed_at"),

@@ -20,6 +20,13 @@ public protocol TicketStore: Sendable {
     /// Files a ticket: allocates its number and writes the row and its `created` event in one
     /// transaction. Returns only once the ticket is durable.
     func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date) async throws -> (Ticket, TicketEvent)
+    /// Files a ticket and applies `followUps` (triage, automatic dispatch or merge) to it in the
+    /// same transaction, so a ticket routed at intake is never seen unrouted. A follow-up the
+    /// state machine refuses is skipped: the ticket itself is never lost.
+    /// - Returns: The ticket after the follow-ups and all its events, oldest first.
+    func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date, followUps: [IntakeFollowUp]) async throws -> (Ticket, [TicketEvent])
+    /// The most recent `limit` tickets of a city, oldest first (to train the dispatcher).
+    func recentTickets(tenantID: String, limit: Int) async throws -> [Ticket]
     func ticket(number: String, tenantID: String) async throws -> Ticket?
     /// The ticket's history, oldest first.
     func events(ticketID: String, tenantID: String) async throws -> [TicketEvent]

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ResponseCore
+import ResponseDispatch
 import ResponseServer
 import ResponseStore
 
@@ -37,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             if demo {
                 settings.tenant = DemoCity.tenant
                 settings.policy.calendar.timeZone = DemoCity.tenant.timeZone
+                settings.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
                 let password = demoPassword ?? Secrets.randomPassword()
                 say("Loading the demo city (demo data, marked as such)…")
                 let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: settings.policy, bcryptCost: settings.bcryptCost)
@@ -48,8 +50,18 @@ struct ServeCommand: AsyncParsableCommand {
             }
             say("SwiftResponse on http://\(settings.host):\(settings.port) — database \(store.engine) (\(settings.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : settings.databaseURL))")
             say("API description: http://\(settings.host):\(settings.port)/api/v1/openapi.json")
-            let app = buildApplication(configuration: settings, store: store, logger: logger)
-            try await app.runService()
+            let dispatch = makeDispatchService(configuration: settings, store: store)
+            let app = buildApplication(configuration: settings, store: store, logger: logger, dispatch: dispatch)
+            let layers = settings.geoLayers.count, tenantID = settings.tenant.id
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService() }
+                // Train while the server starts; a ticket filed meanwhile waits for the models.
+                group.addTask {
+                    let (_, seconds) = try await timedAsync { try await dispatch.warmUp(tenantID: tenantID) }
+                    say("Dispatcher ready: models trained on the city's recent tickets in \(String(format: "%.2f", seconds)) s; \(layers) boundary layer(s).")
+                }
+                try await group.waitForAll()
+            }
         } catch {
             try? await store.shutdown()
             throw error

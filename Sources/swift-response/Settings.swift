@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ResponseCore
+import ResponseDispatch
 import ResponseServer
 import ResponseStore
 
@@ -23,6 +24,46 @@ struct ConfigFile: Decodable {
     var maxBodySize: Int?
     var sessionHours: Double?
     var bcryptCost: Int?
+    var dispatch: DispatchFile?
+}
+
+/// The `dispatch` section of the config file (docs/dispatch.md).
+struct DispatchFile: Decodable {
+    /// One boundary layer.
+    struct Layer: Decodable {
+        var file: String
+        var level: String
+        var key: String
+        var name: String?
+        var datum: GeoDatum?
+    }
+
+    var autoDispatchThreshold: Double?
+    var categoryThreshold: Double?
+    /// CSV file `category,jurisdiction,lead,co_units`.
+    var catalogue: String?
+    var layers: [Layer]?
+    var duplicateRadiusMetres: Double?
+    var duplicateMergeAt: Double?
+
+    func apply(to c: inout ServerConfiguration) throws {
+        if let t = autoDispatchThreshold { c.dispatch.autoDispatchThreshold = t }
+        if let t = categoryThreshold { c.dispatch.categoryThreshold = t }
+        if let r = duplicateRadiusMetres { c.dispatch.duplicates.radius = r }
+        if let m = duplicateMergeAt { c.dispatch.duplicates.mergeAt = m }
+        if let path = catalogue {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read dispatch catalogue \(path)") }
+            do { c.defaultCatalogue = try DispatchCatalogue.parse(csv: text) } catch { throw ValidationError("\(path): \(error)") }
+        }
+        for layer in layers ?? [] {
+            guard let data = FileManager.default.contents(atPath: layer.file) else { throw ValidationError("cannot read boundary layer \(layer.file)") }
+            do {
+                c.geoLayers.append(try GeoLayer.parse(data, level: layer.level, keyProperty: layer.key, nameProperty: layer.name, datum: layer.datum ?? .wgs84))
+            } catch {
+                throw ValidationError("\(layer.file): \(error)")
+            }
+        }
+    }
 }
 
 /// Resolves settings with the documented precedence: command-line flag, then environment
@@ -54,6 +95,7 @@ struct Settings {
         if let m = file.maxBodySize { c.maxBodySize = m }
         if let h = file.sessionHours { c.sessionLifetime = h * 3600 }
         if let cost = file.bcryptCost { c.bcryptCost = UInt8(clamping: cost) }
+        try file.dispatch?.apply(to: &c)
         configuration = c
     }
 }

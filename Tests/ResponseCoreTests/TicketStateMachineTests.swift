@@ -30,8 +30,11 @@ struct TicketStateMachineTests {
         "reply": [.accepted, .contacted, .reopened],
         "evaluate": [.replied],
         "reopen": [.replied, .evaluated, .closed],
-        "merge": [.received, .dispatched, .accepted, .returned, .contacted, .reopened],
-        "urge": [.dispatched, .accepted, .returned, .contacted, .reopened],
+        "triage": [.received, .dispatched, .returned, .arbitration],
+        "reject-return": [.returned],
+        "arbitrate": [.arbitration],
+        "merge": [.received, .dispatched, .accepted, .returned, .arbitration, .contacted, .reopened],
+        "urge": [.dispatched, .accepted, .returned, .arbitration, .contacted, .reopened],
         "extend": [.dispatched, .accepted, .contacted, .reopened],
         "close": [.replied, .evaluated],
     ]
@@ -46,6 +49,9 @@ struct TicketStateMachineTests {
         case "reply": .reply(text: "fixed", resolved: true)
         case "evaluate": .evaluate(Evaluation(resolved: true, satisfaction: .satisfied))
         case "reopen": .reopen(reason: "still broken")
+        case "triage": .triage(Triage(categoryCode: "01.02"))
+        case "reject-return": .rejectReturn(note: "the address is in your street")
+        case "arbitrate": .arbitrate(leadUnit: "unit-b", coUnits: [], note: "ruling")
         case "merge": .merge(into: "20261118-000002")
         case "urge": .urge(note: "hurry")
         case "extend": .extend(until: start.addingTimeInterval(90 * 86_400), reason: "needs parts")

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ResponseCore
+import ResponseDispatch
 import ResponseServer
 import ResponseStore
 import Testing
@@ -28,7 +29,13 @@ struct ServerHarness {
 
     func user(_ role: String) -> String { prefix + role }
 
-    static func run(_ engine: Engine = .sqlite, _ body: @escaping @Sendable (ServerHarness) async throws -> Void) async throws {
+    /// - Parameter configure: Adjusts the configuration; by default automatic merging of
+    ///   duplicates is off, because most tests file the same ticket several times on purpose.
+    static func run(
+        _ engine: Engine = .sqlite,
+        configure: @Sendable (inout ServerConfiguration) throws -> Void = { $0.dispatch.duplicates.mergeAt = 2 },
+        _ body: @escaping @Sendable (ServerHarness) async throws -> Void
+    ) async throws {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let tenant = Tenant(id: "city-" + suffix, name: "Test City", timeZone: "Asia/Shanghai")
         var path: String? = nil
@@ -49,6 +56,7 @@ struct ServerHarness {
             try await seed(store, tenant: tenant, prefix: prefix)
             var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant, bcryptCost: 4)
             configuration.policy = .standard(calendar: BusinessCalendar(timeZone: tenant.timeZone))
+            try configure(&configuration)
             let app = buildApplication(configuration: configuration, store: store)
             try await app.test(.live) { client in
                 try await body(ServerHarness(store: store, tenant: tenant, client: client, prefix: prefix))

@@ -23,7 +23,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
 /// A capability that routes require; ``Role/allows(_:)`` is the single table of who may do what.
 public enum Permission: String, Sendable, CaseIterable {
-    case createTicket, readTickets, answer, dispatch, workTicket, evaluate, reopen, merge, urge, extend, close
+    case createTicket, readTickets, answer, dispatch, arbitrate, workTicket, evaluate, reopen, merge, urge, extend, close
     case manageReferenceData, manageUsers, manageAPIKeys
     /// See the complainant's full phone and email.
     case seeContactDetails
@@ -38,6 +38,7 @@ extension Role {
         case .readTickets: true
         case .answer: [.agent, .dispatcher, .supervisor, .system].contains(self)
         case .dispatch: [.dispatcher, .supervisor, .admin, .system].contains(self)
+        case .arbitrate: [.supervisor, .admin].contains(self)
         case .workTicket: [.handler, .supervisor, .admin].contains(self)
         case .evaluate: [.agent, .supervisor, .admin, .integration].contains(self)
         case .reopen: [.agent, .supervisor, .admin].contains(self)

@@ -38,6 +38,8 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
     public var reopenCount: Int
     /// Times units returned it as mis-routed.
     public var returnCount: Int
+    /// Returns by the current lead unit that a dispatcher rejected; the next one goes to arbitration.
+    public var disputes: Int
     public var createdAt: Date
     public var updatedAt: Date
     public var closedAt: Date?
@@ -66,6 +68,7 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
         evaluation: Evaluation? = nil,
         reopenCount: Int = 0,
         returnCount: Int = 0,
+        disputes: Int = 0,
         createdAt: Date,
         updatedAt: Date? = nil,
         closedAt: Date? = nil,
@@ -92,6 +95,7 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
         self.evaluation = evaluation
         self.reopenCount = reopenCount
         self.returnCount = returnCount
+        self.disputes = disputes
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
         self.closedAt = closedAt

@@ -26,6 +26,13 @@ public enum TicketAction: Sendable, Equatable {
     case evaluate(Evaluation)
     /// Back to the lead unit (redo), from a rating or after closure.
     case reopen(reason: String)
+    /// Record how the ticket was classified and located (and why), or a dispatcher's
+    /// correction of it. Does not change the state.
+    case triage(Triage)
+    /// The dispatcher refuses a unit's return: the unit keeps the ticket and its clocks.
+    case rejectReturn(note: String?)
+    /// A supervisor rules on a second dispute: the named unit leads and may not return again.
+    case arbitrate(leadUnit: String, coUnits: [String], note: String?)
     /// Join as duplicate of another ticket, by its public number.
     case merge(into: String)
     /// Press the unit to act; record only.
@@ -46,6 +53,9 @@ public enum TicketAction: Sendable, Equatable {
         case .reply: .replied
         case .evaluate: .evaluated
         case .reopen: .reopened
+        case .triage: .triaged
+        case .rejectReturn: .returnRejected
+        case .arbitrate: .arbitrated
         case .merge: .merged
         case .urge: .urged
         case .extend: .extended
@@ -57,7 +67,8 @@ public enum TicketAction: Sendable, Equatable {
     public var permission: Permission {
         switch self {
         case .answer: .answer
-        case .dispatch: .dispatch
+        case .dispatch, .triage, .rejectReturn: .dispatch
+        case .arbitrate: .arbitrate
         case .accept, .giveBack, .contact, .reply: .workTicket
         case .evaluate: .evaluate
         case .reopen: .reopen
@@ -79,6 +90,9 @@ public enum TicketAction: Sendable, Equatable {
         case .reply: "reply"
         case .evaluate: "evaluate"
         case .reopen: "reopen"
+        case .triage: "triage"
+        case .rejectReturn: "reject-return"
+        case .arbitrate: "arbitrate"
         case .merge: "merge"
         case .urge: "urge"
         case .extend: "extend"

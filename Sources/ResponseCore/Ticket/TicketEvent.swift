@@ -44,6 +44,9 @@ public struct TicketEvent: Codable, Sendable, Equatable {
 public enum EventType: String, Codable, Sendable, CaseIterable {
     case created, answered, dispatched, accepted, returned, contacted, replied, evaluated
     case reopened, merged, urged, extended, closed
+    case triaged
+    case returnRejected = "return_rejected"
+    case arbitrated
 }
 
 /// Who caused an event: a user, an integration, or the system itself.

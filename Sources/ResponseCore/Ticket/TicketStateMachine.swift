@@ -27,8 +27,11 @@ public enum TicketStateMachine {
         case .reply: [.accepted, .contacted, .reopened]
         case .evaluate: [.replied]
         case .reopen: [.replied, .evaluated, .closed]
-        case .merge: [.received, .dispatched, .accepted, .returned, .contacted, .reopened]
-        case .urge: [.dispatched, .accepted, .returned, .contacted, .reopened]
+        case .triage: [.received, .dispatched, .returned, .arbitration]
+        case .rejectReturn: [.returned]
+        case .arbitrate: [.arbitration]
+        case .merge: [.received, .dispatched, .accepted, .returned, .arbitration, .contacted, .reopened]
+        case .urge: [.dispatched, .accepted, .returned, .arbitration, .contacted, .reopened]
         case .extend: [.dispatched, .accepted, .contacted, .reopened]
         case .close: [.replied, .evaluated]
         }
@@ -43,7 +46,8 @@ public enum TicketStateMachine {
     public static let sampleActions: [TicketAction] = [
         .answer(text: "a"), .dispatch(leadUnit: "u", coUnits: [], note: nil), .accept,
         .giveBack(reason: .wrongLocation, note: nil), .contact(note: "n"), .reply(text: "r", resolved: true),
-        .evaluate(Evaluation(resolved: true, satisfaction: .satisfied)), .reopen(reason: "r"), .merge(into: "x"),
+        .evaluate(Evaluation(resolved: true, satisfaction: .satisfied)), .reopen(reason: "r"), .triage(Triage()),
+        .rejectReturn(note: nil), .arbitrate(leadUnit: "u", coUnits: [], note: nil), .merge(into: "x"),
         .urge(note: nil), .extend(until: Date(timeIntervalSince1970: 0), reason: "r"), .close(note: nil),
     ]
 
@@ -90,9 +94,15 @@ public enum TicketStateMachine {
             } else {
                 next.deadlines = fresh
             }
+            if ticket.status == .returned, let previous = ticket.leadUnit {
+                // Re-routing away from the unit that returned it: its return is upheld.
+                payload["upheld"] = "true"
+                payload["returnedBy"] = previous
+            }
             next.status = .dispatched
             next.leadUnit = lead
             next.coUnits = coUnits
+            next.disputes = 0
             payload["leadUnit"] = lead
             if !coUnits.isEmpty { payload["coUnits"] = coUnits.joined(separator: ",") }
             if let note { payload["note"] = note }
@@ -105,7 +115,9 @@ public enum TicketStateMachine {
             if let window = ticket.deadlines.returnWindow, now > window {
                 throw .returnWindowClosed(closedAt: window)
             }
-            next.status = .returned
+            // A unit whose return was already rejected cannot bounce the ticket to the
+            // dispatcher again: its second dispute goes to a supervisor.
+            next.status = ticket.disputes > 0 ? .arbitration : .returned
             next.returnCount += 1
             payload["reason"] = reason.rawValue
             if let unit = ticket.leadUnit { payload["unit"] = unit }
@@ -148,6 +160,54 @@ public enum TicketStateMachine {
             next.deadlines.firstContact = fresh.firstContact
             next.deadlines.resolution = fresh.resolution
             payload["reason"] = reason
+
+        case .triage(let triage):
+            if let code = triage.categoryCode {
+                guard OrgUnit.isValidCode(code) else { throw .invalid(FieldError(field: "categoryCode", message: "not a category code")) }
+                if let old = ticket.categoryCode, old != code { payload["previousCategory"] = old }
+                next.categoryCode = code
+                payload["categoryCode"] = code
+            }
+            if let district = triage.districtCode {
+                next.location.districtCode = district
+                payload["districtCode"] = district
+            }
+            if let street = triage.streetCode {
+                next.location.streetCode = street
+                payload["streetCode"] = street
+            }
+            payload.merge(triage.notes) { own, _ in own }
+            if payload.isEmpty { throw .invalid(FieldError(field: "categoryCode", message: "a triage must set or record something")) }
+
+        case .rejectReturn(let note):
+            guard let unit = ticket.leadUnit else {
+                throw .invalid(FieldError(field: "note", message: "the ticket has no unit to keep it"))
+            }
+            // The unit keeps the ticket with the clocks it had: bouncing buys no time. Whether
+            // it had already accepted is not known here, so it must sign again.
+            next.status = .dispatched
+            next.disputes += 1
+            payload["unit"] = unit
+            if let note { payload["note"] = note }
+
+        case .arbitrate(let lead, let coUnits, let note):
+            try require(lead, "leadUnit")
+            if coUnits.contains(lead) { throw .invalid(FieldError(field: "coUnits", message: "must not repeat the lead unit")) }
+            if lead != ticket.leadUnit {
+                // A different unit gets its own sign-off window; the resolution clock runs on.
+                let fresh = context.policy.deadlines(kind: ticket.kind, urgency: ticket.urgency, category: ticket.categoryCode, start: now)
+                next.deadlines.accept = fresh.accept
+                if let unit = ticket.leadUnit { payload["from"] = unit }
+            }
+            // The ruling is final: no return window for the unit that now leads.
+            next.deadlines.returnWindow = now
+            next.status = .dispatched
+            next.leadUnit = lead
+            next.coUnits = coUnits
+            next.disputes = 0
+            payload["leadUnit"] = lead
+            if !coUnits.isEmpty { payload["coUnits"] = coUnits.joined(separator: ",") }
+            if let note { payload["note"] = note }
 
         case .merge(let parent):
             guard TicketNumber(parent) != nil else {

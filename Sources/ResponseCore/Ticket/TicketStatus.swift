@@ -12,6 +12,8 @@ public enum TicketStatus: String, Codable, Sendable, CaseIterable {
     case accepted
     /// The unit sent it back as mis-routed; waits for the dispatcher.
     case returned
+    /// A unit disputed the ticket a second time; waits for a supervisor's ruling.
+    case arbitration
     /// The unit has made first contact with the complainant.
     case contacted
     /// The unit has given its answer.
@@ -28,7 +30,7 @@ public enum TicketStatus: String, Codable, Sendable, CaseIterable {
     /// Whether a unit still owes work on the ticket (used for "overdue").
     public var isOpenWork: Bool {
         switch self {
-        case .dispatched, .accepted, .contacted, .reopened, .returned: true
+        case .dispatched, .accepted, .contacted, .reopened, .returned, .arbitration: true
         default: false
         }
     }

@@ -2,11 +2,13 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import ResponseCore
+import ResponseDispatch
 import ResponseStore
 
 /// `/api/v1/units` and `/api/v1/categories`: read by everyone signed in, written by admins.
 struct ReferenceController {
     let store: any TicketStore
+    let dispatch: DispatchService
 
     struct UnitInput: Decodable, Sendable {
         var code: String?
@@ -65,6 +67,7 @@ struct ReferenceController {
         let exists = try await store.unit(code: code, tenantID: identity.tenantID) != nil
         if pathCode == nil && exists { throw StoreError.conflict("unit \(code) already exists; PUT /api/v1/units/\(code) replaces it") }
         try await store.saveUnit(unit)
+        try await dispatch.referenceDataChanged(tenantID: unit.tenantID)
         return JSONResponse(status: exists ? .ok : .created, value: unit)
     }
 
@@ -93,6 +96,7 @@ struct ReferenceController {
         let exists = try await store.category(code: code, tenantID: identity.tenantID) != nil
         if pathCode == nil && exists { throw StoreError.conflict("category \(code) already exists; PUT /api/v1/categories/\(code) replaces it") }
         try await store.saveCategory(category)
+        try await dispatch.referenceDataChanged(tenantID: category.tenantID)
         return JSONResponse(status: exists ? .ok : .created, value: category)
     }
 }

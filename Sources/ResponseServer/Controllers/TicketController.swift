@@ -2,6 +2,7 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import ResponseCore
+import ResponseDispatch
 import ResponseStore
 
 /// `/api/v1/tickets`: filing, reading, listing and every lifecycle action.
@@ -9,8 +10,12 @@ struct TicketController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let dispatch: DispatchService
 
-    static let actions = ["answer", "dispatch", "accept", "return", "contact", "reply", "evaluate", "reopen", "merge", "urge", "extend", "close"]
+    static let actions = [
+        "answer", "triage", "dispatch", "accept", "return", "reject-return", "arbitrate", "contact", "reply", "evaluate", "reopen", "merge",
+        "urge", "extend", "close",
+    ]
 
     func register(on api: RouteRegistry) {
         api.add(.post, "/api/v1/tickets", summary: "File a ticket", tag: "tickets", access: "agent, dispatcher, supervisor, admin, integration",
@@ -19,6 +24,8 @@ struct TicketController {
                 response: "TicketList", query: Self.listParameters, handler: list)
         api.add(.get, "/api/v1/tickets/{number}", summary: "One ticket with its full timeline", tag: "tickets", access: "any signed-in role; handlers see their unit",
                 response: "Ticket", handler: get)
+        api.add(.get, "/api/v1/tickets/{number}/suggestions", summary: "Top-3 categories and units, the catalogue's choice and a likely duplicate",
+                tag: "dispatch", access: Self.access(for: "dispatch"), response: "Suggestions", handler: suggestions)
         for action in Self.actions {
             api.add(.post, "/api/v1/tickets/{number}/\(action)", summary: Self.summaries[action] ?? action, tag: "lifecycle",
                     access: Self.access(for: action), request: "ActionBody", response: "Ticket") { request, context in
@@ -29,7 +36,10 @@ struct TicketController {
 
     static let summaries: [String: String] = [
         "answer": "Answer a consultation on the spot (final)",
-        "dispatch": "Route to a lead unit and co-units",
+        "dispatch": "Route to a lead unit and co-units (from a return: the return is upheld)",
+        "triage": "Correct the category or place (the models learn from it)",
+        "reject-return": "Refuse a unit's return: the unit keeps the ticket and its deadlines",
+        "arbitrate": "Rule on a second dispute: the named unit leads and may not return it again",
         "accept": "The lead unit signs for the ticket",
         "return": "The lead unit returns a mis-routed ticket, with a reason, inside the return window",
         "contact": "Log contact with the complainant",
@@ -81,8 +91,30 @@ struct TicketController {
         guard errors.isEmpty else { throw ValidationError(errors) }
         let tenant = try await tenant(identity)
         let now = clock.now()
-        let (ticket, event) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now)
-        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: [event]))
+        // Classified, located and routed before the response: the follow-ups are applied in
+        // the ticket's own intake transaction.
+        let decision = try await dispatch.decide(new, tenantID: tenant.id, now: now)
+        let system = TicketStateMachine.Context(now: now, actor: .system, policy: configuration.policy)
+        var followUps = [IntakeFollowUp(.triage(decision.triage), context: system)]
+        if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
+            followUps.append(IntakeFollowUp(.merge(into: parent), context: system))
+        } else if decision.automatic, let lead = decision.leadUnit {
+            let why = decision.triage.notes["basis"] ?? "policy"
+            followUps.append(IntakeFollowUp(.dispatch(leadUnit: lead, coUnits: decision.coUnits, note: "automatic (\(why), confidence \(String(format: "%.2f", decision.confidence)))"), context: system))
+        }
+        let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now, followUps: followUps)
+        try await dispatch.remember(ticket)
+        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: events))
+    }
+
+    @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SuggestionsView> {
+        let identity = try context.require(.dispatch)
+        let number = try context.parameters.require("number")
+        guard let ticket = try await store.ticket(number: number, tenantID: identity.tenantID) else { throw Problem.notFound("no ticket \(number)") }
+        let new = NewTicket(kind: ticket.kind, channel: ticket.channel, title: ticket.title, description: ticket.description,
+                            categoryCode: ticket.categoryCode, urgency: ticket.urgency, location: ticket.location)
+        let decision = try await dispatch.decide(new, tenantID: identity.tenantID, now: ticket.createdAt)
+        return JSONResponse(value: SuggestionsView(decision, excluding: ticket.number))
     }
 
     func tenant(_ identity: Identity) async throws -> Tenant {
@@ -186,16 +218,27 @@ struct TicketController {
         guard identity.role.allows(action.permission) else {
             throw Problem.forbidden("the \(identity.role.rawValue) role may not \(name) tickets")
         }
-        if case .dispatch(let lead, let coUnits, _) = action {
-            var errors: [FieldError] = []
-            for (i, code) in ([lead] + coUnits).enumerated() {
-                let unit = try await store.unit(code: code, tenantID: identity.tenantID)
-                if unit?.active != true {
-                    errors.append(FieldError(field: i == 0 ? "leadUnit" : "coUnits[\(i - 1)]", message: "no active unit \(code)"))
+        var routedTo: [String] = []
+        if case .dispatch(let lead, let coUnits, _) = action { routedTo = [lead] + coUnits }
+        if case .arbitrate(let lead, let coUnits, _) = action { routedTo = [lead] + coUnits }
+        var errors: [FieldError] = []
+        for (i, code) in routedTo.enumerated() {
+            let unit = try await store.unit(code: code, tenantID: identity.tenantID)
+            if unit?.active != true {
+                errors.append(FieldError(field: i == 0 ? "leadUnit" : "coUnits[\(i - 1)]", message: "no active unit \(code)"))
+            }
+        }
+        if case .triage(let triage) = action {
+            if let code = triage.categoryCode, try await store.category(code: code, tenantID: identity.tenantID) == nil {
+                errors.append(FieldError(field: "categoryCode", message: "no category \(code)"))
+            }
+            for (field, code) in [("districtCode", triage.districtCode), ("streetCode", triage.streetCode)] {
+                if let code, try await store.unit(code: code, tenantID: identity.tenantID) == nil {
+                    errors.append(FieldError(field: field, message: "no unit \(code)"))
                 }
             }
-            if !errors.isEmpty { throw ValidationError(errors) }
         }
+        if !errors.isEmpty { throw ValidationError(errors) }
         let context = TicketStateMachine.Context(now: clock.now(), actor: identity.actor, policy: configuration.policy)
         let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in
             guard Self.mayRead(ticket, identity) else { throw StoreError.notFound("no ticket \(number)") }
@@ -203,7 +246,50 @@ struct TicketController {
                 throw StoreError.forbidden("only the lead unit may \(name) this ticket")
             }
         }
+        // People's routing decisions teach the models: the next similar ticket goes right.
+        switch action {
+        case .triage(let triage) where triage.categoryCode != nil:
+            try await dispatch.learn(from: ticket, category: triage.categoryCode, unit: nil)
+        case .dispatch(let lead, _, _), .arbitrate(let lead, _, _):
+            try await dispatch.learn(from: ticket, category: nil, unit: lead)
+        default: break
+        }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
         return JSONResponse(value: TicketView(ticket, for: identity, now: clock.now(), timeline: events))
+    }
+}
+
+/// The body of `GET /api/v1/tickets/{number}/suggestions`.
+struct SuggestionsView: Encodable, Sendable {
+    struct Suggestion: Encodable, Sendable {
+        var code: String
+        var confidence: Double
+    }
+
+    var categories: [Suggestion]
+    var units: [Suggestion]
+    var leadUnit: String?
+    var coUnits: [String]
+    var confidence: Double
+    var automatic: Bool
+    var districtCode: String?
+    var streetCode: String?
+    var duplicateOf: String?
+    var similarity: Double?
+    var reasons: [String: String]
+
+    init(_ d: DispatchDecision, excluding number: String) {
+        categories = d.categorySuggestions.map { Suggestion(code: $0.label, confidence: ($0.confidence * 1000).rounded() / 1000) }
+        units = d.unitSuggestions.map { Suggestion(code: $0.label, confidence: ($0.confidence * 1000).rounded() / 1000) }
+        leadUnit = d.leadUnit
+        coUnits = d.coUnits
+        confidence = (d.confidence * 1000).rounded() / 1000
+        automatic = d.automatic
+        districtCode = d.triage.districtCode
+        streetCode = d.triage.streetCode
+        // A ticket is not its own duplicate.
+        duplicateOf = d.duplicate?.number == number ? nil : d.duplicate?.number
+        similarity = duplicateOf == nil ? nil : d.duplicate?.similarity
+        reasons = d.triage.notes
     }
 }

@@ -61,6 +61,9 @@ struct ActionBody: Decodable, Sendable {
     var comment: String?
     var into: String?
     var until: Date?
+    var categoryCode: String?
+    var districtCode: String?
+    var streetCode: String?
     /// The ticket version the client last saw; a mismatch is refused with 409.
     var version: Int?
 
@@ -79,6 +82,15 @@ struct ActionBody: Decodable, Sendable {
         case "answer": action = required(text, "text").map { .answer(text: $0) }
         case "dispatch":
             action = required(leadUnit, "leadUnit").map { .dispatch(leadUnit: $0, coUnits: coUnits ?? [], note: note) }
+        case "triage":
+            let triage = Triage(categoryCode: categoryCode, districtCode: districtCode, streetCode: streetCode, notes: note.map { ["note": $0] } ?? [:])
+            if categoryCode == nil && districtCode == nil && streetCode == nil {
+                errors.append(FieldError(field: "categoryCode", message: "give categoryCode, districtCode or streetCode"))
+            }
+            action = .triage(triage)
+        case "reject-return": action = .rejectReturn(note: note)
+        case "arbitrate":
+            action = required(leadUnit, "leadUnit").map { .arbitrate(leadUnit: $0, coUnits: coUnits ?? [], note: note) }
         case "accept": action = .accept
         case "return":
             if let r = required(reason, "reason") {

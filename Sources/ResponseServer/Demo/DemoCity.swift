@@ -1,5 +1,6 @@
 import Foundation
 import ResponseCore
+import ResponseDispatch
 import ResponseStore
 
 /// The demo city of `swift-response serve --demo`: a taxonomy, districts with their streets,
@@ -152,6 +153,25 @@ public struct DemoCity: Sendable {
             _ = try await store.apply(action, number: ticket.number, tenantID: ticket.tenantID, expectedVersion: nil,
                                       context: .init(now: clock.now(), actor: actor, policy: policy)) { _ in }
         }
+    }
+
+    /// The demo city's dispatch catalogue: utility categories to the companies, anything with a
+    /// known street straight to that street (direct dispatch), else each first-level category
+    /// to its municipal department.
+    public static func catalogue() throws -> DispatchCatalogue {
+        let taxonomy = try CategoryTaxonomy.parse(csv: try resource("taxonomy.csv"), tenantID: tenant.id)
+        var lines = ["category,jurisdiction,lead,co_units"]
+        let utilities = [("供水", "water"), ("用水", "water"), ("供电", "power"), ("用电", "power"), ("燃气", "gas"), ("供暖", "heating"), ("供热", "heating"), ("通信", "telecom")]
+        for category in taxonomy.categories where category.level >= 2 {
+            if let (_, company) = utilities.first(where: { category.name.contains($0.0) }) { lines.append("\(category.code),*,\(company),") }
+        }
+        lines.append("*,@street,@street,")
+        for department in departments {
+            if let root = taxonomy.categories.first(where: { $0.level == 1 && $0.name == department.category }) {
+                lines.append("\(root.code),*,\(department.code),")
+            }
+        }
+        return try DispatchCatalogue.parse(csv: lines.joined(separator: "\n"))
     }
 
     /// The level-3 category under `level1` whose name occurs in the text, else the first one.

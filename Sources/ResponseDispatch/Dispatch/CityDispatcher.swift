@@ -1,0 +1,178 @@
+import Foundation
+import ResponseCore
+
+/// Everything that routes one city's tickets: the boundary layers, the gazetteer, the category
+/// and unit models, the dispatch catalogue and the duplicate window. A value: the server keeps
+/// one per city inside ``DispatchService`` and tests use it directly.
+public struct CityDispatcher: Sendable {
+    public var settings: DispatchSettings
+    public private(set) var catalogue: DispatchCatalogue
+    public private(set) var geo: GeoIndex?
+    public private(set) var gazetteer: Gazetteer
+    public private(set) var categoryModel: TextClassifier
+    public private(set) var unitModel: TextClassifier
+    public private(set) var duplicates: DuplicateFinder
+    private var units: [String: OrgUnit]
+    private var unitByName: [String: String]
+    private var categories: Set<String>
+
+    /// Builds the dispatcher and trains its models on `history` (most recent last).
+    public init(
+        units: [OrgUnit],
+        categories: [Category],
+        layers: [GeoLayer] = [],
+        catalogue: DispatchCatalogue = DispatchCatalogue(),
+        history: [Ticket] = [],
+        settings: DispatchSettings = DispatchSettings()
+    ) {
+        self.settings = settings
+        self.catalogue = catalogue
+        self.geo = layers.isEmpty ? nil : GeoIndex(layers: layers)
+        self.gazetteer = Gazetteer(units: units)
+        self.units = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        self.unitByName = Dictionary(units.flatMap { [($0.name.lowercased(), $0.code), ($0.code.lowercased(), $0.code)] }, uniquingKeysWith: { a, _ in a })
+        self.categories = Set(categories.filter(\.active).map(\.code))
+        self.duplicates = DuplicateFinder(settings: settings.duplicates)
+        let recent = history.suffix(settings.trainingTickets)
+        categoryModel = TextClassifier.train(recent.compactMap { t in
+            t.categoryCode.map { TextClassifier.Example(text: Self.text(of: t), label: $0) }
+        })
+        unitModel = TextClassifier.train(recent.compactMap { t in
+            // Only routes that stuck: the unit accepted and worked the ticket.
+            guard let lead = t.leadUnit, [.accepted, .contacted, .replied, .evaluated, .closed, .reopened].contains(t.status) else { return nil }
+            return TextClassifier.Example(text: Self.text(of: t), tokens: Self.placeTokens(t.location), label: lead)
+        })
+        for t in recent {
+            if let address = t.location.address {
+                gazetteer.learn(address: address, districtCode: t.location.districtCode, streetCode: t.location.streetCode, point: Self.point(t.location))
+            }
+            if !t.status.isFinal { duplicates.remember(t) }
+        }
+    }
+
+    /// Classifies, locates and routes a new ticket. Pure: nothing is learned until
+    /// ``remember(_:)``.
+    public func decide(_ new: NewTicket, now: Date) -> DispatchDecision {
+        let text = new.title + "\n" + new.description
+        var notes: [String: String] = [:]
+        var triage = Triage()
+
+        // 1. Where: codes given by the call-taker, else the polygons, else the gazetteer.
+        var district = new.location?.districtCode, street = new.location?.streetCode
+        if district == nil || street == nil, let location = new.location, let point = Self.point(location) {
+            if let geo {
+                let hits = geo.locate(point)
+                for hit in hits {
+                    guard let code = unitByName[hit.key.lowercased()] ?? hit.name.flatMap({ unitByName[$0.lowercased()] }), let unit = units[code] else { continue }
+                    if unit.kind == .street, street == nil { street = code; triage.streetCode = code }
+                    if unit.kind == .district, district == nil { district = code; triage.districtCode = code }
+                }
+                notes["location"] = hits.isEmpty ? "outside every boundary" : "polygon " + hits.map { "\($0.level) \($0.key)" }.joined(separator: ", ")
+            }
+        }
+        if district == nil && street == nil, let match = gazetteer.resolve(address: new.location?.address, text: text) {
+            district = match.districtCode
+            street = match.streetCode
+            triage.districtCode = match.districtCode
+            triage.streetCode = match.streetCode
+            notes["location"] = "gazetteer: \(match.evidence)"
+        }
+        if street != nil, district == nil, let s = street { district = units[s]?.parentCode; triage.districtCode = district }
+
+        // 2. What: the given category, else the model's when it is sure enough.
+        let categorySuggestions = categoryModel.predict(text, top: 3)
+        var category = new.categoryCode
+        var categoryConfidence = category == nil ? 0.0 : 1.0
+        if category == nil, let top = categorySuggestions.first, categories.contains(top.label) {
+            notes["category"] = String(format: "model %@ %.2f", top.label, top.confidence)
+            if top.confidence >= settings.categoryThreshold {
+                category = top.label
+                categoryConfidence = top.confidence
+                triage.categoryCode = top.label
+            }
+        }
+        if !categorySuggestions.isEmpty {
+            notes["categorySuggestions"] = categorySuggestions.map { String(format: "%@ %.2f", $0.label, $0.confidence) }.joined(separator: "; ")
+        }
+
+        // 3. Who: the catalogue, else the unit model, else the street by location.
+        let tokens = Self.placeTokens(Location(districtCode: district, streetCode: street))
+        let unitSuggestions = unitModel.predict(text, tokens: tokens, top: 3).filter { units[$0.label]?.active == true }
+        var lead: String? = nil, coUnits: [String] = [], confidence = 0.0
+        if let (rule, unit) = catalogue.match(category: category, district: district, street: street), units[unit]?.active == true {
+            lead = unit
+            coUnits = rule.coUnits.filter { units[$0]?.active == true && $0 != unit }
+            confidence = categoryConfidence == 0 ? 0 : categoryConfidence
+            notes["basis"] = "catalogue line \(rule.line) (\(rule.category) × \(rule.jurisdiction) → \(rule.lead))"
+        } else if let top = unitSuggestions.first {
+            lead = top.label
+            confidence = top.confidence
+            notes["basis"] = "unit model"
+        } else if let street {
+            lead = street
+            confidence = 0.5
+            notes["basis"] = "location only"
+        } else {
+            notes["basis"] = "none: no rule, no history, no place"
+        }
+        if !unitSuggestions.isEmpty {
+            notes["unitSuggestions"] = unitSuggestions.map { String(format: "%@ %.2f", $0.label, $0.confidence) }.joined(separator: "; ")
+        }
+        notes["confidence"] = String(format: "%.2f", confidence)
+
+        // 4. Same problem already reported? Same caller again?
+        let place = street ?? district
+        let duplicate = duplicates.candidate(text: text, category: category, point: new.location.flatMap(Self.point), place: place, at: now)
+        var mergeInto: String? = nil
+        if let duplicate {
+            notes["duplicateOf"] = String(format: "%@ %.2f", duplicate.number, duplicate.similarity)
+            if duplicate.similarity >= settings.duplicates.mergeAt { mergeInto = duplicate.number }
+        }
+        if let earlier = duplicates.repeatCall(phone: new.complainant?.phone, category: category, at: now) {
+            notes["repeatCaller"] = earlier
+        }
+
+        let automatic = mergeInto == nil && lead != nil && confidence >= settings.autoDispatchThreshold && !settings.manualKinds.contains(new.kind)
+        notes["decision"] = mergeInto != nil ? "merged as duplicate" : automatic ? "dispatched automatically" : "dispatcher queue"
+        triage.notes = notes
+        return DispatchDecision(
+            triage: triage, leadUnit: lead, coUnits: coUnits, confidence: confidence, automatic: automatic, mergeInto: mergeInto,
+            categorySuggestions: categorySuggestions, unitSuggestions: unitSuggestions, duplicate: duplicate
+        )
+    }
+
+    /// Adds a filed ticket to the duplicate window and the learned addresses.
+    public mutating func remember(_ ticket: Ticket) {
+        if !ticket.status.isFinal { duplicates.remember(ticket) }
+        if let address = ticket.location.address {
+            gazetteer.learn(address: address, districtCode: ticket.location.districtCode, streetCode: ticket.location.streetCode, point: Self.point(ticket.location))
+        }
+    }
+
+    /// Learns from a person's decision: a category correction and/or the unit that really
+    /// owns the ticket (a dispatcher's routing, an upheld return, an arbitration).
+    public mutating func learn(from ticket: Ticket, category: String?, unit: String?) {
+        let text = Self.text(of: ticket)
+        if let category { categoryModel.learn(text, label: category) }
+        if let unit { unitModel.learn(text, tokens: Self.placeTokens(ticket.location), label: unit) }
+    }
+
+    /// Reference data changed (units, categories).
+    public mutating func update(units: [OrgUnit], categories: [Category]) {
+        self.units = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        self.unitByName = Dictionary(units.flatMap { [($0.name.lowercased(), $0.code), ($0.code.lowercased(), $0.code)] }, uniquingKeysWith: { a, _ in a })
+        self.categories = Set(categories.filter(\.active).map(\.code))
+        self.gazetteer = Gazetteer(units: units)
+    }
+
+    static func text(of ticket: Ticket) -> String { ticket.title + "\n" + ticket.description }
+
+    static func placeTokens(_ location: Location) -> [String] {
+        [location.districtCode.map { "district=" + $0 }, location.streetCode.map { "street=" + $0 }].compactMap { $0 }
+    }
+
+    static func point(_ location: Location) -> GeoPoint? {
+        guard let lat = location.latitude, let lon = location.longitude else { return nil }
+        return GeoPoint(latitude: lat, longitude: lon)
+    }
+}
