@@ -73,7 +73,7 @@ struct InputValidationHTTPTests {
             reply = try await h.act("20991231-000001", "accept", handler)
             #expect(reply.status == .notFound)
             let events = try await h.send(.get, "/api/v1/tickets/\(number)", token: dispatcher).json["timeline"] as? [[String: Any]]
-            #expect(events?.count == 2)  // created, dispatched: nothing else landed
+            #expect(events?.count == 3)  // created, triaged, dispatched: nothing else landed
         }
     }
 }

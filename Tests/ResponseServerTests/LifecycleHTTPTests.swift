@@ -38,9 +38,11 @@ struct LifecycleHTTPTests {
 
             let full = try await h.send(.get, "/api/v1/tickets/\(number)", token: supervisor)
             let timeline = try #require(full.json["timeline"] as? [[String: Any]])
-            #expect(timeline.map { $0["type"] as? String } == ["created", "dispatched", "accepted", "contacted", "replied", "evaluated", "closed"])
-            #expect(timeline.map { ($0["actor"] as? [String: Any])?["name"] as? String } == [h.user("agent"), h.user("dispatcher"), h.user("handler"), h.user("handler"), h.user("handler"), h.user("agent"), h.user("agent")])
-            #expect(full.json["version"] as? Int == 7)
+            #expect(timeline.map { $0["type"] as? String } == ["created", "triaged", "dispatched", "accepted", "contacted", "replied", "evaluated", "closed"])
+            #expect(timeline.map { ($0["actor"] as? [String: Any])?["name"] as? String } == [
+                h.user("agent"), "system", h.user("dispatcher"), h.user("handler"), h.user("handler"), h.user("handler"), h.user("agent"), h.user("agent"),
+            ])
+            #expect(full.json["version"] as? Int == 8)
 
             // Illegal now: 409 with the allowed actions named.
             reply = try await h.act(number, "accept", handler)
@@ -58,10 +60,10 @@ struct LifecycleHTTPTests {
             var reply = try await h.act(number, "return", handler, ["reason": "wrong_location", "note": "it is in Sanlitun"])
             #expect(reply.json["status"] as? String == "returned")
             #expect(reply.json["returnCount"] as? Int == 1)
-            reply = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-02", "version": 2])
+            reply = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-02", "version": 3])
             #expect(reply.status == .conflict)
             #expect(reply.json["type"] as? String == "https://swift-response.dev/problems/stale-version")
-            reply = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-02", "version": 3])
+            reply = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-02", "version": 4])
             #expect(reply.status == .ok)
             #expect(reply.json["leadUnit"] as? String == "cy-02")
             // The first handler's unit no longer leads: the ticket is invisible to it.

@@ -83,7 +83,8 @@ public struct CityDispatcher: Sendable {
         let categorySuggestions = categoryModel.predict(text, top: 3)
         var category = new.categoryCode
         var categoryConfidence = category == nil ? 0.0 : 1.0
-        if category == nil, let top = categorySuggestions.first, categories.contains(top.label) {
+        if category == nil, let top = categorySuggestions.first, categories.contains(top.label), categoryModel.labels.count >= 2,
+           categoryModel.examplesSeen >= settings.minimumExamplesForModel {
             notes["category"] = String(format: "model %@ %.2f", top.label, top.confidence)
             if top.confidence >= settings.categoryThreshold {
                 category = top.label
@@ -104,10 +105,11 @@ public struct CityDispatcher: Sendable {
             coUnits = rule.coUnits.filter { units[$0]?.active == true && $0 != unit }
             confidence = categoryConfidence == 0 ? 0 : categoryConfidence
             notes["basis"] = "catalogue line \(rule.line) (\(rule.category) × \(rule.jurisdiction) → \(rule.lead))"
-        } else if let top = unitSuggestions.first {
+        } else if let top = unitSuggestions.first, unitModel.labels.count >= 2 {
             lead = top.label
-            confidence = top.confidence
-            notes["basis"] = "unit model"
+            // An immature model suggests but never decides.
+            confidence = unitModel.examplesSeen >= settings.minimumExamplesForModel ? top.confidence : min(top.confidence, 0.5)
+            notes["basis"] = "unit model (\(unitModel.examplesSeen) examples)"
         } else if let street {
             lead = street
             confidence = 0.5

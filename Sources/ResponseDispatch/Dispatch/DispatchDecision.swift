@@ -27,6 +27,9 @@ public struct DispatchSettings: Sendable {
     public var categoryThreshold = 0.50
     /// Kinds never dispatched automatically (consultations are answered by the call-taker).
     public var manualKinds: Set<TicketKind> = [.consultation]
+    /// A learned model may dispatch on its own only after this many examples: with a handful
+    /// of tickets even a "certain" probability means nothing.
+    public var minimumExamplesForModel = 50
     /// At most this many past tickets train the models at start.
     public var trainingTickets = 50_000
     public var duplicates = DuplicateFinder.Settings()
