@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import ResponseCore
+import ResponseDispatch
 import ResponseServer
 import ResponseStore
 import Synchronization
@@ -14,7 +15,7 @@ import Synchronization
 /// keep-alive clients and prints throughput, latency percentiles and peak memory; then the raw
 /// store insert rate as a reference.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.", subcommands: [Intake.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.", subcommands: [Intake.self, BenchDispatchCommand.self])
 
     struct Intake: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ticket intake over HTTP: tickets/s, p50/p95/p99, peak RSS.")
@@ -24,9 +25,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Tickets for the raw store insert reference.") var storeTickets: Int = 5_000
         @Option(help: "Also run against this PostgreSQL URL (its data is left in place, in city 'bench').") var postgres: String?
         @Option(help: "SQLite file to use (default: a fresh temporary file, removed afterwards).") var sqlite: String?
+        @Option(help: "on: the demo city's reference data, catalogue and trained models classify, locate and route every ticket in the request; off: filing only.")
+        var dispatch: Switch = .on
+
+        enum Switch: String, ExpressibleByArgument { case on, off }
 
         func run() async throws {
             guard clients > 0, tickets > 0 else { throw ValidationError("clients and tickets must be positive") }
+            guard storeTickets >= 0 else { throw ValidationError("--store-tickets must be 0 (skip) or more") }
             print("bench intake: \(tickets) tickets over HTTP, \(clients) clients, loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores")
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("swift-response-bench-\(UUID().uuidString.prefix(8))").path
             let sqlitePath = sqlite ?? tmp + ".sqlite"
@@ -45,9 +51,11 @@ struct BenchCommand: AsyncParsableCommand {
                 try await store.migrate()
                 let result = try await httpRun(store: store, logger: logger)
                 print(result.report(label: label))
-                let raw = try await storeRun(store: store)
-                print("  [\(label)] raw store inserts: \(raw.sequential) tickets/s sequential, \(raw.concurrent) tickets/s with \(clients) concurrent writers")
-                print("  [\(label)] peak RSS of the process (server + clients): \(Self.peakRSSMegabytes()) MB; tickets in store: \(try await store.countTickets(tenantID: "bench"))")
+                if storeTickets > 0 {
+                    let raw = try await storeRun(store: store)
+                    print("  [\(label)] raw store inserts: \(raw.sequential) tickets/s sequential, \(raw.concurrent) tickets/s with \(clients) concurrent writers")
+                }
+                print("  [\(label)] peak RSS of the process (server + clients): \(Self.peakRSSMegabytes()) MB; tickets in store: \(try await store.countTickets(tenantID: "bench") + store.countTickets(tenantID: DemoCity.tenant.id))")
             } catch {
                 try? await store.shutdown()
                 throw error
@@ -74,16 +82,34 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         func httpRun(store: SQLTicketStore, logger: Logger) async throws -> Result {
-            let tenant = Tenant(id: "bench", name: "Benchmark city", timeZone: "UTC")
+            var tenant = Tenant(id: "bench", name: "Benchmark city", timeZone: "UTC")
+            var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant)
+            configuration.policy = .standard()
+            // The same real messages in both modes, so on/off differ only by the dispatch work.
+            let bodies = try DemoCity.messages().enumerated().map { i, m in
+                var object: [String: Any] = ["kind": "complaint", "channel": "phone", "title": m.title, "description": m.detail]
+                if i % 3 == 0 { object["complainant"] = ["name": "张三", "phone": "1380000\(String(format: "%04d", i))", "anonymous": false] }
+                return Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data())
+            }
+            if dispatch == .on {
+                // A city with history: the demo's units, taxonomy, catalogue and 301 real tickets
+                // train the models; the bodies are the real messages, so every request is
+                // classified, located (gazetteer) and routed, and duplicates are looked for.
+                tenant = DemoCity.tenant
+                _ = try await DemoCity.load(into: store, password: Secrets.randomPassword(), clock: SystemClock(), policy: configuration.policy, bcryptCost: 4)
+                configuration.tenant = tenant
+                configuration.catalogues[tenant.id] = try DemoCity.catalogue()
+                // Bodies repeat every 301 messages; merging them all would measure the merge path only.
+                configuration.dispatch.duplicates.mergeAt = 2
+            } else {
+                configuration.dispatch.enabled = false
+            }
             try await store.saveTenant(tenant)
             let secret = Secrets.newToken(prefix: "srk_")
             try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "bench-\(UUID().uuidString.prefix(6))", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
-            var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant)
-            configuration.policy = .standard()
             let portBox = Mutex<Int?>(nil)
             let app = buildApplication(configuration: configuration, store: store, logger: logger) { port in portBox.withLock { $0 = port } }
-            let bodies = Self.sampleBodies()
-            let total = tickets, clientCount = clients
+            let total = tickets, clientCount = clients, requestBodies = bodies
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask { try await app.runService(); return nil }
                 var port: Int? = nil
@@ -107,7 +133,7 @@ struct BenchCommand: AsyncParsableCommand {
                                 while true {
                                     let n = issued.next()
                                     if n >= total { break }
-                                    let body = ByteBuffer(bytes: bodies[n % bodies.count])
+                                    let body = ByteBuffer(bytes: requestBodies[n % requestBodies.count])
                                     let t0 = ContinuousClock.now
                                     let response = try await client.post("/api/v1/tickets", headers: headers, body: body)
                                     let elapsed = ContinuousClock.now - t0

@@ -19,6 +19,8 @@ struct EvalClassifyCommand: AsyncParsableCommand {
     @Option(help: "Use at most this many labelled rows (a random sample).") var limit: Int?
     @Option(help: "Training epochs.") var epochs = TextClassifier.Options().epochs
     @Option(help: "Write the model trained on all of --train to this file.") var save: String?
+    @Option(help: "Unlabelled CSV(s) with the same text columns, comma-separated, for self-training.") var unlabeled: String?
+    @Option(help: "Confidence from which an unlabelled text is adopted in self-training.") var adoptAt = 0.9
     @Flag(help: "Print every class's precision and recall.") var perClass = false
 
     func run() async throws {
@@ -30,6 +32,19 @@ struct EvalClassifyCommand: AsyncParsableCommand {
         guard trainSet.count >= folds else { throw ValidationError("\(train) has only \(trainSet.count) labelled rows") }
         var options = TextClassifier.Options()
         options.epochs = epochs
+        var pool: [String] = []
+        for path in unlabeled.map(columnList) ?? [] {
+            let table = try readTable(path, columns: textColumns)
+            pool += table.rows.map { row in textColumns.compactMap { table.value(row, $0) }.joined(separator: "\n") }.filter { !$0.isEmpty }
+        }
+        // Unlabelled texts that are also test texts would leak the test set into training.
+        let known = Set(trainSet.map(\.text))
+        pool = pool.filter { !known.contains($0) }
+        if !pool.isEmpty { say("self-training with \(pool.count) unlabelled texts, adopted from confidence \(adoptAt)") }
+        let trainer: ([TextClassifier.Example]) -> TextClassifier = { examples in
+            pool.isEmpty ? TextClassifier.train(examples, options: options)
+                : TextClassifier.selfTrain(examples, unlabeled: pool, threshold: adoptAt, options: options).model
+        }
 
         var report = ClassificationReport()
         var trainSeconds: [Double] = []
@@ -39,7 +54,7 @@ struct EvalClassifyCommand: AsyncParsableCommand {
         if let test {
             let testSet = try examples(from: test, textColumns: textColumns, tokenColumns: tokenColumns)
             say("eval classify: train \(trainSet.count) rows from \(train), test \(testSet.count) rows from \(test)")
-            let (model, seconds) = timed { TextClassifier.train(trainSet, options: options) }
+            let (model, seconds) = timed { trainer(trainSet) }
             trainSeconds.append(seconds)
             trainedCount = trainSet.count
             modelBytes = model.serialized().count
@@ -52,7 +67,7 @@ struct EvalClassifyCommand: AsyncParsableCommand {
                 let testIndices = Set(order.enumerated().filter { $0.offset % folds == fold }.map(\.element))
                 let trainPart = trainSet.indices.filter { !testIndices.contains($0) }.map { trainSet[$0] }
                 let testPart = testIndices.sorted().map { trainSet[$0] }
-                let (model, seconds) = timed { TextClassifier.train(trainPart, options: options) }
+                let (model, seconds) = timed { trainer(trainPart) }
                 var foldReport = ClassificationReport()
                 let micros = evaluate(model, on: testPart, into: &foldReport)
                 say(String(format: "  fold %d: accuracy %.2f %%, top-3 %.2f %%, trained %d in %.2f s, %.1f µs/prediction",
@@ -65,7 +80,7 @@ struct EvalClassifyCommand: AsyncParsableCommand {
             }
         }
         if let save {
-            let model = TextClassifier.train(trainSet, options: options)
+            let model = trainer(trainSet)
             try model.serialized().write(to: URL(fileURLWithPath: save))
             say("model trained on all \(trainSet.count) rows written to \(save)")
         }

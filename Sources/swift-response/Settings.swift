@@ -38,6 +38,7 @@ struct DispatchFile: Decodable {
         var datum: GeoDatum?
     }
 
+    var enabled: Bool?
     var autoDispatchThreshold: Double?
     var categoryThreshold: Double?
     /// CSV file `category,jurisdiction,lead,co_units`.
@@ -47,6 +48,7 @@ struct DispatchFile: Decodable {
     var duplicateMergeAt: Double?
 
     func apply(to c: inout ServerConfiguration) throws {
+        if let e = enabled { c.dispatch.enabled = e }
         if let t = autoDispatchThreshold { c.dispatch.autoDispatchThreshold = t }
         if let t = categoryThreshold { c.dispatch.categoryThreshold = t }
         if let r = duplicateRadiusMetres { c.dispatch.duplicates.radius = r }

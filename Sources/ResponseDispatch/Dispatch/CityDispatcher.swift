@@ -80,7 +80,10 @@ public struct CityDispatcher: Sendable {
         if street != nil, district == nil, let s = street { district = units[s]?.parentCode; triage.districtCode = district }
 
         // 2. What: the given category, else the model's when it is sure enough.
-        let categorySuggestions = categoryModel.predict(text, top: 3)
+        // The text's features are extracted once and shared by both models and the duplicate
+        // finder: extraction is most of the cost of a decision.
+        let features = TextFeatures.extract(text)
+        let categorySuggestions = categoryModel.predict(features: features, top: 3)
         var category = new.categoryCode
         var categoryConfidence = category == nil ? 0.0 : 1.0
         if category == nil, let top = categorySuggestions.first, categories.contains(top.label), categoryModel.labels.count >= 2,
@@ -98,7 +101,7 @@ public struct CityDispatcher: Sendable {
 
         // 3. Who: the catalogue, else the unit model, else the street by location.
         let tokens = Self.placeTokens(Location(districtCode: district, streetCode: street))
-        let unitSuggestions = unitModel.predict(text, tokens: tokens, top: 3).filter { units[$0.label]?.active == true }
+        let unitSuggestions = unitModel.predict(features: features + TextFeatures.tokenFeatures(tokens), top: 3).filter { units[$0.label]?.active == true }
         var lead: String? = nil, coUnits: [String] = [], confidence = 0.0
         if let (rule, unit) = catalogue.match(category: category, district: district, street: street), units[unit]?.active == true {
             lead = unit
@@ -124,7 +127,7 @@ public struct CityDispatcher: Sendable {
 
         // 4. Same problem already reported? Same caller again?
         let place = street ?? district
-        let duplicate = duplicates.candidate(text: text, category: category, point: new.location.flatMap(Self.point), place: place, at: now)
+        let duplicate = duplicates.candidate(fingerprint: DuplicateFinder.simHash(features), category: category, point: new.location.flatMap(Self.point), place: place, at: now)
         var mergeInto: String? = nil
         if let duplicate {
             notes["duplicateOf"] = String(format: "%@ %.2f", duplicate.number, duplicate.similarity)

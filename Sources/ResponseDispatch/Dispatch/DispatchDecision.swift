@@ -21,6 +21,8 @@ public struct DispatchDecision: Sendable {
 
 /// Thresholds of the dispatch policy, configurable per city.
 public struct DispatchSettings: Sendable {
+    /// Off: tickets are filed unclassified and unrouted, for cities that route by hand.
+    public var enabled = true
     /// Dispatch automatically at or above this confidence; below, the dispatchers' queue.
     public var autoDispatchThreshold = 0.80
     /// Record the model's category when no category was given and it is at least this sure.

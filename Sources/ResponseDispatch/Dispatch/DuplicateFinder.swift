@@ -44,8 +44,12 @@ public struct DuplicateFinder: Sendable {
 
     /// The most similar earlier ticket above the proposal threshold, if any.
     public func candidate(text: String, category: String?, point: GeoPoint?, place: String?, at: Date) -> Candidate? {
+        candidate(fingerprint: Self.simHash(text), category: category, point: point, place: place, at: at)
+    }
+
+    /// As ``candidate(text:category:point:place:at:)`` for a fingerprint already computed.
+    public func candidate(fingerprint: UInt64, category: String?, point: GeoPoint?, place: String?, at: Date) -> Candidate? {
         guard let category, let entries = byCategory[category] else { return nil }
-        let fingerprint = Self.simHash(text)
         var best: Candidate? = nil
         for e in entries.reversed() {
             if at.timeIntervalSince(e.at) > settings.window { break }
@@ -91,9 +95,12 @@ public struct DuplicateFinder: Sendable {
 
     /// 64-bit SimHash over the text's features (character n-grams for Chinese, words and
     /// character trigrams for Latin scripts), so near-identical texts differ in few bits.
-    public static func simHash(_ text: String) -> UInt64 {
+    public static func simHash(_ text: String) -> UInt64 { simHash(TextFeatures.extract(text)) }
+
+    /// SimHash of features already extracted.
+    public static func simHash(_ features: [TextFeatures.Feature]) -> UInt64 {
         var votes = [Float](repeating: 0, count: 64)
-        for f in TextFeatures.extract(text) where f.key != TextFeatures.bias {
+        for f in features where f.key != TextFeatures.bias {
             for bit in 0..<64 { votes[bit] += (f.key >> UInt64(bit)) & 1 == 1 ? f.value : -f.value }
         }
         var hash: UInt64 = 0

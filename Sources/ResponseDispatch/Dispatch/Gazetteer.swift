@@ -21,6 +21,9 @@ public struct Gazetteer: Sendable {
 
     /// Names longest first, so 朝阳门街道 wins over 朝阳.
     private var names: [Name] = []
+    /// Names by their first character, as scalar arrays: one pass over the text finds every
+    /// name (Foundation's `contains` per name was the slowest step of a dispatch decision).
+    private var byFirst: [UInt32: [(scalars: [UInt32], name: Int)]] = [:]
     private var parentOf: [String: String] = [:]
     /// Normalised address → where a past ticket with that address was.
     private var addresses: [String: (district: String?, street: String?, point: GeoPoint?)] = [:]
@@ -34,6 +37,10 @@ public struct Gazetteer: Sendable {
             for alias in Self.aliases(of: unit.name) { names.append(Name(text: alias, unit: unit.code, isStreet: isStreet)) }
         }
         names.sort { $0.text.count > $1.text.count }
+        for (i, name) in names.enumerated() {
+            let scalars = name.text.unicodeScalars.map(\.value)
+            if let first = scalars.first { byFirst[first, default: []].append((scalars, i)) }
+        }
     }
 
     /// The official name and its short forms: 朝阳区 → 朝阳; 洋湖街道 → 洋湖; 城关镇 → 城关.
@@ -63,15 +70,21 @@ public struct Gazetteer: Sendable {
         if let address, let known = addresses[Self.normalize(address)] {
             return Match(districtCode: known.district, streetCode: known.street, point: known.point, evidence: "address")
         }
-        let haystack = ((address ?? "") + "\n" + text.prefix(2_000)).lowercased()
-        var district: Name? = nil
-        for name in names where haystack.contains(name.text) {
-            if name.isStreet {
-                return Match(districtCode: parentOf[name.unit], streetCode: name.unit, point: nil, evidence: name.text)
+        let haystack = ((address ?? "") + "\n" + text.prefix(2_000)).lowercased().unicodeScalars.map(\.value)
+        // Lower index = longer name (the list is sorted by length).
+        var street: Int? = nil, district: Int? = nil
+        for i in haystack.indices {
+            guard let candidates = byFirst[haystack[i]] else { continue }
+            for (scalars, index) in candidates where i + scalars.count <= haystack.count {
+                guard haystack[i..<(i + scalars.count)].elementsEqual(scalars) else { continue }
+                if names[index].isStreet { street = min(street ?? index, index) } else { district = min(district ?? index, index) }
             }
-            if district == nil { district = name }
         }
-        return district.map { Match(districtCode: $0.unit, streetCode: nil, point: nil, evidence: $0.text) }
+        if let street {
+            let name = names[street]
+            return Match(districtCode: parentOf[name.unit], streetCode: name.unit, point: nil, evidence: name.text)
+        }
+        return district.map { Match(districtCode: names[$0].unit, streetCode: nil, point: nil, evidence: names[$0].text) }
     }
 
     /// Lower case, no spaces or punctuation, full-width folded: `No. 5, Main St.` = `no5mainst`.

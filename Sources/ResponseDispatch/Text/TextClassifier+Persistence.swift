@@ -39,9 +39,11 @@ extension TextClassifier {
         let width = labels.count
         data.reserveCapacity(data.count + rows.count * (8 + width * 8))
         // Rows in a stable order so equal models give equal files.
-        for (key, r) in rows.sorted(by: { $0.value < $1.value }) {
+        var ordered = [UInt64](repeating: 0, count: rows.count)
+        rows.forEach { key, r in ordered[Int(r)] = key }
+        for (r, key) in ordered.enumerated() {
             append(key, to: &data)
-            let base = Int(r) * width
+            let base = r * width
             weights[base..<(base + width)].withUnsafeBytes { data.append(contentsOf: $0) }
             squares[base..<(base + width)].withUnsafeBytes { data.append(contentsOf: $0) }
         }
@@ -69,12 +71,12 @@ extension TextClassifier {
         self.init(labels: header.labels)
         temperature = header.temperature
         examplesSeen = header.examplesSeen
-        rows.reserveCapacity(header.rows)
+        rows = FeatureTable(minimumCapacity: header.rows)
         weights = [Float](repeating: 0, count: header.rows * width)
         squares = [Float](repeating: 0, count: header.rows * width)
         for r in 0..<header.rows {
             let key: UInt64 = Self.read(bytes, &offset)
-            rows[key] = Int32(r)
+            rows.insert(key, Int32(r))
             for c in 0..<width { weights[r * width + c] = Float(bitPattern: Self.read(bytes, &offset)) }
             for c in 0..<width { squares[r * width + c] = Float(bitPattern: Self.read(bytes, &offset)) }
         }

@@ -39,13 +39,17 @@ public struct TextClassifier: Sendable {
         /// Fraction held out to fit the temperature (0 to skip calibration).
         public var calibrationFraction = 0.1
         public var seed: UInt64 = 42
+        /// Features found in fewer training texts than this get no weights (applied from 200
+        /// examples on). Most character n-grams occur once; dropping them shrinks the model
+        /// several-fold and keeps lookups in cache, at no cost in accuracy.
+        public var minimumDocumentFrequency = 2
         public init() {}
     }
 
     public private(set) var labels: [String]
     var labelIndex: [String: Int]
     /// Feature hash → row of `weights`.
-    var rows: [UInt64: Int32]
+    var rows: FeatureTable
     /// Row-major, `labels.count` floats per row.
     var weights: [Float]
     /// AdaGrad's squared-gradient sums, same shape as `weights`.
@@ -58,7 +62,7 @@ public struct TextClassifier: Sendable {
     public init(labels: [String] = []) {
         self.labels = []
         self.labelIndex = [:]
-        self.rows = [:]
+        self.rows = FeatureTable()
         self.weights = []
         self.squares = []
         self.temperature = 1
@@ -72,7 +76,15 @@ public struct TextClassifier: Sendable {
     /// Trains a fresh model on `examples`.
     /// - Returns: The model, calibrated on a held-out slice and then trained on everything.
     public static func train(_ examples: [Example], options: Options = Options()) -> TextClassifier {
-        let featurized = examples.map { (TextFeatures.extract($0.text, tokens: $0.tokens), $0.label) }
+        var featurized = examples.map { (TextFeatures.extract($0.text, tokens: $0.tokens), $0.label) }
+        if options.minimumDocumentFrequency > 1, featurized.count >= 200 {
+            var frequency = FeatureTable(minimumCapacity: 1 << 16)
+            for (features, _) in featurized {
+                for f in features { frequency.insert(f.key, (frequency[f.key] ?? 0) + 1) }
+            }
+            let minimum = Int32(options.minimumDocumentFrequency)
+            featurized = featurized.map { features, label in (features.filter { (frequency[$0.key] ?? 0) >= minimum }, label) }
+        }
         let labels = Array(Set(examples.map(\.label))).sorted()
         var rng = SplitMix64(seed: options.seed)
         var temperature = 1.0
@@ -91,6 +103,23 @@ public struct TextClassifier: Sendable {
         model.fit(featurized, options: options, rng: &rng)
         model.temperature = temperature
         return model
+    }
+
+    /// Self-training: a model trained on `examples` labels the `unlabeled` texts, and the ones
+    /// it is at least `threshold` sure of join the training set (weighted as ordinary examples)
+    /// for a second model. Helps where labelled data is scarce and unlabelled text plentiful.
+    /// - Returns: The second model and how many unlabelled texts were used.
+    public static func selfTrain(
+        _ examples: [Example], unlabeled: [String], threshold: Double = 0.9, options: Options = Options()
+    ) -> (model: TextClassifier, adopted: Int) {
+        let first = train(examples, options: options)
+        var extended = examples
+        for text in unlabeled {
+            if let top = first.predict(text, top: 1).first, top.confidence >= threshold {
+                extended.append(Example(text: text, label: top.label))
+            }
+        }
+        return (train(extended, options: options), extended.count - examples.count)
     }
 
     /// The `k` most likely labels, best first, with calibrated probabilities.
@@ -224,7 +253,7 @@ public struct TextClassifier: Sendable {
         let old = labels.count
         labels.append(label)
         labelIndex[label] = old
-        if !rows.isEmpty {
+        if rows.count > 0 {
             var w = [Float](repeating: 0, count: rows.count * (old + 1))
             var s = [Float](repeating: 0, count: rows.count * (old + 1))
             for r in 0..<rows.count {
@@ -242,7 +271,7 @@ public struct TextClassifier: Sendable {
     mutating func row(for key: UInt64) -> Int {
         if let r = rows[key] { return Int(r) }
         let r = rows.count
-        rows[key] = Int32(r)
+        rows.insert(key, Int32(r))
         weights.append(contentsOf: repeatElement(0, count: labels.count))
         squares.append(contentsOf: repeatElement(0, count: labels.count))
         return r

@@ -19,11 +19,27 @@ public enum TextFeatures {
     public static let bias: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// The features of `text` plus any categorical `tokens` (e.g. `place=Mission`), which are
-    /// taken whole.
+    /// taken whole, with weight 1, outside the text's normalisation (so the text features can
+    /// be computed once and shared by several models).
     public static func extract(_ text: String, tokens: [String] = []) -> [Feature] {
-        var counts: [UInt64: Float] = [:]
-        counts.reserveCapacity(256)
-        let folded = text.count > maxCharacters ? String(text.prefix(maxCharacters)) : text
+        var features = extract(text)
+        features += tokenFeatures(tokens)
+        return features
+    }
+
+    /// Features of categorical tokens alone.
+    public static func tokenFeatures(_ tokens: [String]) -> [Feature] {
+        tokens.filter { !$0.isEmpty }.map { token in
+            var h = hashStart(5)
+            for s in token.unicodeScalars { h = mix(h, s.value) }
+            return (h, 1)
+        }
+    }
+
+    /// The features of `text` alone, bias included.
+    public static func extract(_ text: String) -> [Feature] {
+        let folded = text.utf8.count > maxCharacters && text.count > maxCharacters ? String(text.prefix(maxCharacters)) : text
+        var counts = FeatureCounts(expected: min(folded.utf8.count, maxCharacters * 3) + 8)
         var cjk: [UInt32] = []
         var word: [UInt32] = []
         var previousWord: UInt64 = 0
@@ -34,7 +50,7 @@ public enum TextFeatures {
                 var h = hashStart(1)
                 for n in 0..<3 where i + n < cjk.count {
                     h = mix(h, cjk[i + n])
-                    counts[n == 0 ? h : mix(h, UInt32(n)), default: 0] += 1
+                    counts.add(n == 0 ? h : mix(h, UInt32(n)), 1)
                 }
             }
             cjk.removeAll(keepingCapacity: true)
@@ -43,13 +59,13 @@ public enum TextFeatures {
             guard !word.isEmpty else { return }
             var w = hashStart(2)
             for s in word { w = mix(w, s) }
-            counts[w, default: 0] += 1
-            if previousWord != 0 { counts[mix(mix(hashStart(3), UInt32(truncatingIfNeeded: previousWord)), UInt32(truncatingIfNeeded: w)), default: 0] += 1 }
+            counts.add(w, 1)
+            if previousWord != 0 { counts.add(mix(mix(hashStart(3), UInt32(truncatingIfNeeded: previousWord)), UInt32(truncatingIfNeeded: w)), 1) }
             previousWord = w
             if word.count >= 3 {
                 let padded = [0x5F] + word + [0x5F]
                 for i in 0...(padded.count - 3) {
-                    counts[mix(mix(mix(hashStart(4), padded[i]), padded[i + 1]), padded[i + 2]), default: 0] += 0.5
+                    counts.add(mix(mix(mix(hashStart(4), padded[i]), padded[i + 1]), padded[i + 2]), 0.5)
                 }
             }
             word.removeAll(keepingCapacity: true)
@@ -60,7 +76,8 @@ public enum TextFeatures {
             if isCJK(v) {
                 flushWord()
                 cjk.append(v)
-            } else if let s = Unicode.Scalar(v), s.properties.isAlphabetic || s.properties.numericType != nil {
+            } else if v < 0x80 ? ((0x61...0x7A).contains(v) || (0x30...0x39).contains(v) || (0x41...0x5A).contains(v))
+                        : Unicode.Scalar(v).map({ $0.properties.isAlphabetic || $0.properties.numericType != nil }) ?? false {
                 flushCJK()
                 word.append(v)
             } else {
@@ -71,16 +88,11 @@ public enum TextFeatures {
         }
         flushCJK()
         flushWord()
-        for token in tokens where !token.isEmpty {
-            var h = hashStart(5)
-            for s in token.unicodeScalars { h = mix(h, s.value) }
-            counts[h, default: 0] += 1
-        }
 
         var features: [Feature] = []
-        features.reserveCapacity(counts.count + 1)
+        features.reserveCapacity(counts.count + 2)
         var norm: Float = 0
-        for (key, count) in counts {
+        counts.forEach { key, count in
             let value = 1 + log(count)
             norm += value * value
             features.append((key, value))
@@ -113,5 +125,45 @@ public enum TextFeatures {
         var x = (h ^ UInt64(v)) &* 0x0000_0100_0000_01B3
         x ^= x >> 29
         return x
+    }
+}
+
+/// Counts per feature hash in one open-addressing table sized from the text, so counting
+/// never rehashes and never runs SipHash over keys that are hashes already.
+struct FeatureCounts {
+    private var keys: [UInt64]
+    private var values: [Float]
+    private let mask: Int
+    private let shift: UInt64
+    private(set) var count = 0
+
+    init(expected: Int) {
+        var bits = 5
+        while (1 << bits) < expected * 2 { bits += 1 }
+        keys = [UInt64](repeating: 0, count: 1 << bits)
+        values = [Float](repeating: 0, count: 1 << bits)
+        mask = (1 << bits) - 1
+        shift = UInt64(64 - bits)
+    }
+
+    @inline(__always) mutating func add(_ key: UInt64, _ amount: Float) {
+        let k = key == 0 ? 1 : key
+        var i = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            if keys[i] == k { values[i] += amount; return }
+            if keys[i] == 0 {
+                // Never fuller than half: `expected` bounds the number of distinct keys.
+                guard count * 2 < keys.count else { return }
+                keys[i] = k
+                values[i] = amount
+                count += 1
+                return
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    func forEach(_ body: (UInt64, Float) -> Void) {
+        for i in keys.indices where keys[i] != 0 { body(keys[i], values[i]) }
     }
 }

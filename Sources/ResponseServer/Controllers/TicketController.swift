@@ -93,6 +93,10 @@ struct TicketController {
         let now = clock.now()
         // Classified, located and routed before the response: the follow-ups are applied in
         // the ticket's own intake transaction.
+        guard configuration.dispatch.enabled else {
+            let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now, followUps: [])
+            return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: events))
+        }
         let decision = try await dispatch.decide(new, tenantID: tenant.id, now: now)
         let system = TicketStateMachine.Context(now: now, actor: .system, policy: configuration.policy)
         var followUps = [IntakeFollowUp(.triage(decision.triage), context: system)]

@@ -174,6 +174,15 @@ public struct DemoCity: Sendable {
         return try DispatchCatalogue.parse(csv: lines.joined(separator: "\n"))
     }
 
+    /// The real citizen messages the demo tickets are made of (title, detail), for benchmarks.
+    public static func messages() throws -> [(title: String, detail: String)] {
+        let table = CSVTable(text: try resource("messages.csv"))
+        return table.rows.compactMap { row in
+            guard let title = table.value(row, "title"), let detail = table.value(row, "detail") else { return nil }
+            return (String(title.prefix(NewTicket.maxTitle)), detail)
+        }
+    }
+
     /// The level-3 category under `level1` whose name occurs in the text, else the first one.
     static func pickCategory(level1: String, text: String, taxonomy: CategoryTaxonomy) -> String? {
         guard let root = taxonomy.categories.first(where: { $0.level == 1 && $0.name == level1 }) else { return nil }
