@@ -53,6 +53,26 @@ struct EvalCommandTests {
         #expect(FileManager.default.fileExists(atPath: model))
     }
 
+    @Test("a config file whose boundary layer is broken stops serve with the file and feature named")
+    func brokenLayerInConfig() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sr-cfg-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let layer = dir.appendingPathComponent("bad.geojson").path
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"a1"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}"#
+            .write(toFile: layer, atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("config.json").path
+        try #"{"dispatch": {"layers": [{"file": "\#(layer)", "level": "district", "key": "code"}]}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try CommandLineTests.run(["serve", "--config", config, "--database", dir.appendingPathComponent("db.sqlite").path, "--port", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("feature 0 (code=a1): geometry LineString is not a Polygon or MultiPolygon"), "\(result.stderr)")
+
+        try #"{"dispatch": {"catalogue": "\#(dir.path)/missing.csv"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let missing = try CommandLineTests.run(["serve", "--config", config, "--database", dir.appendingPathComponent("db.sqlite").path, "--port", "0"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("cannot read dispatch catalogue"))
+    }
+
     @Test("bad input gets a clear message, not a crash")
     func badInput() throws {
         let sample = try CommandLineTests.fixture("nyc311-sample.csv")

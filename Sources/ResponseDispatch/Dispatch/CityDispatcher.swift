@@ -52,7 +52,9 @@ public struct CityDispatcher: Sendable {
 
     /// Classifies, locates and routes a new ticket. Pure: nothing is learned until
     /// ``remember(_:)``.
-    public func decide(_ new: NewTicket, now: Date) -> DispatchDecision {
+    /// - Parameter excluding: The ticket's own number when deciding again for a filed ticket
+    ///   (suggestions), so it is not its own duplicate.
+    public func decide(_ new: NewTicket, now: Date, excluding: String? = nil) -> DispatchDecision {
         let text = new.title + "\n" + new.description
         var notes: [String: String] = [:]
         var triage = Triage()
@@ -127,7 +129,7 @@ public struct CityDispatcher: Sendable {
 
         // 4. Same problem already reported? Same caller again?
         let place = street ?? district
-        let duplicate = duplicates.candidate(fingerprint: DuplicateFinder.simHash(features), category: category, point: new.location.flatMap(Self.point), place: place, at: now)
+        let duplicate = duplicates.candidate(fingerprint: DuplicateFinder.simHash(features), category: category, point: new.location.flatMap(Self.point), place: place, at: now, excluding: excluding)
         var mergeInto: String? = nil
         if let duplicate {
             notes["duplicateOf"] = String(format: "%@ %.2f", duplicate.number, duplicate.similarity)

@@ -28,8 +28,8 @@ public actor DispatchService {
     }
 
     /// The decision for a new ticket of `tenantID`.
-    public func decide(_ new: NewTicket, tenantID: String, now: Date) async throws -> DispatchDecision {
-        try await city(tenantID).decide(new, now: now)
+    public func decide(_ new: NewTicket, tenantID: String, now: Date, excluding: String? = nil) async throws -> DispatchDecision {
+        try await city(tenantID).decide(new, now: now, excluding: excluding)
     }
 
     /// Records a filed ticket (duplicates, addresses).

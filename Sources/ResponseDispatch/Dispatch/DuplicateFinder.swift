@@ -48,11 +48,12 @@ public struct DuplicateFinder: Sendable {
     }
 
     /// As ``candidate(text:category:point:place:at:)`` for a fingerprint already computed.
-    public func candidate(fingerprint: UInt64, category: String?, point: GeoPoint?, place: String?, at: Date) -> Candidate? {
+    public func candidate(fingerprint: UInt64, category: String?, point: GeoPoint?, place: String?, at: Date, excluding: String? = nil) -> Candidate? {
         guard let category, let entries = byCategory[category] else { return nil }
         var best: Candidate? = nil
         for e in entries.reversed() {
             if at.timeIntervalSince(e.at) > settings.window { break }
+            if e.number == excluding || e.at > at { continue }
             var distance: Double? = nil
             if let p = point, let q = e.point {
                 let d = p.distance(to: q)

@@ -117,8 +117,8 @@ struct TicketController {
         guard let ticket = try await store.ticket(number: number, tenantID: identity.tenantID) else { throw Problem.notFound("no ticket \(number)") }
         let new = NewTicket(kind: ticket.kind, channel: ticket.channel, title: ticket.title, description: ticket.description,
                             categoryCode: ticket.categoryCode, urgency: ticket.urgency, location: ticket.location)
-        let decision = try await dispatch.decide(new, tenantID: identity.tenantID, now: ticket.createdAt)
-        return JSONResponse(value: SuggestionsView(decision, excluding: ticket.number))
+        let decision = try await dispatch.decide(new, tenantID: identity.tenantID, now: ticket.createdAt, excluding: ticket.number)
+        return JSONResponse(value: SuggestionsView(decision))
     }
 
     func tenant(_ identity: Identity) async throws -> Tenant {
@@ -282,7 +282,7 @@ struct SuggestionsView: Encodable, Sendable {
     var similarity: Double?
     var reasons: [String: String]
 
-    init(_ d: DispatchDecision, excluding number: String) {
+    init(_ d: DispatchDecision) {
         categories = d.categorySuggestions.map { Suggestion(code: $0.label, confidence: ($0.confidence * 1000).rounded() / 1000) }
         units = d.unitSuggestions.map { Suggestion(code: $0.label, confidence: ($0.confidence * 1000).rounded() / 1000) }
         leadUnit = d.leadUnit
@@ -291,9 +291,8 @@ struct SuggestionsView: Encodable, Sendable {
         automatic = d.automatic
         districtCode = d.triage.districtCode
         streetCode = d.triage.streetCode
-        // A ticket is not its own duplicate.
-        duplicateOf = d.duplicate?.number == number ? nil : d.duplicate?.number
-        similarity = duplicateOf == nil ? nil : d.duplicate?.similarity
+        duplicateOf = d.duplicate?.number
+        similarity = d.duplicate?.similarity
         reasons = d.triage.notes
     }
 }
