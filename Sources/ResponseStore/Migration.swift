@@ -150,6 +150,8 @@ struct Migration: Sendable {
         Migration(version: 2, name: "return disputes and arbitration") { _ in
             [
                 "ALTER TABLE tickets ADD COLUMN disputes BIGINT NOT NULL DEFAULT 0",
+                // Duplicate clusters: the tickets merged into one.
+                "CREATE INDEX tickets_merged_into ON tickets (tenant_id, merged_into)",
             ]
         },
     ]

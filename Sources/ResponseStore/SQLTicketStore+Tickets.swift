@@ -93,6 +93,12 @@ extension SQLTicketStore {
         try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(SQLQueryString.bindList(try EventRow.values(event)))").run()
     }
 
+    public func duplicates(of number: String, tenantID: String) async throws -> [String] {
+        try await backend.reader.raw(
+            "SELECT number FROM tickets WHERE tenant_id = \(bind: tenantID) AND merged_into = \(bind: number) ORDER BY created_at, id LIMIT 1000"
+        ).all().map { try $0.decode(column: "number", as: String.self) }
+    }
+
     public func recentTickets(tenantID: String, limit: Int) async throws -> [Ticket] {
         guard limit > 0 else { return [] }
         return try await backend.reader.raw(

@@ -25,6 +25,8 @@ public protocol TicketStore: Sendable {
     /// state machine refuses is skipped: the ticket itself is never lost.
     /// - Returns: The ticket after the follow-ups and all its events, oldest first.
     func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date, followUps: [IntakeFollowUp]) async throws -> (Ticket, [TicketEvent])
+    /// Numbers of the tickets merged into `number` (its duplicates), oldest first, at most 1,000.
+    func duplicates(of number: String, tenantID: String) async throws -> [String]
     /// The most recent `limit` tickets of a city, oldest first (to train the dispatcher).
     func recentTickets(tenantID: String, limit: Int) async throws -> [Ticket]
     func ticket(number: String, tenantID: String) async throws -> Ticket?

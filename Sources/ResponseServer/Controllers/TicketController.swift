@@ -134,7 +134,9 @@ struct TicketController {
             throw Problem.notFound("no ticket \(number)")
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        return JSONResponse(value: TicketView(ticket, for: identity, now: clock.now(), timeline: events))
+        var view = TicketView(ticket, for: identity, now: clock.now(), timeline: events)
+        view.duplicates = try await store.duplicates(of: ticket.number, tenantID: identity.tenantID)
+        return JSONResponse(value: view)
     }
 
     /// Handlers read only tickets their unit leads or co-handles.

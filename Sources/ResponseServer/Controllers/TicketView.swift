@@ -10,6 +10,8 @@ struct TicketView: Encodable, Sendable {
     var overdue: Bool
     var allowedActions: [String]
     var timeline: [TicketEvent]?
+    /// Tickets merged into this one: the cluster of people who reported the same problem.
+    var duplicates: [String]?
 
     init(_ ticket: Ticket, for identity: Identity, now: Date, timeline: [TicketEvent]? = nil) {
         var shown = ticket
@@ -30,7 +32,7 @@ struct TicketView: Encodable, Sendable {
         return true
     }
 
-    enum ExtraKeys: String, CodingKey { case overdue, allowedActions, timeline }
+    enum ExtraKeys: String, CodingKey { case overdue, allowedActions, timeline, duplicates, reports }
 
     func encode(to encoder: any Encoder) throws {
         try ticket.encode(to: encoder)
@@ -38,6 +40,10 @@ struct TicketView: Encodable, Sendable {
         try container.encode(overdue, forKey: .overdue)
         try container.encode(allowedActions, forKey: .allowedActions)
         try container.encodeIfPresent(timeline, forKey: .timeline)
+        if let duplicates {
+            try container.encode(duplicates, forKey: .duplicates)
+            try container.encode(duplicates.count + 1, forKey: .reports)
+        }
     }
 }
 

@@ -133,6 +133,9 @@ enum OpenAPIDocument {
             "mergedInto": nullable(string()), "reply": nullable(string()), "replyResolved": ["type": ["boolean", "null"]],
             "evaluation": ["oneOf": [evaluation, ["type": "null"]]],
             "reopenCount": ["type": "integer"], "returnCount": ["type": "integer"],
+            "disputes": ["type": "integer", "description": "rejected returns of the current lead unit; the next return goes to arbitration"],
+            "duplicates": array(string("tickets merged into this one (single ticket only)")),
+            "reports": ["type": "integer", "description": "1 + duplicates: how many people reported this problem"],
             "createdAt": time, "updatedAt": time, "closedAt": nullable(time), "version": ["type": "integer"],
             "overdue": ["type": "boolean"], "allowedActions": array(string()), "timeline": array(ref("TicketEvent")),
         ], required: ["number", "kind", "channel", "title", "status", "version"])
