@@ -129,7 +129,8 @@ public struct CityDispatcher: Sendable {
 
         // 4. Same problem already reported? Same caller again?
         let place = street ?? district
-        let duplicate = duplicates.candidate(fingerprint: DuplicateFinder.simHash(features), category: category, point: new.location.flatMap(Self.point), place: place, at: now, excluding: excluding)
+        let fingerprint = DuplicateFinder.simHash(features)
+        let duplicate = duplicates.candidate(fingerprint: fingerprint, category: category, point: new.location.flatMap(Self.point), place: place, at: now, excluding: excluding)
         var mergeInto: String? = nil
         if let duplicate {
             notes["duplicateOf"] = String(format: "%@ %.2f", duplicate.number, duplicate.similarity)
@@ -144,13 +145,14 @@ public struct CityDispatcher: Sendable {
         triage.notes = notes
         return DispatchDecision(
             triage: triage, leadUnit: lead, coUnits: coUnits, confidence: confidence, automatic: automatic, mergeInto: mergeInto,
-            categorySuggestions: categorySuggestions, unitSuggestions: unitSuggestions, duplicate: duplicate
+            categorySuggestions: categorySuggestions, unitSuggestions: unitSuggestions, duplicate: duplicate, fingerprint: fingerprint
         )
     }
 
     /// Adds a filed ticket to the duplicate window and the learned addresses.
-    public mutating func remember(_ ticket: Ticket) {
-        if !ticket.status.isFinal { duplicates.remember(ticket) }
+    /// - Parameter fingerprint: The SimHash from the decision, when there was one.
+    public mutating func remember(_ ticket: Ticket, fingerprint: UInt64? = nil) {
+        if !ticket.status.isFinal { duplicates.remember(ticket, fingerprint: fingerprint) }
         if let address = ticket.location.address {
             gazetteer.learn(address: address, districtCode: ticket.location.districtCode, streetCode: ticket.location.streetCode, point: Self.point(ticket.location))
         }

@@ -17,6 +17,9 @@ public struct DispatchDecision: Sendable {
     public var categorySuggestions: [TextClassifier.Prediction]
     public var unitSuggestions: [TextClassifier.Prediction]
     public var duplicate: DuplicateFinder.Candidate?
+    /// SimHash of the text, handed back to ``DispatchService/remember(_:fingerprint:)`` so the
+    /// text is not analysed twice.
+    public var fingerprint: UInt64 = 0
 }
 
 /// Thresholds of the dispatch policy, configurable per city.

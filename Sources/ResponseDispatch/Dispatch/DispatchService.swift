@@ -33,9 +33,10 @@ public actor DispatchService {
     }
 
     /// Records a filed ticket (duplicates, addresses).
-    public func remember(_ ticket: Ticket) async throws {
+    /// - Parameter fingerprint: ``DispatchDecision/fingerprint`` of the decision that filed it.
+    public func remember(_ ticket: Ticket, fingerprint: UInt64? = nil) async throws {
         try await city(ticket.tenantID)
-        cities[ticket.tenantID]?.remember(ticket)
+        cities[ticket.tenantID]?.remember(ticket, fingerprint: fingerprint)
     }
 
     /// Learns from a person's correction or routing.

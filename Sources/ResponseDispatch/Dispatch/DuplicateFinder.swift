@@ -77,11 +77,11 @@ public struct DuplicateFinder: Sendable {
     }
 
     /// Adds a filed ticket to the window.
-    public mutating func remember(_ ticket: Ticket) {
+    public mutating func remember(_ ticket: Ticket, fingerprint: UInt64? = nil) {
         let point = ticket.location.latitude.flatMap { lat in ticket.location.longitude.map { GeoPoint(latitude: lat, longitude: $0) } }
         if let category = ticket.categoryCode {
             var list = byCategory[category, default: []]
-            list.append(Entry(number: ticket.number, fingerprint: Self.simHash(ticket.title + "\n" + ticket.description), point: point,
+            list.append(Entry(number: ticket.number, fingerprint: fingerprint ?? Self.simHash(ticket.title + "\n" + ticket.description), point: point,
                               place: ticket.location.streetCode ?? ticket.location.districtCode, at: ticket.createdAt, phone: ticket.complainant.phone))
             if list.count > settings.perCategory { list.removeFirst(list.count - settings.perCategory) }
             byCategory[category] = list

@@ -202,10 +202,15 @@ public struct TextClassifier: Sendable {
     func probabilities(_ features: [TextFeatures.Feature], rowIndex: [Int], temperature: Double) -> [Float] {
         let width = labels.count
         var z = [Float](repeating: 0, count: width)
-        weights.withUnsafeBufferPointer { w in
-            for (f, r) in zip(features, rowIndex) where r >= 0 {
-                let base = r * width
-                for c in 0..<width { z[c] += w[base + c] * f.value }
+        // Unsafe buffers on both sides: without bounds checks the inner loop vectorises.
+        z.withUnsafeMutableBufferPointer { zs in
+            weights.withUnsafeBufferPointer { w in
+                guard let out = zs.baseAddress, let all = w.baseAddress else { return }
+                for (f, r) in zip(features, rowIndex) where r >= 0 {
+                    let row = all + r * width
+                    let v = f.value
+                    for c in 0..<width { out[c] += row[c] * v }
+                }
             }
         }
         let t = Float(temperature)

@@ -107,7 +107,7 @@ struct TicketController {
             followUps.append(IntakeFollowUp(.dispatch(leadUnit: lead, coUnits: decision.coUnits, note: "automatic (\(why), confidence \(String(format: "%.2f", decision.confidence)))"), context: system))
         }
         let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now, followUps: followUps)
-        try await dispatch.remember(ticket)
+        try await dispatch.remember(ticket, fingerprint: decision.fingerprint)
         return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: events))
     }
 
