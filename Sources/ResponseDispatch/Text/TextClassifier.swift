@@ -43,6 +43,10 @@ public struct TextClassifier: Sendable {
         /// examples on). Most character n-grams occur once; dropping them shrinks the model
         /// several-fold and keeps lookups in cache, at no cost in accuracy.
         public var minimumDocumentFrequency = 2
+        /// L2 penalty on the weights an example updates (lazy weight decay). Chosen by 5-fold
+        /// cross-validation: 0.001 lifted the Chinese 7-class accuracy from 80.0 % to 82.5 %
+        /// and left NYC (99.5 %) and SF (73.6 %) unchanged (docs/dispatch.md).
+        public var l2: Float = 0.001
         public init() {}
     }
 
@@ -147,7 +151,7 @@ public struct TextClassifier: Sendable {
         let features = TextFeatures.extract(text, tokens: tokens)
         let target = index(of: label)
         for _ in 0..<maxSteps {
-            let p = step(features, target: target, learningRate: 0.4)
+            let p = step(features, target: target, learningRate: 0.4, l2: 0)
             if p.indices.allSatisfy({ $0 == target || p[$0] < p[target] }) { break }
         }
         examplesSeen += 1
@@ -162,14 +166,14 @@ public struct TextClassifier: Sendable {
             order.shuffle(using: &rng)
             // A gently decaying rate settles the weights in the last epochs.
             let rate = options.learningRate / (1 + Float(epoch) * 0.1)
-            for i in order { _ = step(data[i].0, target: targets[i], learningRate: rate) }
+            for i in order { _ = step(data[i].0, target: targets[i], learningRate: rate, l2: options.l2) }
         }
         examplesSeen += data.count
     }
 
     /// One AdaGrad step of the softmax loss; returns the probabilities before the step.
     @discardableResult
-    mutating func step(_ features: [TextFeatures.Feature], target: Int, learningRate: Float) -> [Float] {
+    mutating func step(_ features: [TextFeatures.Feature], target: Int, learningRate: Float, l2: Float) -> [Float] {
         let width = labels.count
         var rowIndex: [Int] = []
         rowIndex.reserveCapacity(features.count)
@@ -183,7 +187,7 @@ public struct TextClassifier: Sendable {
                     // categories this is most of them, and the skipped steps would be ~0.
                     if abs(g) < 2e-3 { continue }
                     for (f, r) in zip(features, rowIndex) {
-                        let gi = g * f.value
+                        let gi = g * f.value + l2 * w[r * width + c]
                         let k = r * width + c
                         s[k] += gi * gi
                         w[k] -= learningRate * gi / (s[k].squareRoot() + 1e-6)
