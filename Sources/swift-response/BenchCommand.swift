@@ -137,7 +137,7 @@ struct BenchCommand: AsyncParsableCommand {
                                     let t0 = ContinuousClock.now
                                     let response = try await client.post("/api/v1/tickets", headers: headers, body: body)
                                     let elapsed = ContinuousClock.now - t0
-                                    latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                                    latencies.append(elapsed.seconds * 1000)
                                     if response.status != .created { errors += 1 }
                                 }
                                 return (latencies, errors)
@@ -151,7 +151,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 let elapsed = ContinuousClock.now - start
                 group.cancelAll()
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.seconds
                 return Result(count: results.0.count, errors: results.1, seconds: seconds, latencies: results.0.sorted())
             }
         }

@@ -79,8 +79,7 @@ public enum TicketStateMachine {
             payload["text"] = text
 
         case .dispatch(let lead, let coUnits, let note):
-            try require(lead, "leadUnit")
-            if coUnits.contains(lead) { throw .invalid(FieldError(field: "coUnits", message: "must not repeat the lead unit")) }
+            try checkRoute(lead, coUnits)
             let fresh = context.policy.deadlines(kind: ticket.kind, urgency: ticket.urgency, category: ticket.categoryCode, start: now)
             if ticket.status == .returned {
                 // Re-routing gives the new unit its own sign-off window, but the resolution clock
@@ -99,13 +98,7 @@ public enum TicketStateMachine {
                 payload["upheld"] = "true"
                 payload["returnedBy"] = previous
             }
-            next.status = .dispatched
-            next.leadUnit = lead
-            next.coUnits = coUnits
-            next.disputes = 0
-            payload["leadUnit"] = lead
-            if !coUnits.isEmpty { payload["coUnits"] = coUnits.joined(separator: ",") }
-            if let note { payload["note"] = note }
+            route(&next, &payload, lead: lead, coUnits: coUnits, note: note)
 
         case .accept:
             next.status = .accepted
@@ -191,8 +184,7 @@ public enum TicketStateMachine {
             if let note { payload["note"] = note }
 
         case .arbitrate(let lead, let coUnits, let note):
-            try require(lead, "leadUnit")
-            if coUnits.contains(lead) { throw .invalid(FieldError(field: "coUnits", message: "must not repeat the lead unit")) }
+            try checkRoute(lead, coUnits)
             if lead != ticket.leadUnit {
                 // A different unit gets its own sign-off window; the resolution clock runs on.
                 let fresh = context.policy.deadlines(kind: ticket.kind, urgency: ticket.urgency, category: ticket.categoryCode, start: now)
@@ -201,13 +193,7 @@ public enum TicketStateMachine {
             }
             // The ruling is final: no return window for the unit that now leads.
             next.deadlines.returnWindow = now
-            next.status = .dispatched
-            next.leadUnit = lead
-            next.coUnits = coUnits
-            next.disputes = 0
-            payload["leadUnit"] = lead
-            if !coUnits.isEmpty { payload["coUnits"] = coUnits.joined(separator: ",") }
-            if let note { payload["note"] = note }
+            route(&next, &payload, lead: lead, coUnits: coUnits, note: note)
 
         case .merge(let parent):
             guard TicketNumber(parent) != nil else {
@@ -256,6 +242,23 @@ public enum TicketStateMachine {
             payload: payload
         )
         return (next, event)
+    }
+
+    /// A lead unit is named and is not also a co-unit.
+    private static func checkRoute(_ lead: String, _ coUnits: [String]) throws(TransitionError) {
+        try require(lead, "leadUnit")
+        if coUnits.contains(lead) { throw .invalid(FieldError(field: "coUnits", message: "must not repeat the lead unit")) }
+    }
+
+    /// Hands the ticket to `lead` (dispatch and arbitration alike) and records it in the event.
+    private static func route(_ next: inout Ticket, _ payload: inout [String: String], lead: String, coUnits: [String], note: String?) {
+        next.status = .dispatched
+        next.leadUnit = lead
+        next.coUnits = coUnits
+        next.disputes = 0
+        payload["leadUnit"] = lead
+        if !coUnits.isEmpty { payload["coUnits"] = coUnits.joined(separator: ",") }
+        if let note { payload["note"] = note }
     }
 
     private static func require(_ text: String, _ field: String) throws(TransitionError) {

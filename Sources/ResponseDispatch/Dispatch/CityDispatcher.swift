@@ -29,8 +29,7 @@ public struct CityDispatcher: Sendable {
         self.catalogue = catalogue
         self.geo = layers.isEmpty ? nil : GeoIndex(layers: layers)
         self.gazetteer = Gazetteer(units: units)
-        self.units = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        self.unitByName = Dictionary(units.flatMap { [($0.name.lowercased(), $0.code), ($0.code.lowercased(), $0.code)] }, uniquingKeysWith: { a, _ in a })
+        (self.units, self.unitByName) = Self.index(units)
         self.categories = Set(categories.filter(\.active).map(\.code))
         self.duplicates = DuplicateFinder(settings: settings.duplicates)
         let recent = history.suffix(settings.trainingTickets)
@@ -79,7 +78,7 @@ public struct CityDispatcher: Sendable {
             triage.streetCode = match.streetCode
             notes["location"] = "gazetteer: \(match.evidence)"
         }
-        if street != nil, district == nil, let s = street { district = units[s]?.parentCode; triage.districtCode = district }
+        if district == nil, let s = street { district = units[s]?.parentCode; triage.districtCode = district }
 
         // 2. What: the given category, else the model's when it is sure enough.
         // The text's features are extracted once and shared by both models and the duplicate
@@ -168,10 +167,15 @@ public struct CityDispatcher: Sendable {
 
     /// Reference data changed (units, categories).
     public mutating func update(units: [OrgUnit], categories: [Category]) {
-        self.units = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        self.unitByName = Dictionary(units.flatMap { [($0.name.lowercased(), $0.code), ($0.code.lowercased(), $0.code)] }, uniquingKeysWith: { a, _ in a })
+        (self.units, self.unitByName) = Self.index(units)
         self.categories = Set(categories.filter(\.active).map(\.code))
         self.gazetteer = Gazetteer(units: units)
+    }
+
+    /// Units by code, and codes by lower-cased name or code (for boundary-layer keys).
+    static func index(_ units: [OrgUnit]) -> ([String: OrgUnit], [String: String]) {
+        (Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+         Dictionary(units.flatMap { [($0.name.lowercased(), $0.code), ($0.code.lowercased(), $0.code)] }, uniquingKeysWith: { a, _ in a }))
     }
 
     static func text(of ticket: Ticket) -> String { ticket.title + "\n" + ticket.description }

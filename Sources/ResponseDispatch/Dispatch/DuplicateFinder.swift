@@ -33,7 +33,6 @@ public struct DuplicateFinder: Sendable {
         var point: GeoPoint?
         var place: String?
         var at: Date
-        var phone: String?
     }
 
     public var settings: Settings
@@ -82,7 +81,7 @@ public struct DuplicateFinder: Sendable {
         if let category = ticket.categoryCode {
             var list = byCategory[category, default: []]
             list.append(Entry(number: ticket.number, fingerprint: fingerprint ?? Self.simHash(ticket.title + "\n" + ticket.description), point: point,
-                              place: ticket.location.streetCode ?? ticket.location.districtCode, at: ticket.createdAt, phone: ticket.complainant.phone))
+                              place: ticket.location.streetCode ?? ticket.location.districtCode, at: ticket.createdAt))
             if list.count > settings.perCategory { list.removeFirst(list.count - settings.perCategory) }
             byCategory[category] = list
         }

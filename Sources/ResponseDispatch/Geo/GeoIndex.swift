@@ -31,19 +31,15 @@ public struct GeoIndex: Sendable {
     /// Where polygons of one level overlap or share a border, the region listed first in its
     /// file wins, so the answer never depends on timing or hashing.
     public func locate(_ point: GeoPoint) -> [Hit] {
-        var hits: [Hit] = []
-        for (layer, grid) in zip(layers, grids) {
-            if let region = region(of: point, layer: layer, grid: grid) {
-                hits.append(Hit(level: layer.level, key: region.key, name: region.name))
-            }
+        layers.indices.compactMap { i in
+            regionIndex(of: point, layerIndex: i).map { layers[i].regions[$0] }.map { Hit(level: layers[i].level, key: $0.key, name: $0.name) }
         }
-        return hits
     }
 
     /// The region of one level containing `point`, or `nil`.
     public func locate(_ point: GeoPoint, level: String) -> GeoRegion? {
         guard let i = layers.firstIndex(where: { $0.level == level }) else { return nil }
-        return region(of: point, layer: layers[i], grid: grids[i])
+        return regionIndex(of: point, layerIndex: i).map { layers[i].regions[$0] }
     }
 
     /// Index of the containing region in layer `layerIndex`, for bulk work (`eval locate`).
@@ -53,8 +49,4 @@ public struct GeoIndex: Sendable {
         return grids[layerIndex].regions(containing: p, first: true).first
     }
 
-    private func region(of point: GeoPoint, layer: GeoLayer, grid: LayerGrid) -> GeoRegion? {
-        let p = layer.datum == .gcj02 ? ChineseDatum.gcj02(fromWGS84: point) : point
-        return grid.regions(containing: p, first: true).first.map { layer.regions[$0] }
-    }
 }

@@ -93,21 +93,20 @@ struct TicketController {
         let now = clock.now()
         // Classified, located and routed before the response: the follow-ups are applied in
         // the ticket's own intake transaction.
-        guard configuration.dispatch.enabled else {
-            let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now, followUps: [])
-            return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: events))
-        }
-        let decision = try await dispatch.decide(new, tenantID: tenant.id, now: now)
-        let system = TicketStateMachine.Context(now: now, actor: .system, policy: configuration.policy)
-        var followUps = [IntakeFollowUp(.triage(decision.triage), context: system)]
-        if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
-            followUps.append(IntakeFollowUp(.merge(into: parent), context: system))
-        } else if decision.automatic, let lead = decision.leadUnit {
-            let why = decision.triage.notes["basis"] ?? "policy"
-            followUps.append(IntakeFollowUp(.dispatch(leadUnit: lead, coUnits: decision.coUnits, note: "automatic (\(why), confidence \(String(format: "%.2f", decision.confidence)))"), context: system))
+        let decision = configuration.dispatch.enabled ? try await dispatch.decide(new, tenantID: tenant.id, now: now) : nil
+        var followUps: [IntakeFollowUp] = []
+        if let decision {
+            let system = TicketStateMachine.Context(now: now, actor: .system, policy: configuration.policy)
+            followUps.append(IntakeFollowUp(.triage(decision.triage), context: system))
+            if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
+                followUps.append(IntakeFollowUp(.merge(into: parent), context: system))
+            } else if decision.automatic, let lead = decision.leadUnit {
+                let why = decision.triage.notes["basis"] ?? "policy"
+                followUps.append(IntakeFollowUp(.dispatch(leadUnit: lead, coUnits: decision.coUnits, note: "automatic (\(why), confidence \(String(format: "%.2f", decision.confidence)))"), context: system))
+            }
         }
         let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now, followUps: followUps)
-        try await dispatch.remember(ticket, fingerprint: decision.fingerprint)
+        if let decision { try await dispatch.remember(ticket, fingerprint: decision.fingerprint) }
         return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: events))
     }
 
