@@ -16,11 +16,16 @@ struct EvalClassifyCommand: AsyncParsableCommand {
     @Option(help: "Label column.") var label: String
     @Option(help: "Categorical column(s) used whole as features (e.g. a neighbourhood), comma-separated.") var tokens: String?
     @Option(help: "Folds for cross-validation.") var folds = 5
+    @Option(help: "Seed of the cross-validation shuffle: another seed, other folds (report several on small data).") var foldSeed: UInt64 = 7
     @Option(help: "Use at most this many labelled rows (a random sample).") var limit: Int?
     @Option(help: "Training epochs.") var epochs = TextClassifier.Options().epochs
     @Option(help: "Write the model trained on all of --train to this file.") var save: String?
     @Option(help: "Unlabelled CSV(s) with the same text columns, comma-separated, for self-training.") var unlabeled: String?
     @Option(help: "Confidence from which an unlabelled text is adopted in self-training.") var adoptAt = 0.9
+    @Option(help: "CSV describing the classes: its --label column names a class, its other columns describe it (e.g. sub-category names); each row trains as an example of --taxonomy-weight. Rows of classes absent from the training data are skipped.")
+    var taxonomy: String?
+    @Option(help: "Weight of a --taxonomy row against a labelled example.") var taxonomyWeight: Float = 0.5
+    @Flag(inversion: .prefixedNo, help: "Weigh text features by inverse document frequency.") var idf = TextClassifier.Options().inverseDocumentFrequency
     @Flag(help: "Print every class's precision and recall.") var perClass = false
 
     func run() async throws {
@@ -28,10 +33,14 @@ struct EvalClassifyCommand: AsyncParsableCommand {
         let tokenColumns = tokens.map(columnList) ?? []
         guard !textColumns.isEmpty else { throw ValidationError("--text names no column") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        guard taxonomyWeight > 0, taxonomyWeight.isFinite else { throw ValidationError("--taxonomy-weight must be a positive number") }
         let trainSet = try examples(from: train, textColumns: textColumns, tokenColumns: tokenColumns)
         guard trainSet.count >= folds else { throw ValidationError("\(train) has only \(trainSet.count) labelled rows") }
         var options = TextClassifier.Options()
         options.epochs = epochs
+        options.inverseDocumentFrequency = idf
+        let descriptions = try taxonomy.map(classDescriptions) ?? []
+        if !descriptions.isEmpty { say("\(descriptions.count) class descriptions from \(taxonomy ?? ""), weight \(taxonomyWeight)") }
         var pool: [String] = []
         for path in unlabeled.map(columnList) ?? [] {
             let table = try readTable(path, columns: textColumns)
@@ -41,8 +50,10 @@ struct EvalClassifyCommand: AsyncParsableCommand {
         let known = Set(trainSet.map(\.text))
         pool = pool.filter { !known.contains($0) }
         if !pool.isEmpty { say("self-training with \(pool.count) unlabelled texts, adopted from confidence \(adoptAt)") }
-        let trainer: ([TextClassifier.Example]) -> TextClassifier = { examples in
-            pool.isEmpty ? TextClassifier.train(examples, options: options)
+        let trainer: ([TextClassifier.Example]) -> TextClassifier = { labelled in
+            let classes = Set(labelled.map(\.label))
+            let examples = labelled + descriptions.filter { classes.contains($0.label) }
+            return pool.isEmpty ? TextClassifier.train(examples, options: options)
                 : TextClassifier.selfTrain(examples, unlabeled: pool, threshold: adoptAt, options: options).model
         }
 
@@ -61,7 +72,7 @@ struct EvalClassifyCommand: AsyncParsableCommand {
             predictMicros.append(evaluate(model, on: testSet, into: &report))
         } else {
             say("eval classify: \(trainSet.count) labelled rows from \(train), \(folds)-fold cross-validation")
-            var rng = SplitMix64(seed: 7)
+            var rng = SplitMix64(seed: foldSeed)
             let order = Array(trainSet.indices).shuffled(using: &rng)
             for fold in 0..<folds {
                 let testIndices = Set(order.enumerated().filter { $0.offset % folds == fold }.map(\.element))
@@ -118,6 +129,19 @@ struct EvalClassifyCommand: AsyncParsableCommand {
             result = Array(result.shuffled(using: &rng).prefix(limit))
         }
         return result
+    }
+
+    /// The rows of a taxonomy CSV as weak examples: the --label column is the class, the other
+    /// columns (sub-category names) its text.
+    private func classDescriptions(_ path: String) throws -> [TextClassifier.Example] {
+        let table = try readTable(path, columns: [label])
+        let others = table.header.filter { $0 != label }
+        guard !others.isEmpty else { throw ValidationError("\(path) has only the label column \(label): nothing describes the classes") }
+        return table.rows.compactMap { row -> TextClassifier.Example? in
+            guard let name = table.value(row, label) else { return nil }
+            let text = others.compactMap { table.value(row, $0) }.joined(separator: " ")
+            return text.isEmpty ? nil : TextClassifier.Example(text: text, label: name, weight: taxonomyWeight)
+        }
     }
 
     /// Predicts every example, recording into `report`; returns µs per prediction.

@@ -1,5 +1,5 @@
 import Foundation
-import ResponseDispatch
+@testable import ResponseDispatch
 import Testing
 
 @Suite("TextClassifier")
@@ -45,6 +45,12 @@ struct TextClassifierTests {
         let restored = try TextClassifier(serialized: data)
         for text in ["停水", "噪音", "pothole", ""] { #expect(restored.predict(text) == model.predict(text)) }
         #expect(restored.temperature == model.temperature)
+        var withIDF = TextClassifier.Options()
+        withIDF.inverseDocumentFrequency = true
+        let weighted = TextClassifier.train(Self.examples, options: withIDF)
+        let back = try TextClassifier(serialized: weighted.serialized())
+        #expect(back.documentCount == Self.examples.count)
+        for text in ["停水", "噪音", "pothole\nwater main"] { #expect(back.predict(text) == weighted.predict(text)) }
 
         var otherVersion = data
         otherVersion[4] = 99
@@ -64,6 +70,63 @@ struct TextClassifierTests {
         #expect(model.predict(huge).first?.label == "noise")
         #expect(model.predict("🚰🚰🚰 停水 no water 💧").first?.label == "water")
         #expect(TextFeatures.extract("ＡＢＣ　ｄｅｆ").count == TextFeatures.extract("abc def").count, "full-width folds to ASCII")
+    }
+
+    @Test("a first line (the title) repeats in a group of its own; tokens and the bias keep theirs")
+    func featureGroups() {
+        let groups = { (text: String, tokens: [String]) in
+            Dictionary(grouping: TextFeatures.extract(text, tokens: tokens), by: { TextFeatures.Group(of: $0.key) })
+        }
+        let titled = groups("噪音扰民\n楼上每天夜里装修", ["district=A3"])
+        #expect(titled[.lead]?.isEmpty == false)
+        #expect(titled[.token]?.count == 1)
+        #expect(titled[.bias]?.map(\.key) == [TextFeatures.bias])
+        let length = { (features: [TextFeatures.Feature]?) in (features ?? []).reduce(Float(0)) { $0 + $1.value * $1.value }.squareRoot() }
+        #expect(abs(length(titled[.body]) - 1) < 1e-5)
+        #expect(abs(length(titled[.lead]) - TextFeatures.leadWeight) < 1e-5)
+        // The same n-gram in the title and the body are two features.
+        let leadKeys = Set((titled[.lead] ?? []).map(\.key)), bodyKeys = Set((titled[.body] ?? []).map(\.key))
+        #expect(!leadKeys.isEmpty && leadKeys.isDisjoint(with: bodyKeys))
+        #expect(groups("噪音扰民 楼上每天夜里装修", [])[.lead] == nil, "one line: no title")
+        #expect(groups("\n楼上每天夜里装修", [])[.lead] == nil, "an empty first line is no title")
+        // Near-duplicate detection looks at the body only: a title does not change the SimHash.
+        #expect(DuplicateFinder.simHash(TextFeatures.extract("噪音\n楼上装修")) == DuplicateFinder.simHash(TextFeatures.extract("噪音\n楼上装修").filter { TextFeatures.Group(of: $0.key) != .lead }))
+    }
+
+    @Test("with inverse document frequency on, n-grams every training text has weigh less than rare ones")
+    func inverseDocumentFrequency() {
+        // 您好 opens every message; 停水 and 噪音 tell the classes apart.
+        let examples = (0..<10).flatMap { i in
+            [TextClassifier.Example(text: "您好 停水 \(i)", label: "water"), .init(text: "您好 噪音 \(i)", label: "noise")]
+        }
+        var options = TextClassifier.Options()
+        options.inverseDocumentFrequency = true
+        let model = TextClassifier.train(examples, options: options)
+        #expect(model.documentCount == examples.count)
+        let features = TextFeatures.extract("您好 停水")
+        let x = model.vector(features)
+        func weight(_ text: String) -> Float {
+            let key = TextFeatures.extract(text).first { TextFeatures.Group(of: $0.key) == .body }?.key ?? 0
+            return zip(x.rows, x.values).first { row, _ in model.rows[key].map(Int.init) == row }?.1 ?? -1
+        }
+        #expect(weight("您好") > 0 && weight("停水") > 0)
+        #expect(weight("您好") < weight("停水"), "\(weight("您好")) vs \(weight("停水"))")
+
+        options.inverseDocumentFrequency = false
+        let flat = TextClassifier.train(examples, options: options)
+        #expect(flat.documentCount == 0)
+        let y = flat.vector(features)
+        #expect(Set(y.values.map { ($0 * 1000).rounded() }).count <= 3, "without it, equal counts give equal weights")
+    }
+
+    @Test("an example's weight scales how much it teaches")
+    func exampleWeight() {
+        // The same text under two labels: the heavier label wins.
+        let text = "路灯不亮"
+        let heavy = TextClassifier.train([.init(text: text, label: "light", weight: 1), .init(text: text, label: "road", weight: 0.2)] + Self.examples)
+        #expect(heavy.predict(text).first?.label == "light")
+        let swapped = TextClassifier.train([.init(text: text, label: "light", weight: 0.2), .init(text: text, label: "road", weight: 1)] + Self.examples)
+        #expect(swapped.predict(text).first?.label == "road")
     }
 
     @Test("an untrained model predicts nothing rather than crashing")

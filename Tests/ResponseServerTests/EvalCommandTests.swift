@@ -53,6 +53,38 @@ struct EvalCommandTests {
         #expect(FileManager.default.fileExists(atPath: model))
     }
 
+    @Test("eval classify takes class descriptions from a taxonomy file, skipping classes it has no rows for")
+    func classifyWithTaxonomy() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sr-tax-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let taxonomy = dir.appendingPathComponent("taxonomy.csv").path
+        try "agency,group,kind\nDOT,Street Condition,Pothole\nNYPD,Noise,Loud Music/Party\nXYZ,Not an agency of the sample,Anything\n"
+            .write(toFile: taxonomy, atomically: true, encoding: .utf8)
+        let sample = try CommandLineTests.fixture("nyc311-sample.csv")
+        let args = ["eval", "classify", "--train", sample, "--text", "complaint_type,descriptor", "--label", "agency", "--folds", "2"]
+        let result = try CommandLineTests.run(args + ["--taxonomy", taxonomy, "--taxonomy-weight", "0.5", "--fold-seed", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("3 class descriptions from"), "\(result.stdout)")
+        let json = try Self.lastJSON(result.stdout)
+        #expect(json["examples"] as? Int == 40, "descriptions train, they are never tested")
+        #expect((json["perClass"] as? [[String: Any]])?.contains { $0["label"] as? String == "XYZ" } == false, "a class without labelled rows is left out")
+
+        let labelOnly = dir.appendingPathComponent("labels.csv").path
+        try "agency\nDOT\n".write(toFile: labelOnly, atomically: true, encoding: .utf8)
+        let nothing = try CommandLineTests.run(args + ["--taxonomy", labelOnly])
+        #expect(nothing.status != 0)
+        #expect(nothing.stderr.contains("nothing describes the classes"), "\(nothing.stderr)")
+        let noLabel = try CommandLineTests.run([
+            "eval", "classify", "--train", sample, "--text", "complaint_type,descriptor", "--label", "agency_name", "--folds", "2", "--taxonomy", taxonomy,
+        ])
+        #expect(noLabel.status != 0)
+        #expect(noLabel.stderr.contains("has no column agency_name"), "\(noLabel.stderr)")
+        let weight = try CommandLineTests.run(args + ["--taxonomy", taxonomy, "--taxonomy-weight", "0"])
+        #expect(weight.status != 0)
+        #expect(weight.stderr.contains("--taxonomy-weight must be a positive number"))
+    }
+
     @Test("a config file whose boundary layer is broken stops serve with the file and feature named")
     func brokenLayerInConfig() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sr-cfg-\(UUID().uuidString.prefix(6))")

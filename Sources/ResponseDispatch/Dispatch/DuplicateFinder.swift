@@ -97,11 +97,14 @@ public struct DuplicateFinder: Sendable {
     /// character trigrams for Latin scripts), so near-identical texts differ in few bits.
     public static func simHash(_ text: String) -> UInt64 { simHash(TextFeatures.extract(text)) }
 
-    /// SimHash of features already extracted.
+    /// SimHash of features already extracted (the whole text's; the title's repeat and tokens
+    /// are left out).
     public static func simHash(_ features: [TextFeatures.Feature]) -> UInt64 {
         var votes = [Float](repeating: 0, count: 64)
-        for f in features where f.key != TextFeatures.bias {
-            for bit in 0..<64 { votes[bit] += (f.key >> UInt64(bit)) & 1 == 1 ? f.value : -f.value }
+        for f in features where TextFeatures.Group(of: f.key) == .body {
+            // The top two bits of a key name its group; a multiply spreads the rest over all 64.
+            let key = f.key &* 0x9E37_79B9_7F4A_7C15
+            for bit in 0..<64 { votes[bit] += (key >> UInt64(bit)) & 1 == 1 ? f.value : -f.value }
         }
         var hash: UInt64 = 0
         for bit in 0..<64 where votes[bit] > 0 { hash |= 1 << UInt64(bit) }

@@ -19,30 +19,33 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
 extension TextClassifier {
     /// Bumped whenever the features or the layout change, so an old file is refused rather than
     /// silently mispredicting.
-    public static let fileFormatVersion: UInt32 = 1
+    public static let fileFormatVersion: UInt32 = 2
     private static let magic: [UInt8] = Array("SRTC".utf8)
 
     private struct Header: Codable {
         var labels: [String]
         var temperature: Double
         var examplesSeen: Int
+        var documentCount: Int
         var rows: Int
     }
 
-    /// The model as bytes: magic, format version, a JSON header, then the rows.
+    /// The model as bytes: magic, format version, a JSON header, then the rows (feature hash,
+    /// inverse document frequency, weights, AdaGrad sums).
     public func serialized() -> Data {
         var data = Data(Self.magic)
         append(Self.fileFormatVersion, to: &data)
-        let header = (try? JSONEncoder().encode(Header(labels: labels, temperature: temperature, examplesSeen: examplesSeen, rows: rows.count))) ?? Data()
+        let header = (try? JSONEncoder().encode(Header(labels: labels, temperature: temperature, examplesSeen: examplesSeen, documentCount: documentCount, rows: rows.count))) ?? Data()
         append(UInt32(header.count), to: &data)
         data.append(header)
         let width = labels.count
-        data.reserveCapacity(data.count + rows.count * (8 + width * 8))
+        data.reserveCapacity(data.count + rows.count * (12 + width * 8))
         // Rows in a stable order so equal models give equal files.
         var ordered = [UInt64](repeating: 0, count: rows.count)
         rows.forEach { key, r in ordered[Int(r)] = key }
         for (r, key) in ordered.enumerated() {
             append(key, to: &data)
+            append(idf[r].bitPattern, to: &data)
             let base = r * width
             weights[base..<(base + width)].withUnsafeBytes { data.append(contentsOf: $0) }
             squares[base..<(base + width)].withUnsafeBytes { data.append(contentsOf: $0) }
@@ -64,19 +67,22 @@ extension TextClassifier {
         else { throw .corrupt("header unreadable") }
         offset += headerLength
         let width = header.labels.count
-        let rowBytes = 8 + width * 8
+        let rowBytes = 12 + width * 8
         guard bytes.count - offset == header.rows * rowBytes else {
             throw .corrupt("expected \(header.rows) rows of \(rowBytes) bytes, found \(bytes.count - offset) bytes")
         }
         self.init(labels: header.labels)
         temperature = header.temperature
         examplesSeen = header.examplesSeen
+        documentCount = header.documentCount
+        idf = [Float](repeating: 1, count: header.rows)
         rows = FeatureTable(minimumCapacity: header.rows)
         weights = [Float](repeating: 0, count: header.rows * width)
         squares = [Float](repeating: 0, count: header.rows * width)
         for r in 0..<header.rows {
             let key: UInt64 = Self.read(bytes, &offset)
             rows.insert(key, Int32(r))
+            idf[r] = Float(bitPattern: Self.read(bytes, &offset))
             for c in 0..<width { weights[r * width + c] = Float(bitPattern: Self.read(bytes, &offset)) }
             for c in 0..<width { squares[r * width + c] = Float(bitPattern: Self.read(bytes, &offset)) }
         }
