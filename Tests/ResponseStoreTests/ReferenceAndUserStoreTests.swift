@@ -31,9 +31,11 @@ struct ReferenceAndUserStoreTests {
     func usersSessionsAndKeys(engine: Engine) async throws {
         try await StoreHarness.with(engine) { h in
             let name = "u" + h.tenant.id.replacingOccurrences(of: "-", with: "")
-            // Logins sweep sessions that expired before *their* now; other tests share the
-            // PostgreSQL database and log in at the real time, so this session must outlive it.
-            let now = Date(millisecondsSince1970: Date().addingTimeInterval(86_400).millisecondsSince1970)
+            // Creating a session sweeps every session that expired before the given now, and the
+            // HTTP tests share the PostgreSQL database with live 12-hour sessions: a now in the
+            // future here would sweep theirs away (it did, in CI). Real time, and an expiry an
+            // hour ahead, is safe both ways.
+            let now = Date(millisecondsSince1970: Date().millisecondsSince1970)
             var user = User(username: name, tenantID: h.tenant.id, displayName: "Handler", role: .handler, unitCode: "cy-jw", passwordHash: "$2b$hash", createdAt: now)
             try await h.store.createUser(user)
             await #expect(throws: StoreError.conflict("user \(name) already exists")) { try await h.store.createUser(user) }
