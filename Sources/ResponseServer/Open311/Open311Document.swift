@@ -15,7 +15,7 @@ public enum Open311Format: String, Sendable, CaseIterable {
 
 /// A value in an Open311 response, written as XML elements or JSON with one model, so both
 /// formats always carry the same fields.
-public indirect enum Open311Value: Sendable, Equatable {
+public indirect enum Open311Value: Sendable {
     case string(String)
     case integer(Int)
     case number(Double)
@@ -29,19 +29,6 @@ public indirect enum Open311Value: Sendable, Equatable {
 
     /// `nil` becomes ``null``.
     public static func string(_ value: String?) -> Open311Value { value.map(Open311Value.string) ?? .null }
-
-    public static func == (a: Open311Value, b: Open311Value) -> Bool {
-        switch (a, b) {
-        case (.string(let x), .string(let y)): x == y
-        case (.integer(let x), .integer(let y)): x == y
-        case (.number(let x), .number(let y)): x == y
-        case (.bool(let x), .bool(let y)): x == y
-        case (.null, .null): true
-        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        case (.list(let i, let x), .list(let j, let y)): i == j && x == y
-        default: false
-        }
-    }
 }
 
 /// A whole Open311 response body: a root element holding items (`services` of `service`,
@@ -86,19 +73,20 @@ public struct Open311Document: Sendable {
         switch value {
         case .null:
             out += "<\(name)/>"
-        case .object(let fields):
-            out += "<\(name)>"
-            for (key, field) in fields { xml(key, field, into: &out) }
-            out += "</\(name)>"
-        case .list(let item, let items):
-            out += "<\(name)>"
-            for element in items { xml(item, element, into: &out) }
-            out += "</\(name)>"
+        case .object(let fields): xml(name, children: fields, into: &out)
+        case .list(let item, let items): xml(name, children: items.map { (item, $0) }, into: &out)
         case .string(let s): out += "<\(name)>\(escapeXML(s))</\(name)>"
         case .integer(let i): out += "<\(name)>\(i)</\(name)>"
         case .number(let d): out += "<\(name)>\(number(d))</\(name)>"
         case .bool(let b): out += "<\(name)>\(b)</\(name)>"
         }
+    }
+
+    /// An element holding child elements (an object's fields, or a list's items under their item name).
+    private static func xml(_ name: String, children: [(String, Open311Value)], into out: inout String) {
+        out += "<\(name)>"
+        for (key, child) in children { xml(key, child, into: &out) }
+        out += "</\(name)>"
     }
 
     static func json(_ value: Open311Value, into out: inout String) {

@@ -35,9 +35,6 @@ public struct Open311Form: Sendable, Equatable {
     /// The first value of `name`, or `nil` when it was absent or empty.
     public subscript(name: String) -> String? { fields[name]?.first }
 
-    /// Every value of `name` (a comma list such as `service_request_id=1,2` stays one value).
-    public func values(_ name: String) -> [String] { fields[name] ?? [] }
-
     private mutating func add(_ raw: [UInt8]) {
         // Some clients break long bodies into lines: CR/LF around a pair is not part of it.
         var slice = raw[...]
