@@ -44,7 +44,8 @@ public func buildRouter(
     let dispatch = dispatch ?? makeDispatchService(configuration: configuration, store: store)
     let cache = IdentityCache()
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, maxBodySize: configuration.maxBodySize))
+    let credentials = AuthMiddleware(store: store, clock: clock, cache: cache, maxBodySize: configuration.maxBodySize)
+    router.add(middleware: credentials)
 
     let api = RouteRegistry(router: router)
     api.add(.get, "/health", summary: "Liveness and database check", tag: "system", access: "public", response: "Health") { _, _ in
@@ -53,12 +54,15 @@ public func buildRouter(
     }
     api.add(.get, "/", summary: "Where things are", tag: "system", access: "public", response: "Index") { _, _ in
         JSONResponse(value: ["name": "SwiftResponse", "api": "/api/v1", "openapi": "/api/v1/openapi.json", "health": "/health",
-                             "login": "POST /api/v1/auth/login"])
+                             "login": "POST /api/v1/auth/login",
+                             "open311": Open311Controller.root + "/discovery.json"])
     }
     AuthController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
     TicketController(store: store, clock: clock, configuration: configuration, dispatch: dispatch).register(on: api)
     ReferenceController(store: store, dispatch: dispatch).register(on: api)
     AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
+    let intake = TicketIntake(store: store, configuration: configuration, dispatch: dispatch)
+    Open311Controller(store: store, clock: clock, configuration: configuration, intake: intake, credentials: credentials).register(on: router)
 
     // The document is built once, after every route is registered, and served as bytes.
     var documented = api.routes

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     /// The dispatch catalogue per city id; `defaultCatalogue` for cities not listed.
     public var catalogues: [String: DispatchCatalogue]
     public var defaultCatalogue: DispatchCatalogue
+    /// Open311 services, attributes and rate limits.
+    public var open311: Open311Settings
 
     public init(
         host: String = "127.0.0.1",
@@ -38,7 +40,8 @@ public struct ServerConfiguration: Sendable {
         dispatch: DispatchSettings = DispatchSettings(),
         geoLayers: [GeoLayer] = [],
         catalogues: [String: DispatchCatalogue] = [:],
-        defaultCatalogue: DispatchCatalogue = DispatchCatalogue()
+        defaultCatalogue: DispatchCatalogue = DispatchCatalogue(),
+        open311: Open311Settings = Open311Settings()
     ) {
         self.host = host
         self.port = port
@@ -52,5 +55,6 @@ public struct ServerConfiguration: Sendable {
         self.geoLayers = geoLayers
         self.catalogues = catalogues
         self.defaultCatalogue = defaultCatalogue
+        self.open311 = open311
     }
 }

@@ -154,5 +154,20 @@ struct Migration: Sendable {
                 "CREATE INDEX tickets_merged_into ON tickets (tenant_id, merged_into)",
             ]
         },
+        Migration(version: 3, name: "Open311: media, attributes, tokens") { _ in
+            [
+                "ALTER TABLE tickets ADD COLUMN media_url TEXT",
+                // Attribute answers as a JSON object (code → values); empty text for none.
+                "ALTER TABLE tickets ADD COLUMN attributes TEXT NOT NULL DEFAULT ''",
+                """
+                CREATE TABLE open311_tokens (
+                  token TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  ticket_number TEXT NOT NULL,
+                  created_at BIGINT NOT NULL
+                )
+                """,
+            ]
+        },
     ]
 }

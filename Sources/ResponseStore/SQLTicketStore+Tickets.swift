@@ -172,9 +172,11 @@ extension SQLTicketStore {
 
     public func listTickets(_ query: TicketQuery, tenantID: String) async throws -> TicketPage {
         var conditions: [SQLQueryString] = ["tickets.tenant_id = \(bind: tenantID)"]
+        if !query.numbers.isEmpty { conditions.append("tickets.number IN (\(binds: Array(query.numbers.prefix(1000))))") }
         if !query.statuses.isEmpty { conditions.append("tickets.status IN (\(binds: query.statuses.map(\.rawValue)))") }
         if !query.kinds.isEmpty { conditions.append("tickets.kind IN (\(binds: query.kinds.map(\.rawValue)))") }
         if !query.channels.isEmpty { conditions.append("tickets.channel IN (\(binds: query.channels.map(\.rawValue)))") }
+        if !query.categories.isEmpty { conditions.append("tickets.category_code IN (\(binds: query.categories))") }
         if let unit = query.unit { conditions.append("tickets.lead_unit = \(bind: unit)") }
         if let district = query.district { conditions.append("tickets.district_code = \(bind: district)") }
         if let prefix = query.categoryPrefix {
@@ -203,13 +205,14 @@ extension SQLTicketStore {
             conditions.append("(\(unsafeRaw: keyColumn) \(unsafeRaw: op) \(bind: after.key) OR (\(unsafeRaw: keyColumn) = \(bind: after.key) AND tickets.id \(unsafeRaw: op) \(bind: after.id)))")
         }
         let direction = descending ? "DESC" : "ASC"
-        let limit = max(1, min(query.limit, 500))
+        let limit = max(1, min(query.limit, 1000))
+        let offset = max(0, query.offset)
         let rows = try await backend.reader.raw(
             """
             SELECT \(unsafeRaw: TicketRow.columns.map { "tickets." + $0 }.joined(separator: ", ")) FROM tickets
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(unsafeRaw: keyColumn) \(unsafeRaw: direction), tickets.id \(unsafeRaw: direction)
-            LIMIT \(literal: limit + 1)
+            LIMIT \(literal: limit + 1) OFFSET \(literal: offset)
             """
         ).all()
         var tickets = try rows.map(TicketRow.decode)
@@ -219,6 +222,35 @@ extension SQLTicketStore {
             if let last = tickets.last { next = TicketQuery.Cursor(key: query.key(of: last), id: last.id) }
         }
         return TicketPage(tickets: tickets, next: next)
+    }
+
+    public func events(tenantID: String, types: [EventType], from: Date, to: Date, limit: Int) async throws -> [NumberedEvent] {
+        var conditions: [SQLQueryString] = [
+            "events.tenant_id = \(bind: tenantID)", "events.at >= \(bind: from.millisecondsSince1970)", "events.at < \(bind: to.millisecondsSince1970)",
+        ]
+        if !types.isEmpty { conditions.append("events.type IN (\(binds: types.map(\.rawValue)))") }
+        let columns = EventRow.columnList.split(separator: ",").map { "events." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let rows = try await backend.reader.raw(
+            """
+            SELECT tickets.number AS number, \(unsafeRaw: columns) FROM events JOIN tickets ON tickets.id = events.ticket_id
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY events.at, events.id LIMIT \(literal: max(1, min(limit, 10_000)))
+            """
+        ).all()
+        return try rows.map { NumberedEvent(number: try $0.decode(column: "number", as: String.self), event: try EventRow.decode($0)) }
+    }
+
+    public func saveOpen311Token(_ token: String, number: String, tenantID: String, at: Date) async throws {
+        try await backend.transaction { db in
+            try await db.raw(
+                "INSERT INTO open311_tokens (token, tenant_id, ticket_number, created_at) VALUES (\(bind: token), \(bind: tenantID), \(bind: number), \(bind: at.millisecondsSince1970))"
+            ).run()
+        }
+    }
+
+    public func open311Token(_ token: String, tenantID: String) async throws -> String? {
+        try await backend.reader.raw(
+            "SELECT ticket_number FROM open311_tokens WHERE token = \(bind: token) AND tenant_id = \(bind: tenantID)"
+        ).first()?.decode(column: "ticket_number", as: String.self)
     }
 
     public func forEachTicket(tenantID: String, batchSize: Int, _ body: @Sendable ([Ticket]) async throws -> Void) async throws {

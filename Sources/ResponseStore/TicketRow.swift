@@ -12,6 +12,7 @@ enum TicketRow {
         "lead_unit", "co_units", "status", "accept_due", "contact_due", "resolution_due", "return_due",
         "merged_into", "reply", "reply_resolved", "eval_contacted", "eval_resolved", "eval_satisfaction", "eval_comment",
         "reopen_count", "return_count", "disputes", "created_at", "updated_at", "closed_at", "version",
+        "media_url", "attributes",
     ]
 
     static let columnList = columns.joined(separator: ", ")
@@ -27,7 +28,18 @@ enum TicketRow {
             t.evaluation?.satisfaction.rawValue, t.evaluation?.comment,
             Int64(t.reopenCount), Int64(t.returnCount), Int64(t.disputes), t.createdAt.millisecondsSince1970, t.updatedAt.millisecondsSince1970,
             ms(t.closedAt), Int64(t.version),
+            t.mediaURL, attributesText(t.attributes),
         ]
+    }
+
+    static func attributesText(_ attributes: [String: [String]]) -> String {
+        guard !attributes.isEmpty, let data = try? JSONEncoder.sorted.encode(attributes) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func attributes(_ text: String) -> [String: [String]] {
+        guard !text.isEmpty else { return [:] }
+        return (try? JSONDecoder().decode([String: [String]].self, from: Data(text.utf8))) ?? [:]
     }
 
     static func decode(_ row: any SQLRow) throws -> Ticket {
@@ -66,6 +78,8 @@ enum TicketRow {
                 name: try os("complainant_name"), phone: try os("complainant_phone"), email: try os("complainant_email"),
                 anonymous: try i("complainant_anonymous") != 0
             ),
+            mediaURL: try os("media_url"),
+            attributes: attributes(try s("attributes")),
             leadUnit: try os("lead_unit"),
             coUnits: coUnits.isEmpty ? [] : coUnits.split(separator: ",").map(String.init),
             status: try enumValue("status", TicketStatus.self),

@@ -47,6 +47,16 @@ public protocol TicketStore: Sendable {
         authorize: @escaping @Sendable (Ticket) throws -> Void
     ) async throws -> (Ticket, TicketEvent)
     func listTickets(_ query: TicketQuery, tenantID: String) async throws -> TicketPage
+    /// Events of a city's tickets with `from <= at < to`, oldest first, with their tickets'
+    /// public numbers (for update feeds).
+    /// - Parameters:
+    ///   - types: Only these event types; all when empty.
+    ///   - limit: At most this many (1–10,000).
+    func events(tenantID: String, types: [EventType], from: Date, to: Date, limit: Int) async throws -> [NumberedEvent]
+    /// Remembers which ticket an Open311 token stands for.
+    func saveOpen311Token(_ token: String, number: String, tenantID: String, at: Date) async throws
+    /// The ticket number of an Open311 token, or `nil` when unknown.
+    func open311Token(_ token: String, tenantID: String) async throws -> String?
     /// Every ticket of a tenant in creation order, in batches (for export).
     func forEachTicket(tenantID: String, batchSize: Int, _ body: @Sendable ([Ticket]) async throws -> Void) async throws
     func countTickets(tenantID: String) async throws -> Int
@@ -72,6 +82,17 @@ public protocol TicketStore: Sendable {
     func apiKey(hash: String) async throws -> APIKey?
     func apiKeys(tenantID: String) async throws -> [APIKey]
     func revokeAPIKey(id: String, tenantID: String, at: Date) async throws -> Bool
+}
+
+/// An event with the public number of its ticket.
+public struct NumberedEvent: Sendable, Equatable {
+    public var number: String
+    public var event: TicketEvent
+
+    public init(number: String, event: TicketEvent) {
+        self.number = number
+        self.event = event
+    }
 }
 
 /// Failures of the store that callers act on (the rest are engine errors).

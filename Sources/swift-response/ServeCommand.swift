@@ -39,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
                 settings.tenant = DemoCity.tenant
                 settings.policy.calendar.timeZone = DemoCity.tenant.timeZone
                 settings.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
+                if settings.open311.servicesByCity[DemoCity.tenant.id] == nil {
+                    settings.open311.servicesByCity[DemoCity.tenant.id] = try DemoCity.open311Services()
+                }
                 let password = demoPassword ?? Secrets.randomPassword()
                 say("Loading the demo city (demo data, marked as such)…")
                 let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: settings.policy, bcryptCost: settings.bcryptCost)
@@ -50,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             say("SwiftResponse on http://\(settings.host):\(settings.port) — database \(store.engine) (\(settings.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : settings.databaseURL))")
             say("API description: http://\(settings.host):\(settings.port)/api/v1/openapi.json")
+            say("Open311 GeoReport v2: http://\(settings.host):\(settings.port)/open311/v2/discovery.json (keys: swift-response apikey create --name NAME)")
             let dispatch = makeDispatchService(configuration: settings, store: store)
             let app = buildApplication(configuration: settings, store: store, logger: logger, dispatch: dispatch)
             let layers = settings.geoLayers.count, tenantID = settings.tenant.id

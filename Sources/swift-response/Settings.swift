@@ -25,6 +25,7 @@ struct ConfigFile: Decodable {
     var sessionHours: Double?
     var bcryptCost: Int?
     var dispatch: DispatchFile?
+    var open311: Open311Settings?
 }
 
 /// The `dispatch` section of the config file (docs/dispatch.md).
@@ -98,6 +99,11 @@ struct Settings {
         if let h = file.sessionHours { c.sessionLifetime = h * 3600 }
         if let cost = file.bcryptCost { c.bcryptCost = UInt8(clamping: cost) }
         try file.dispatch?.apply(to: &c)
+        if let open311 = file.open311 {
+            let problems = open311.validationErrors()
+            guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
+            c.open311 = open311
+        }
         configuration = c
     }
 }

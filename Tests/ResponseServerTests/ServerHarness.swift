@@ -108,7 +108,7 @@ struct ServerHarness {
             headers[.contentType] = "application/json"
             body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
         } else if let raw {
-            headers[.contentType] = "application/json"
+            if headers[.contentType] == nil { headers[.contentType] = "application/json" }
             body = ByteBuffer(bytes: raw)
         }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)

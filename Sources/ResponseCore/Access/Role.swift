@@ -24,6 +24,8 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 /// A capability that routes require; ``Role/allows(_:)`` is the single table of who may do what.
 public enum Permission: String, Sendable, CaseIterable {
     case createTicket, readTickets, answer, dispatch, arbitrate, workTicket, evaluate, reopen, merge, urge, extend, close
+    /// Add a remark to a ticket's timeline.
+    case comment
     case manageReferenceData, manageUsers, manageAPIKeys
     /// See the complainant's full phone and email.
     case seeContactDetails
@@ -41,11 +43,13 @@ extension Role {
         case .arbitrate: [.supervisor, .admin].contains(self)
         case .workTicket: [.handler, .supervisor, .admin].contains(self)
         case .evaluate: [.agent, .supervisor, .admin, .integration].contains(self)
-        case .reopen: [.agent, .supervisor, .admin].contains(self)
+        // An integration speaks for residents: a report that is still not fixed reopens it.
+        case .reopen: [.agent, .supervisor, .admin, .integration].contains(self)
         case .merge: [.dispatcher, .supervisor, .admin, .system].contains(self)
         case .urge: [.dispatcher, .supervisor, .admin, .system].contains(self)
         case .extend: [.supervisor, .admin].contains(self)
         case .close: [.agent, .dispatcher, .supervisor, .admin, .system].contains(self)
+        case .comment: self != .system
         case .manageReferenceData, .manageUsers, .manageAPIKeys: self == .admin
         case .seeContactDetails: [.agent, .supervisor, .handler].contains(self)
         }

@@ -11,10 +11,19 @@ public struct NewTicket: Codable, Sendable, Equatable {
     public var urgency: Urgency?
     public var location: Location?
     public var complainant: Complainant?
+    /// A link to a photo or document (`http` or `https`).
+    public var mediaURL: String?
+    /// Answers to the service's questions, code → values.
+    public var attributes: [String: [String]]?
 
     /// Limits that keep one request from bloating the store.
     public static let maxTitle = 200
     public static let maxDescription = 10_000
+    public static let maxMediaURL = 2_000
+    /// At most this many attributes, each with at most this many values of this length.
+    public static let maxAttributes = 50
+    public static let maxAttributeValues = 50
+    public static let maxAttributeValue = 1_000
 
     public init(
         kind: TicketKind,
@@ -24,7 +33,9 @@ public struct NewTicket: Codable, Sendable, Equatable {
         categoryCode: String? = nil,
         urgency: Urgency? = nil,
         location: Location? = nil,
-        complainant: Complainant? = nil
+        complainant: Complainant? = nil,
+        mediaURL: String? = nil,
+        attributes: [String: [String]]? = nil
     ) {
         self.kind = kind
         self.channel = channel
@@ -34,6 +45,8 @@ public struct NewTicket: Codable, Sendable, Equatable {
         self.urgency = urgency
         self.location = location
         self.complainant = complainant
+        self.mediaURL = mediaURL
+        self.attributes = attributes
     }
 
     /// Field-level problems, empty when the ticket may be filed.
@@ -49,6 +62,24 @@ public struct NewTicket: Codable, Sendable, Equatable {
             errors.append(FieldError(field: "categoryCode", message: "not a category code"))
         }
         if let location { errors += location.validationErrors() }
+        if let url = mediaURL {
+            let lower = url.lowercased()
+            if url.count > Self.maxMediaURL || !(lower.hasPrefix("http://") || lower.hasPrefix("https://")) || url.contains(where: \.isWhitespace) {
+                errors.append(FieldError(field: "mediaURL", message: "an http or https URL of at most \(Self.maxMediaURL) characters"))
+            }
+        }
+        if let attributes {
+            if attributes.count > Self.maxAttributes {
+                errors.append(FieldError(field: "attributes", message: "at most \(Self.maxAttributes) attributes"))
+            }
+            for (code, values) in attributes.sorted(by: { $0.key < $1.key }) {
+                if code.isEmpty || code.count > 100 {
+                    errors.append(FieldError(field: "attributes", message: "attribute codes are 1–100 characters"))
+                } else if values.count > Self.maxAttributeValues || values.contains(where: { $0.count > Self.maxAttributeValue }) {
+                    errors.append(FieldError(field: "attributes.\(code)", message: "at most \(Self.maxAttributeValues) values of at most \(Self.maxAttributeValue) characters"))
+                }
+            }
+        }
         if let c = complainant {
             if let phone = c.phone, phone.count > 40 || !phone.allSatisfy({ $0.isNumber || "+-() ".contains($0) }) {
                 errors.append(FieldError(field: "complainant.phone", message: "digits, spaces and + - ( ) only, at most 40"))
@@ -83,6 +114,8 @@ public struct NewTicket: Codable, Sendable, Equatable {
             urgency: urgency ?? .normal,
             location: location ?? Location(),
             complainant: complainant ?? Complainant(),
+            mediaURL: mediaURL,
+            attributes: attributes ?? [:],
             createdAt: now
         )
         var payload = ["kind": kind.rawValue, "channel": channel.rawValue]

@@ -20,6 +20,10 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
     public var urgency: Urgency
     public var location: Location
     public var complainant: Complainant
+    /// A photo or document the complainant linked (Open311 `media_url`).
+    public var mediaURL: String?
+    /// Answers to the service's questions (Open311 `attribute[CODE]`), code → values.
+    public var attributes: [String: [String]]
     /// The unit responsible for the ticket.
     public var leadUnit: String?
     /// Units that must cooperate with the lead.
@@ -58,6 +62,8 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
         urgency: Urgency = .normal,
         location: Location = Location(),
         complainant: Complainant = Complainant(),
+        mediaURL: String? = nil,
+        attributes: [String: [String]] = [:],
         leadUnit: String? = nil,
         coUnits: [String] = [],
         status: TicketStatus = .received,
@@ -85,6 +91,8 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
         self.urgency = urgency
         self.location = location
         self.complainant = complainant
+        self.mediaURL = mediaURL
+        self.attributes = attributes
         self.leadUnit = leadUnit
         self.coUnits = coUnits
         self.status = status

@@ -41,6 +41,10 @@ public enum TicketAction: Sendable, Equatable {
     case extend(until: Date, reason: String)
     /// Finish the ticket.
     case close(note: String?)
+    /// A remark on the ticket from the complainant's side (an Open311 client's update) or from
+    /// staff, for the lead unit to read; `details` (a status the reporter asked for, a photo
+    /// link) go into the event as they are. Does not change the state.
+    case comment(text: String, details: [String: String])
 
     /// The event this action records.
     public var eventType: EventType {
@@ -60,6 +64,7 @@ public enum TicketAction: Sendable, Equatable {
         case .urge: .urged
         case .extend: .extended
         case .close: .closed
+        case .comment: .commented
         }
     }
 
@@ -76,6 +81,7 @@ public enum TicketAction: Sendable, Equatable {
         case .urge: .urge
         case .extend: .extend
         case .close: .close
+        case .comment: .comment
         }
     }
 
@@ -97,6 +103,7 @@ public enum TicketAction: Sendable, Equatable {
         case .urge: "urge"
         case .extend: "extend"
         case .close: "close"
+        case .comment: "comment"
         }
     }
 }

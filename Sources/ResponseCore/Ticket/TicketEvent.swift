@@ -47,6 +47,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case triaged
     case returnRejected = "return_rejected"
     case arbitrated
+    case commented
 }
 
 /// Who caused an event: a user, an integration, or the system itself.

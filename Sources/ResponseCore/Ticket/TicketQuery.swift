@@ -11,11 +11,15 @@ public struct TicketQuery: Sendable, Equatable {
         case dueAsc = "due"
     }
 
+    /// Only these public numbers (at most 1,000).
+    public var numbers: [String] = []
     public var statuses: [TicketStatus] = []
     public var unit: String?
     public var district: String?
     /// Matches the category and everything below it.
     public var categoryPrefix: String?
+    /// Only these exact category codes.
+    public var categories: [String] = []
     public var kinds: [TicketKind] = []
     public var channels: [Channel] = []
     public var createdFrom: Date?
@@ -25,8 +29,12 @@ public struct TicketQuery: Sendable, Equatable {
     /// Words that must all occur in the title or description (any language).
     public var text: String?
     public var sort: Sort = .createdDesc
+    /// Page size; stores serve at most 1,000.
     public var limit: Int = 50
     public var after: Cursor?
+    /// Rows to skip before the page, for clients that page by number (Open311 `page`). Keyset
+    /// pagination with ``after`` is cheaper for deep pages.
+    public var offset: Int = 0
 
     public init() {}
 

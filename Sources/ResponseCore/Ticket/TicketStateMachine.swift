@@ -34,6 +34,7 @@ public enum TicketStateMachine {
         case .urge: [.dispatched, .accepted, .returned, .arbitration, .contacted, .reopened]
         case .extend: [.dispatched, .accepted, .contacted, .reopened]
         case .close: [.replied, .evaluated]
+        case .comment: Set(TicketStatus.allCases)
         }
     }
 
@@ -49,6 +50,7 @@ public enum TicketStateMachine {
         .evaluate(Evaluation(resolved: true, satisfaction: .satisfied)), .reopen(reason: "r"), .triage(Triage()),
         .rejectReturn(note: nil), .arbitrate(leadUnit: "u", coUnits: [], note: nil), .merge(into: "x"),
         .urge(note: nil), .extend(until: Date(timeIntervalSince1970: 0), reason: "r"), .close(note: nil),
+        .comment(text: "c", details: [:]),
     ]
 
     /// Applies `action` to `ticket`.
@@ -153,6 +155,7 @@ public enum TicketStateMachine {
             next.deadlines.firstContact = fresh.firstContact
             next.deadlines.resolution = fresh.resolution
             payload["reason"] = reason
+            if let unit = ticket.leadUnit { payload["unit"] = unit }
 
         case .triage(let triage):
             if let code = triage.categoryCode {
@@ -226,6 +229,14 @@ public enum TicketStateMachine {
             next.status = .closed
             next.closedAt = now
             if let note { payload["note"] = note }
+            // Whether it closed solved, in the complainant's words when rated, else the unit's.
+            if let resolved = ticket.evaluation?.resolved ?? ticket.replyResolved { payload["resolved"] = String(resolved) }
+
+        case .comment(let text, let details):
+            try require(text, "text")
+            payload.merge(details) { _, given in given }
+            payload["text"] = text
+            if let unit = ticket.leadUnit { payload["unit"] = unit }
         }
 
         next.version = ticket.version + 1

@@ -1,18 +1,22 @@
 import HTTPTypes
 import Foundation
 import Hummingbird
+import NIOCore
 import ResponseCore
 
 /// The per-request context: Hummingbird's core storage plus who is calling.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` when the request carries a valid token or API key.
     public var identity: Identity?
     /// Largest accepted body; set from configuration by the middleware.
     public var maxBodySize: Int = 1_048_576
+    /// The peer's address, for per-address rate limits.
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     public var maxUploadSize: Int { maxBodySize }

@@ -73,11 +73,7 @@ struct AdminController {
     @Sendable func createKey(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<KeyView> {
         let identity = try context.require(.manageAPIKeys)
         let input = try await request.decodeJSON(as: NewKey.self, context: context)
-        let name = input.name.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(name.count) else { throw ValidationError([FieldError(field: "name", message: "1–100 characters")]) }
-        let secret = Secrets.newToken(prefix: "srk_")
-        let key = APIKey(id: UUID().uuidString.lowercased(), tenantID: identity.tenantID, name: name, role: .integration,
-                         keyHash: Secrets.hashToken(secret), createdAt: clock.now())
+        let (key, secret) = try APIKey.issue(name: input.name, tenantID: identity.tenantID, now: clock.now())
         try await store.createAPIKey(key)
         return JSONResponse(status: .created, value: KeyView(id: key.id, name: key.name, role: key.role, createdAt: key.createdAt, key: secret))
     }

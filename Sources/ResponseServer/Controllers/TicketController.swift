@@ -11,10 +11,11 @@ struct TicketController {
     let clock: any WallClock
     let configuration: ServerConfiguration
     let dispatch: DispatchService
+    var intake: TicketIntake { TicketIntake(store: store, configuration: configuration, dispatch: dispatch) }
 
     static let actions = [
         "answer", "triage", "dispatch", "accept", "return", "reject-return", "arbitrate", "contact", "reply", "evaluate", "reopen", "merge",
-        "urge", "extend", "close",
+        "urge", "extend", "close", "comment",
     ]
 
     func register(on api: RouteRegistry) {
@@ -50,6 +51,7 @@ struct TicketController {
         "urge": "Urge the unit (record only)",
         "extend": "Move the resolution deadline",
         "close": "Close the ticket",
+        "comment": "Add a remark to the timeline for the lead unit (any state; no state change)",
     ]
 
     static func access(for action: String) -> String {
@@ -91,22 +93,7 @@ struct TicketController {
         guard errors.isEmpty else { throw ValidationError(errors) }
         let tenant = try await tenant(identity)
         let now = clock.now()
-        // Classified, located and routed before the response: the follow-ups are applied in
-        // the ticket's own intake transaction.
-        let decision = configuration.dispatch.enabled ? try await dispatch.decide(new, tenantID: tenant.id, now: now) : nil
-        var followUps: [IntakeFollowUp] = []
-        if let decision {
-            let system = TicketStateMachine.Context(now: now, actor: .system, policy: configuration.policy)
-            followUps.append(IntakeFollowUp(.triage(decision.triage), context: system))
-            if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
-                followUps.append(IntakeFollowUp(.merge(into: parent), context: system))
-            } else if decision.automatic, let lead = decision.leadUnit {
-                let why = decision.triage.notes["basis"] ?? "policy"
-                followUps.append(IntakeFollowUp(.dispatch(leadUnit: lead, coUnits: decision.coUnits, note: "automatic (\(why), confidence \(String(format: "%.2f", decision.confidence)))"), context: system))
-            }
-        }
-        let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: identity.actor, now: now, followUps: followUps)
-        if let decision { try await dispatch.remember(ticket, fingerprint: decision.fingerprint) }
+        let (ticket, events) = try await intake.file(new, tenant: tenant, actor: identity.actor, now: now)
         return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: events))
     }
 

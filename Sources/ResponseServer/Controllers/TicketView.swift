@@ -121,6 +121,7 @@ struct ActionBody: Decodable, Sendable {
             let u = required(until, "until"), r = required(reason, "reason")
             action = u.flatMap { u in r.map { .extend(until: u, reason: $0) } }
         case "close": action = .close(note: note)
+        case "comment": action = required(text, "text").map { .comment(text: $0, details: [:]) }
         default: throw Problem.notFound("no action \(name)")
         }
         guard errors.isEmpty, let action else { throw ValidationError(errors) }

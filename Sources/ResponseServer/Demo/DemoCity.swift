@@ -161,7 +161,8 @@ public struct DemoCity: Sendable {
     public static func catalogue() throws -> DispatchCatalogue {
         let taxonomy = try CategoryTaxonomy.parse(csv: try resource("taxonomy.csv"), tenantID: tenant.id)
         var lines = ["category,jurisdiction,lead,co_units"]
-        let utilities = [("供水", "water"), ("用水", "water"), ("供电", "power"), ("用电", "power"), ("燃气", "gas"), ("供暖", "heating"), ("供热", "heating"), ("通信", "telecom")]
+        let utilities = [("供水", "water"), ("用水", "water"), ("自来水", "water"), ("供电", "power"), ("用电", "power"), ("电力", "power"), ("燃气", "gas"),
+                         ("供暖", "heating"), ("供热", "heating"), ("采暖", "heating"), ("通信", "telecom")]
         for category in taxonomy.categories where category.level >= 2 {
             if let (_, company) = utilities.first(where: { category.name.contains($0.0) }) { lines.append("\(category.code),*,\(company),") }
         }
@@ -172,6 +173,37 @@ public struct DemoCity: Sendable {
             }
         }
         return try DispatchCatalogue.parse(csv: lines.joined(separator: "\n"))
+    }
+
+    /// How the demo city publishes its categories over Open311: a few services ask questions
+    /// (the attributes an app shows), and planning violations are a batch service whose
+    /// clients get a token, so every GeoReport feature can be tried on the demo.
+    public static func open311Services() throws -> [String: Open311Settings.Service] {
+        let taxonomy = try CategoryTaxonomy.parse(csv: try resource("taxonomy.csv"), tenantID: tenant.id)
+        func code(_ level2: String, _ level3: String) -> String? {
+            taxonomy.categories.first { c in c.level == 3 && c.name == level3 && taxonomy.category(c.parentCode ?? "")?.name == level2 }?.code
+        }
+        var services: [String: Open311Settings.Service] = [:]
+        if let c = code("城市建设和市政管理", "环境卫生") {
+            services[c] = .init(keywords: ["垃圾", "garbage", "litter", "sanitation"], attributes: [
+                Open311Attribute(code: "waste_type", datatype: .singlevaluelist, required: true, description: "What kind of waste? 什么垃圾？", order: 1,
+                                 values: [.init(key: "household", name: "生活垃圾 Household"), .init(key: "construction", name: "建筑垃圾 Construction"),
+                                          .init(key: "bulky", name: "大件垃圾 Bulky items")]),
+                Open311Attribute(code: "days_uncollected", datatype: .number, description: "For how many days has it not been collected? 几天未清运？", order: 2),
+            ])
+        }
+        if let c = code("城市建设和市政管理", "自来水供应") {
+            services[c] = .init(keywords: ["停水", "water", "outage"], attributes: [
+                Open311Attribute(code: "problem", datatype: .multivaluelist, required: true, description: "What is wrong? 什么问题？", order: 1,
+                                 values: [.init(key: "no_water", name: "停水 No water"), .init(key: "low_pressure", name: "水压低 Low pressure"),
+                                          .init(key: "discoloured", name: "水质浑浊 Discoloured"), .init(key: "leak", name: "漏水 Leak")]),
+                Open311Attribute(code: "since", datatype: .datetime, description: "Since when? 从何时开始？", order: 2),
+            ])
+        }
+        if let c = code("城乡规划", "违章建筑") {
+            services[c] = .init(type: .batch, kind: .report)
+        }
+        return services
     }
 
     /// The real citizen messages the demo tickets are made of (title, detail), for benchmarks.

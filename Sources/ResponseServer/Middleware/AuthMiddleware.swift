@@ -17,6 +17,9 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.maxBodySize = maxBodySize
+        // Open311 clients authenticate with `api_key` and expect GeoReport errors: that
+        // controller resolves credentials itself.
+        if request.uri.path.hasPrefix(Open311Controller.root + "/") { return try await next(request, context) }
         if let token = Self.credential(request) {
             context.identity = try await identity(for: token)
             if context.identity == nil { throw Problem(.unauthorized, type: "unauthorized", detail: "the token or API key is unknown, expired or revoked") }

@@ -1,0 +1,32 @@
+import Foundation
+import ResponseCore
+import ResponseDispatch
+import ResponseStore
+
+/// Files a validated ticket the one way every channel does (API, Open311, console): classified,
+/// located and routed before it is stored, with the routing applied in the ticket's own intake
+/// transaction, so a ticket routed at intake is never seen unrouted.
+struct TicketIntake {
+    let store: any TicketStore
+    let configuration: ServerConfiguration
+    let dispatch: DispatchService
+
+    /// - Returns: The stored ticket after automatic triage, dispatch or merge, and its events.
+    func file(_ new: NewTicket, tenant: Tenant, actor: Actor, now: Date) async throws -> (Ticket, [TicketEvent]) {
+        let decision = configuration.dispatch.enabled ? try await dispatch.decide(new, tenantID: tenant.id, now: now) : nil
+        var followUps: [IntakeFollowUp] = []
+        if let decision {
+            let system = TicketStateMachine.Context(now: now, actor: .system, policy: configuration.policy)
+            followUps.append(IntakeFollowUp(.triage(decision.triage), context: system))
+            if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
+                followUps.append(IntakeFollowUp(.merge(into: parent), context: system))
+            } else if decision.automatic, let lead = decision.leadUnit {
+                let why = decision.triage.notes["basis"] ?? "policy"
+                followUps.append(IntakeFollowUp(.dispatch(leadUnit: lead, coUnits: decision.coUnits, note: "automatic (\(why), confidence \(String(format: "%.2f", decision.confidence)))"), context: system))
+            }
+        }
+        let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: actor, now: now, followUps: followUps)
+        if let decision { try await dispatch.remember(ticket, fingerprint: decision.fingerprint) }
+        return (ticket, events)
+    }
+}
