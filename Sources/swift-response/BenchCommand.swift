@@ -27,13 +27,16 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "SQLite file to use (default: a fresh temporary file, removed afterwards).") var sqlite: String?
         @Option(help: "on: the demo city's reference data, catalogue and trained models classify, locate and route every ticket in the request; off: filing only.")
         var dispatch: Switch = .on
+        @Option(help: "api: JSON to POST /api/v1/tickets; open311: form bodies to POST /open311/v2/requests.json, as an Open311 app files them.")
+        var via: Channel = .api
 
         enum Switch: String, ExpressibleByArgument { case on, off }
+        enum Channel: String, ExpressibleByArgument { case api, open311 }
 
         func run() async throws {
             guard clients > 0, tickets > 0 else { throw ValidationError("clients and tickets must be positive") }
             guard storeTickets >= 0 else { throw ValidationError("--store-tickets must be 0 (skip) or more") }
-            print("bench intake: \(tickets) tickets over HTTP, \(clients) clients, loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            print("bench intake: \(tickets) tickets over HTTP via \(via == .api ? "/api/v1/tickets" : "/open311/v2/requests.json"), \(clients) clients, loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores")
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("swift-response-bench-\(UUID().uuidString.prefix(8))").path
             let sqlitePath = sqlite ?? tmp + ".sqlite"
             defer {
@@ -105,11 +108,33 @@ struct BenchCommand: AsyncParsableCommand {
                 configuration.dispatch.enabled = false
             }
             try await store.saveTenant(tenant)
+            var path = "/api/v1/tickets", contentType = "application/json", success = HTTPResponse.Status.created
+            var requestBodies = bodies
+            if via == .open311 {
+                // The same messages as Open311 forms, each for the level-3 category the demo
+                // city filed it under (or one category in a city without a taxonomy).
+                path = "/open311/v2/requests.json"
+                contentType = "application/x-www-form-urlencoded"
+                success = .ok
+                configuration.open311.keyRequestsPerMinute = 100_000_000
+                configuration.open311.burst = 100_000_000
+                if try await store.categories(tenantID: tenant.id).isEmpty {
+                    try await store.saveCategory(Category(code: "01", tenantID: tenant.id, name: "Benchmark", level: 1, parentCode: nil))
+                }
+                let leaves = Open311Service.catalogue(categories: try await store.categories(tenantID: tenant.id), settings: [:]).map(\.code)
+                let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+                func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+                requestBodies = try DemoCity.messages().enumerated().map { i, m in
+                    let form = "service_code=\(leaves[i % leaves.count])&lat=\(39.85 + Double(i % 20) * 0.01)&long=\(116.30 + Double(i % 17) * 0.01)"
+                        + "&description=\(encode(m.title + "\n" + m.detail))" + (i % 3 == 0 ? "&first_name=San&last_name=Zhang&phone=1380000\(String(format: "%04d", i))" : "")
+                    return Array(form.utf8)
+                }
+            }
             let secret = Secrets.newToken(prefix: "srk_")
             try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "bench-\(UUID().uuidString.prefix(6))", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
             let portBox = Mutex<Int?>(nil)
             let app = buildApplication(configuration: configuration, store: store, logger: logger) { port in portBox.withLock { $0 = port } }
-            let total = tickets, clientCount = clients, requestBodies = bodies
+            let total = tickets, clientCount = clients, bodiesToSend = requestBodies, route = path, type = contentType, expected = success
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask { try await app.runService(); return nil }
                 var port: Int? = nil
@@ -128,17 +153,17 @@ struct BenchCommand: AsyncParsableCommand {
                                 var latencies: [Double] = []
                                 var errors = 0
                                 var headers = HTTPFields()
-                                headers[.contentType] = "application/json"
+                                headers[.contentType] = type
                                 headers[.apiKey] = secret
                                 while true {
                                     let n = issued.next()
                                     if n >= total { break }
-                                    let body = ByteBuffer(bytes: requestBodies[n % requestBodies.count])
+                                    let body = ByteBuffer(bytes: bodiesToSend[n % bodiesToSend.count])
                                     let t0 = ContinuousClock.now
-                                    let response = try await client.post("/api/v1/tickets", headers: headers, body: body)
+                                    let response = try await client.post(route, headers: headers, body: body)
                                     let elapsed = ContinuousClock.now - t0
                                     latencies.append(elapsed.seconds * 1000)
-                                    if response.status != .created { errors += 1 }
+                                    if response.status != expected { errors += 1 }
                                 }
                                 return (latencies, errors)
                             }

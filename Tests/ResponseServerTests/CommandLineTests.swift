@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ResponseCore
+import ResponseServer
 import ResponseStore
 
 /// Runs the real `swift-response` executable, as an operator would.
@@ -111,6 +112,35 @@ struct CommandLineTests {
         #expect(r.stdout.contains("supervisor"))
         r = try Self.run(["migrate", "--database", db])
         #expect(r.stdout.contains("migrations 1"))
+    }
+
+    @Test("apikey create prints a working key; list shows it without the secret; revoke by name stops it")
+    func apiKeys() async throws {
+        let db = Self.temporaryDatabase()
+        defer { Self.cleanup(db) }
+        var r = try Self.run(["apikey", "create", "--name", "fixmystreet", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        let secret = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.hasPrefix("srk_") && !secret.contains("\n"), "only the secret on stdout: \(r.stdout)")
+        #expect(r.stderr.contains("not shown again"))
+        r = try Self.run(["apikey", "list", "--database", db])
+        #expect(r.stdout.contains("fixmystreet") && !r.stdout.contains(secret))
+        let store = try await SQLTicketStore.open(url: db)
+        let key = try await store.apiKey(hash: Secrets.hashToken(secret))
+        try await store.shutdown()
+        #expect(key?.name == "fixmystreet" && key?.role == .integration && key?.revokedAt == nil)
+        r = try Self.run(["apikey", "create", "--name", "  ", "--database", db])
+        #expect(r.status != 0 && r.stderr.contains("name: 1–100 characters"))
+        r = try Self.run(["apikey", "revoke", "nobody", "--database", db])
+        #expect(r.status != 0 && r.stderr.contains("no active API key nobody"))
+        r = try Self.run(["apikey", "revoke", "fixmystreet", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try Self.run(["apikey", "list", "--database", db])
+        #expect(!r.stdout.contains(" - \n") && r.stdout.contains("fixmystreet"))
+        let reopened = try await SQLTicketStore.open(url: db)
+        let revoked = try await reopened.apiKey(hash: Secrets.hashToken(secret))
+        try await reopened.shutdown()
+        #expect(revoked?.revokedAt != nil)
     }
 
     @Test func taxonomyFromAFile() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ResponseCore
 @testable import ResponseServer
 import Testing
 
@@ -97,5 +98,97 @@ struct Open311WireTests {
         #expect(Open311Document.parseW3CDate("2025-11-25", timeZone: shanghai) == Date(timeIntervalSince1970: 1_764_000_000))
         #expect(Open311Document.parseW3CDate("yesterday", timeZone: shanghai) == nil)
         #expect(Open311Document.parseW3CDate("2025-13-45T99:00:00Z", timeZone: shanghai) == nil)
+    }
+}
+
+@Suite("Open311 statuses, public text, attributes and rate limits")
+struct Open311RulesTests {
+    static func event(_ type: EventType, to status: TicketStatus, _ payload: [String: String] = [:]) -> TicketEvent {
+        TicketEvent(sequence: 2, ticketID: "t", tenantID: "c", type: type, at: Date(), actor: .system, fromStatus: nil, toStatus: status, payload: payload)
+    }
+
+    @Test("the status table: basic open/closed and the extended status of each event")
+    func statusTable() {
+        #expect(TicketStatus.allCases.filter { Open311Status.basic($0) == "closed" } == [.answered, .closed, .merged])
+        let cases: [(TicketEvent, String?)] = [
+            (Self.event(.created, to: .received), nil),
+            (Self.event(.triaged, to: .received), nil),
+            (Self.event(.urged, to: .accepted), nil),
+            (Self.event(.commented, to: .accepted), nil),
+            (Self.event(.answered, to: .answered), "closed"),
+            (Self.event(.dispatched, to: .dispatched), "open"),
+            (Self.event(.accepted, to: .accepted), "investigating"),
+            (Self.event(.contacted, to: .contacted), "in_progress"),
+            (Self.event(.extended, to: .accepted), "action_scheduled"),
+            (Self.event(.returned, to: .returned, ["reason": "not_our_mandate"]), "not_councils_responsibility"),
+            (Self.event(.returned, to: .returned, ["reason": "wrong_location"]), "internal_referral"),
+            (Self.event(.returned, to: .arbitration, ["reason": "not_our_mandate"]), "internal_referral"),
+            (Self.event(.replied, to: .replied, ["resolved": "true"]), "fixed"),
+            (Self.event(.replied, to: .replied, ["resolved": "false"]), "no_further_action"),
+            (Self.event(.evaluated, to: .evaluated, ["resolved": "false"]), "open"),
+            (Self.event(.reopened, to: .reopened), "open"),
+            (Self.event(.closed, to: .closed, ["resolved": "true"]), "fixed"),
+            (Self.event(.closed, to: .closed), "closed"),
+            (Self.event(.merged, to: .merged), "duplicate"),
+        ]
+        for (event, expected) in cases { #expect(Open311Status.extended(event) == expected, "\(event.type) → \(event.toStatus)") }
+        for status in ["open", "closed", "fixed", "in_progress", "not_councils_responsibility", "no_further_action", "duplicate", "action_scheduled"] {
+            #expect(Open311Status.accepted.contains(status))
+        }
+    }
+
+    @Test("closing records whether the ticket was solved, from the rating else the reply")
+    func closeRecordsOutcome() throws {
+        var ticket = Ticket(id: "t", tenantID: "c", number: "20261125-000001", kind: .help, channel: .open311, title: "t", description: "", createdAt: Date())
+        ticket.status = .replied
+        ticket.replyResolved = true
+        let context = TicketStateMachine.Context(now: Date(), actor: .system, policy: .standard())
+        #expect(try TicketStateMachine.apply(.close(note: nil), to: ticket, context: context).1.payload["resolved"] == "true")
+        ticket.status = .evaluated
+        ticket.evaluation = Evaluation(resolved: false, satisfaction: .dissatisfied)
+        #expect(try TicketStateMachine.apply(.close(note: nil), to: ticket, context: context).1.payload["resolved"] == "false")
+        let (commented, event) = try TicketStateMachine.apply(.comment(text: "photo", details: ["mediaURL": "https://x/1.jpg"]), to: ticket, context: context)
+        #expect(commented.status == .evaluated && event.type == .commented && event.payload["mediaURL"] == "https://x/1.jpg")
+        #expect(throws: TransitionError.self) { try TicketStateMachine.apply(.comment(text: "  ", details: [:]), to: ticket, context: context) }
+    }
+
+    @Test("public text loses phone numbers, e-mail addresses and the complainant's name")
+    func redaction() {
+        #expect(PublicText.redact("请联系张三 13912345678 或 zhang@example.cn", name: "张三") == "请联系[name] [number] 或 [email]")
+        #expect(PublicText.redact("call +1 617-555-0100 now", name: nil) == "call [number] now")
+        #expect(PublicText.redact("3 号楼 12 层, 2026 年", name: "A") == "3 号楼 12 层, 2026 年", "short numbers and one-letter names stay")
+    }
+
+    @Test("attribute answers are checked by datatype")
+    func attributes() {
+        let tz = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+        let list = Open311Attribute(code: "kind", datatype: .multivaluelist, required: true, description: "Kind?", values: [.init(key: "a", name: "A"), .init(key: "b", name: "B")])
+        #expect(list.problem(with: ["a", "b"], timeZone: tz) == nil)
+        #expect(list.problem(with: [], timeZone: tz)?.contains("is required") == true)
+        #expect(list.problem(with: ["c"], timeZone: tz)?.contains("one of a, b") == true)
+        let when = Open311Attribute(code: "when", datatype: .datetime, description: "When?")
+        #expect(when.problem(with: ["2026-11-25T09:30:00+08:00"], timeZone: tz) == nil)
+        #expect(when.problem(with: ["soon"], timeZone: tz) != nil)
+        #expect(when.problem(with: [], timeZone: tz) == nil)
+        let info = Open311Attribute(code: "note", datatype: .text, required: true, description: "Read me", variable: false)
+        #expect(info.problem(with: [], timeZone: tz) == nil, "informational attributes are not answered")
+        #expect(Open311Attribute(code: "bad code", datatype: .string, description: "x").definitionErrors().count == 1)
+        #expect(Open311Attribute(code: "类型", datatype: .string, description: "x").definitionErrors().count == 1, "published codes are ASCII")
+        #expect(Open311Attribute(code: "l", datatype: .singlevaluelist, description: "x").definitionErrors().count == 1, "a list needs values")
+        let settings = Open311Settings(services: ["01": .init(attributes: [list, list])], burst: 0)
+        #expect(settings.validationErrors().count == 2)
+    }
+
+    @Test("the token bucket allows the burst, then the rate, per caller")
+    func rateLimiter() {
+        let limiter = RateLimiter(perMinute: 60, burst: 3)
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        #expect((0..<3).map { _ in limiter.take("a", now: t0) } == [nil, nil, nil])
+        #expect(limiter.take("a", now: t0) == 1)
+        #expect(limiter.take("b", now: t0) == nil, "each caller has its own bucket")
+        #expect(limiter.take("a", now: t0.addingTimeInterval(1)) == nil, "one request a second refills")
+        #expect(limiter.take("a", now: t0.addingTimeInterval(1)) == 1)
+        #expect((0..<3).map { _ in limiter.take("a", now: t0.addingTimeInterval(100)) } == [nil, nil, nil], "never more than the burst")
+        #expect(limiter.take("a", now: t0.addingTimeInterval(100)) != nil)
     }
 }

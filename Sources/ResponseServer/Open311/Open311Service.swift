@@ -1,5 +1,6 @@
 import Foundation
 import ResponseCore
+import Synchronization
 
 /// A service as `GET services` lists it: one published category of the city's taxonomy, with
 /// what the city's settings add (type, keywords, attributes).
@@ -60,5 +61,25 @@ public struct Open311Service: Sendable, Equatable {
             ("service_code", .string(code)),
             ("attributes", .list(item: "attribute", attributes.map(\.wire))),
         ])
+    }
+}
+
+/// A city's published services, kept for a few seconds so an admin's change to the taxonomy
+/// shows within `lifetime` without a database read per request.
+final class ServiceCache: Sendable {
+    private let entries = Mutex<[String: (services: [Open311Service], built: Date)]>([:])
+    let lifetime: TimeInterval
+
+    init(lifetime: TimeInterval) { self.lifetime = lifetime }
+
+    func get(_ city: String, now: Date) -> [Open311Service]? {
+        entries.withLock { e in
+            guard let entry = e[city], now.timeIntervalSince(entry.built) < lifetime, now >= entry.built else { return nil }
+            return entry.services
+        }
+    }
+
+    func put(_ city: String, _ services: [Open311Service], now: Date) {
+        entries.withLock { $0[city] = (services, now) }
     }
 }
