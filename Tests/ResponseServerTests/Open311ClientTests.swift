@@ -24,8 +24,8 @@ struct Open311ClientTests {
             // thread of the cooperative pool may block, the server under test needs them.
             let dir = FileManager.default.temporaryDirectory
             let outURL = dir.appendingPathComponent("georeport-\(UUID().uuidString).out"), errURL = dir.appendingPathComponent("georeport-\(UUID().uuidString).err")
-            FileManager.default.createFile(atPath: outURL.path, contents: nil)
-            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            try #require(FileManager.default.createFile(atPath: outURL.path, contents: nil))
+            try #require(FileManager.default.createFile(atPath: errURL.path, contents: nil))
             defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
