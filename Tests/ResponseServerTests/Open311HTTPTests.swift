@@ -282,6 +282,8 @@ struct Open311HTTPTests {
             #expect(try await Self.get(h, "/requests.json?status=open,closed&service_code=01.01.02,01.01.01").array.count == 5)
             #expect(try await Self.get(h, "/requests.json?service_code=01.01.01").array.isEmpty)
             #expect(try await Self.get(h, "/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z").array.isEmpty)
+            // An unencoded + in the offset (decoded as a space) still reads as +08:00.
+            #expect(try await Self.get(h, "/requests.json?start_date=2020-01-01T00:00:00+08:00&end_date=2020-02-01T00:00:00+08:00").status == .ok)
 
             let one = try await Self.get(h, "/requests/\(numbers[1]).xml")
             #expect(one.text.contains("<service_requests><request><service_request_id>\(numbers[1])</service_request_id>"))

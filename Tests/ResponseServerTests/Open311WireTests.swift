@@ -92,7 +92,8 @@ struct Open311WireTests {
         let instant = Date(timeIntervalSince1970: 1_764_034_200) // 2025-11-25T01:30:00Z
         #expect(Open311Document.w3cDate(instant, timeZone: shanghai) == "2025-11-25T09:30:00+08:00")
         #expect(Open311Document.w3cDate(instant, timeZone: newYork) == "2025-11-24T20:30:00-05:00")
-        for text in ["2025-11-25T09:30:00+08:00", "2025-11-25T01:30:00Z", "2025-11-25T01:30:00.000Z", "2025-11-24T20:30:00-05:00"] {
+        for text in ["2025-11-25T09:30:00+08:00", "2025-11-25T01:30:00Z", "2025-11-25T01:30:00.000Z", "2025-11-24T20:30:00-05:00",
+                     "2025-11-25T09:30:00 08:00"] {
             #expect(Open311Document.parseW3CDate(text, timeZone: shanghai) == instant, "\(text)")
         }
         #expect(Open311Document.parseW3CDate("2025-11-25", timeZone: shanghai) == Date(timeIntervalSince1970: 1_764_000_000))

@@ -178,9 +178,14 @@ extension Open311Document {
     }
 
     /// Reads a W3C / ISO 8601 datetime as clients send it in `start_date`/`end_date`: with an
-    /// offset or `Z`, optional fractional seconds, or a bare date (midnight in `timeZone`).
+    /// offset or `Z`, optional fractional seconds, or a bare date (midnight in `timeZone`); a
+    /// positive offset whose `+` was not percent-encoded (so decoded as a space) is accepted.
     public static func parseW3CDate(_ text: String, timeZone: TimeZone) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        var s = text.trimmingCharacters(in: .whitespaces)
+        // An unencoded `+08:00` in a query string arrives as ` 08:00`: read the space as the plus.
+        if s.count == 25, let space = s.lastIndex(of: " "), s.distance(from: s.startIndex, to: space) == 19 {
+            s.replaceSubrange(space...space, with: "+")
+        }
         let full = ISO8601DateFormatter()
         full.formatOptions = [.withInternetDateTime]
         if let d = full.date(from: s) { return d }
