@@ -58,10 +58,11 @@ public func buildRouter(
                              "open311": Open311Controller.root + "/discovery.json"])
     }
     AuthController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
-    TicketController(store: store, clock: clock, configuration: configuration, dispatch: dispatch).register(on: api)
+    // One intake for every channel that files tickets.
+    let intake = TicketIntake(store: store, configuration: configuration, dispatch: dispatch)
+    TicketController(store: store, clock: clock, configuration: configuration, dispatch: dispatch, intake: intake).register(on: api)
     ReferenceController(store: store, dispatch: dispatch).register(on: api)
     AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
-    let intake = TicketIntake(store: store, configuration: configuration, dispatch: dispatch)
     Open311Controller(store: store, clock: clock, configuration: configuration, intake: intake, credentials: credentials).register(on: router)
 
     // The document is built once, after every route is registered, and served as bytes.

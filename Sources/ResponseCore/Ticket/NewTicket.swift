@@ -62,11 +62,8 @@ public struct NewTicket: Codable, Sendable, Equatable {
             errors.append(FieldError(field: "categoryCode", message: "not a category code"))
         }
         if let location { errors += location.validationErrors() }
-        if let url = mediaURL {
-            let lower = url.lowercased()
-            if url.count > Self.maxMediaURL || !(lower.hasPrefix("http://") || lower.hasPrefix("https://")) || url.contains(where: \.isWhitespace) {
-                errors.append(FieldError(field: "mediaURL", message: "an http or https URL of at most \(Self.maxMediaURL) characters"))
-            }
+        if let url = mediaURL, !Self.isValidMediaURL(url) {
+            errors.append(FieldError(field: "mediaURL", message: "an http or https URL of at most \(Self.maxMediaURL) characters"))
         }
         if let attributes {
             if attributes.count > Self.maxAttributes {
@@ -92,6 +89,13 @@ public struct NewTicket: Codable, Sendable, Equatable {
             }
         }
         return errors
+    }
+
+    /// Whether `url` may be stored as a media link: http or https, no spaces, at most
+    /// ``maxMediaURL`` characters.
+    public static func isValidMediaURL(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return url.count <= maxMediaURL && (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && !url.contains(where: \.isWhitespace)
     }
 
     /// The ticket this request creates and its first event.

@@ -11,7 +11,7 @@ struct TicketController {
     let clock: any WallClock
     let configuration: ServerConfiguration
     let dispatch: DispatchService
-    var intake: TicketIntake { TicketIntake(store: store, configuration: configuration, dispatch: dispatch) }
+    let intake: TicketIntake
 
     static let actions = [
         "answer", "triage", "dispatch", "accept", "return", "reject-return", "arbitrate", "contact", "reply", "evaluate", "reopen", "merge",

@@ -179,21 +179,15 @@ struct Open311Controller {
         return Call(form: form, format: format, tenant: tenant, timeZone: TimeZone(identifier: tenant.timeZone) ?? .gmt, identity: identity)
     }
 
+    /// Classifies an error the way `/api/v1` does (``ProblemMiddleware/problem(for:)``), in
+    /// GeoReport's terms: what the API calls unprocessable (422) or an illegal transition is a
+    /// 400 here, and the description carries the field messages.
     static func failure(_ error: any Error) -> Failure {
-        switch error {
-        case let f as Failure: return f
-        case let e as StoreError:
-            switch e {
-            case .notFound(let m): return .notFound(m)
-            case .conflict(let m): return Failure(status: .conflict, description: m)
-            case .forbidden(let m): return .forbidden(m)
-            }
-        case let e as TransitionError: return .badRequest(e.description)
-        case let e as ValidationError: return .badRequest(e.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
-        case let e as any HTTPResponseError:
-            return Failure(status: e.status, description: e.status == .contentTooLarge ? "the request body is too large" : e.status.reasonPhrase)
-        default: return Failure(status: .internalServerError, description: "internal error")
-        }
+        if let failure = error as? Failure { return failure }
+        let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
+        let status = problem.status == .unprocessableContent || error is TransitionError ? .badRequest : problem.status
+        let fields = (problem.errors ?? []).map { "\($0.field): \($0.message)" }
+        return Failure(status: status, description: fields.isEmpty ? problem.detail ?? status.reasonPhrase : fields.joined(separator: "; "))
     }
 
     func render(_ document: Open311Document, _ format: Open311Format, status: HTTPResponse.Status) -> Response {
@@ -343,7 +337,7 @@ struct Open311Controller {
         if let status, !Open311Status.accepted.contains(status) {
             throw Failure.badRequest("status must be open or closed, or an extended status such as fixed or in_progress")
         }
-        if let url = form["media_url"], NewTicket(kind: .help, channel: .open311, title: "x", description: "", mediaURL: url).validationErrors().isEmpty == false {
+        if let url = form["media_url"], !NewTicket.isValidMediaURL(url) {
             throw Failure.badRequest("media_url must be an http or https URL")
         }
         guard let ticket = try await store.ticket(number: number, tenantID: call.tenant.id) else {
@@ -377,16 +371,16 @@ struct Open311Controller {
         query.sort = .createdDesc
         if let ids = form["service_request_id"] {
             // A list of ids overrides every other parameter.
-            query.numbers = ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            query.numbers = Self.commaList(ids)
             if query.numbers.count > 1_000 { throw Failure.badRequest("at most 1000 service_request_id values") }
             query.limit = 1_000
         } else {
             if let codes = form["service_code"] {
-                query.categories = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                query.categories = Self.commaList(codes)
             }
             if let statuses = form["status"] {
                 var wanted: Set<String> = []
-                for s in statuses.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+                for s in Self.commaList(statuses).map({ $0.lowercased() }) {
                     guard s == "open" || s == "closed" else { throw Failure.badRequest("status must be open, closed or both, comma-separated") }
                     wanted.insert(s)
                 }
@@ -402,6 +396,11 @@ struct Open311Controller {
         }
         let tickets = try await store.listTickets(query, tenantID: call.tenant.id).tickets
         return (.ok, try await requestsDocument(tickets, call))
+    }
+
+    /// `a, b,,c` → `["a", "b", "c"]`.
+    static func commaList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func singleRequest(_ call: Call, _ number: String) async throws -> (HTTPResponse.Status, Open311Document) {
@@ -445,17 +444,15 @@ struct Open311Controller {
         return n
     }
 
-    /// Names of the city's units and categories, for `agency_responsible` and `service_name`.
-    func names(_ call: Call) async throws -> (units: [String: String], categories: [String: String]) {
-        let units = try await store.units(tenantID: call.tenant.id)
-        let categories = try await store.categories(tenantID: call.tenant.id)
-        return (Dictionary(units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }),
-                Dictionary(categories.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a }))
+    /// Unit code → name, for `agency_responsible` and the feed's sentences.
+    func unitNames(_ call: Call) async throws -> [String: String] {
+        Dictionary(try await store.units(tenantID: call.tenant.id).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// `service_requests`: no contact field ever, and personal data scrubbed from the texts.
     func requestsDocument(_ tickets: [Ticket], _ call: Call) async throws -> Open311Document {
-        let names = try await names(call)
+        let units = try await unitNames(call)
+        let categories = Dictionary(try await store.categories(tenantID: call.tenant.id).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let items: [Open311Value] = tickets.map { t in
             let name = t.complainant.name
             var notes: String? = t.reply.map { PublicText.redact($0, name: name) }
@@ -465,10 +462,10 @@ struct Open311Controller {
                 ("service_request_id", .string(t.number)),
                 ("status", .string(Open311Status.basic(t.status))),
                 ("status_notes", .string(notes)),
-                ("service_name", .string(t.categoryCode.flatMap { names.categories[$0] })),
+                ("service_name", .string(t.categoryCode.flatMap { categories[$0] })),
                 ("service_code", .string(t.categoryCode)),
                 ("description", .string(PublicText.redact(text, name: name))),
-                ("agency_responsible", .string(t.leadUnit.map { names.units[$0] ?? $0 })),
+                ("agency_responsible", .string(t.leadUnit.map { units[$0] ?? $0 })),
                 ("service_notice", .null),
                 ("requested_datetime", call.date(t.createdAt)),
                 ("updated_datetime", call.date(t.updatedAt)),
@@ -492,7 +489,7 @@ struct Open311Controller {
     @Sendable func updates(_ call: Call, _ request: Request) async throws -> (HTTPResponse.Status, Open311Document) {
         let (from, to) = try window(call)
         let events = try await store.events(tenantID: call.tenant.id, types: Self.publishedEvents, from: from, to: to, limit: 1_000)
-        let units = try await names(call).units
+        let units = try await unitNames(call)
         let items: [Open311Value] = events.compactMap { numbered in
             let e = numbered.event
             guard let status = Open311Status.extended(e) else { return nil }
