@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ResponseCore", targets: ["ResponseCore"]),
         .library(name: "ResponseStore", targets: ["ResponseStore"]),
         .library(name: "ResponseDispatch", targets: ["ResponseDispatch"]),
+        .library(name: "ResponseInsight", targets: ["ResponseInsight"]),
         .library(name: "ResponseServer", targets: ["ResponseServer"]),
     ],
     dependencies: [
@@ -56,11 +57,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ResponseInsight",
+            dependencies: ["ResponseCore", "ResponseStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ResponseServer",
             dependencies: [
                 "ResponseCore",
                 "ResponseStore",
                 "ResponseDispatch",
+                "ResponseInsight",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -79,6 +86,7 @@ let package = Package(
                 "ResponseCore",
                 "ResponseStore",
                 "ResponseDispatch",
+                "ResponseInsight",
                 "ResponseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,11 +111,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ResponseInsightTests",
+            dependencies: ["ResponseCore", "ResponseStore", "ResponseInsight"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ResponseServerTests",
             dependencies: [
                 "ResponseCore",
                 "ResponseStore",
                 "ResponseDispatch",
+                "ResponseInsight",
                 "ResponseServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -6,6 +6,7 @@ import NIOCore
 import ResponseCore
 import ResponseDispatch
 import ResponseStore
+import ServiceLifecycle
 
 /// Builds the application that `swift-response serve` runs and that tests start on a loopback
 /// port: the same router, middleware and store wiring in both.
@@ -15,6 +16,7 @@ import ResponseStore
 ///   - clock: Source of "now" for every timestamp and deadline.
 ///   - logger: Where request errors go.
 ///   - dispatch: The dispatcher engine; by default one built from `configuration` and `store`.
+///   - notifier: Where complainant messages go; by default the one `configuration.notifications` names.
 ///   - onServerRunning: Called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(
     configuration: ServerConfiguration,
@@ -22,12 +24,29 @@ public func buildApplication(
     clock: any WallClock = SystemClock(),
     logger: Logger = Logger(label: "swift-response"),
     dispatch: DispatchService? = nil,
+    notifier: (any Notifier)? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch).router
+    // Background work runs in the application's service group and stops with it.
+    var services: [any Service] = []
+    if let interval = configuration.sweepInterval {
+        let sweeper = DeadlineSweeper(store: store, configuration: configuration, clock: clock)
+        services.append(PeriodicService(name: "deadline sweeper", interval: interval, logger: logger) {
+            let pass = try await sweeper.pass()
+            if pass.events > 0 {
+                logger.info("deadline sweep: \(pass.events) events on \(pass.tickets) tickets \(pass.steps.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+            }
+        })
+    }
+    if let interval = configuration.notifications.relayInterval {
+        let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications), configuration: configuration, clock: clock)
+        services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swift-response"),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -63,6 +82,8 @@ public func buildRouter(
     TicketController(store: store, clock: clock, configuration: configuration, dispatch: dispatch, intake: intake).register(on: api)
     ReferenceController(store: store, dispatch: dispatch).register(on: api)
     AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
+    FollowUpController(store: store, clock: clock, configuration: configuration).register(on: api)
+    AssessmentController(store: store, clock: clock, configuration: configuration).register(on: api)
     Open311Controller(store: store, clock: clock, configuration: configuration, intake: intake, credentials: credentials).register(on: router)
 
     // The document is built once, after every route is registered, and served as bytes.

@@ -27,6 +27,19 @@ public struct ServerConfiguration: Sendable {
     public var defaultCatalogue: DispatchCatalogue
     /// Open311 services, attributes and rate limits.
     public var open311: Open311Settings
+    /// Reminders, escalation, whistle, follow-up and assessment rules for every city…
+    public var accountability: AccountabilityPolicy
+    /// …except those with their own, by city id.
+    public var accountabilityByCity: [String: AccountabilityPolicy]
+    /// Seconds between two passes of the background deadline sweeper; `nil` turns it off
+    /// (`swift-response sweep` or `POST /api/v1/sweep` still run a pass).
+    public var sweepInterval: TimeInterval?
+    /// Where complainant notifications go, and how often the relay looks for new ones.
+    public var notifications: NotificationSettings
+    /// Key that signs follow-up links; links signed with another key are refused.
+    public var linkSecret: [UInt8]
+    /// The address residents reach the server at, for links in messages (no trailing slash).
+    public var publicURL: String
 
     public init(
         host: String = "127.0.0.1",
@@ -41,7 +54,13 @@ public struct ServerConfiguration: Sendable {
         geoLayers: [GeoLayer] = [],
         catalogues: [String: DispatchCatalogue] = [:],
         defaultCatalogue: DispatchCatalogue = DispatchCatalogue(),
-        open311: Open311Settings = Open311Settings()
+        open311: Open311Settings = Open311Settings(),
+        accountability: AccountabilityPolicy = .standard,
+        accountabilityByCity: [String: AccountabilityPolicy] = [:],
+        sweepInterval: TimeInterval? = 30,
+        notifications: NotificationSettings = NotificationSettings(),
+        linkSecret: [UInt8] = Secrets.randomBytes(32),
+        publicURL: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -56,5 +75,64 @@ public struct ServerConfiguration: Sendable {
         self.catalogues = catalogues
         self.defaultCatalogue = defaultCatalogue
         self.open311 = open311
+        self.accountability = accountability
+        self.accountabilityByCity = accountabilityByCity
+        self.sweepInterval = sweepInterval
+        self.notifications = notifications
+        self.linkSecret = linkSecret
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
+    }
+
+    /// The accountability rules of a city.
+    public func accountability(for tenantID: String) -> AccountabilityPolicy {
+        accountabilityByCity[tenantID] ?? accountability
+    }
+
+    /// What the state machine needs to act on a ticket of `tenantID` at `now`.
+    public func context(now: Date, actor: Actor, tenantID: String) -> TicketStateMachine.Context {
+        TicketStateMachine.Context(now: now, actor: actor, policy: policy, accountability: accountability(for: tenantID))
+    }
+}
+
+/// Delivery of complainant notifications (docs/accountability.md#notifications).
+public struct NotificationSettings: Sendable, Codable, Equatable {
+    /// `log` (SMS and e-mail adapters that write to the log) or `webhook`.
+    public var notifier: String
+    /// Where the webhook notifier POSTs each message as JSON.
+    public var webhookURL: String?
+    /// Seconds between two looks at the outbox; `nil` turns the relay off.
+    public var relayInterval: TimeInterval?
+    /// Deliveries tried before a message is marked failed.
+    public var maxAttempts: Int
+
+    public init(notifier: String = "log", webhookURL: String? = nil, relayInterval: TimeInterval? = 2, maxAttempts: Int = 5) {
+        self.notifier = notifier
+        self.webhookURL = webhookURL
+        self.relayInterval = relayInterval
+        self.maxAttempts = maxAttempts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = NotificationSettings()
+        notifier = try c.decodeIfPresent(String.self, forKey: .notifier) ?? d.notifier
+        webhookURL = try c.decodeIfPresent(String.self, forKey: .webhookURL)
+        relayInterval = try c.decodeIfPresent(TimeInterval.self, forKey: .relayInterval) ?? d.relayInterval
+        maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? d.maxAttempts
+    }
+
+    /// Problems with the settings, for a clear start-up error.
+    public func validationErrors() -> [String] {
+        var errors: [String] = []
+        switch notifier {
+        case "log": break
+        case "webhook":
+            if webhookURL.flatMap(URL.init(string:))?.scheme?.hasPrefix("http") != true {
+                errors.append("notifications.webhookURL must be an http(s) URL when the notifier is webhook")
+            }
+        default: errors.append("notifications.notifier must be log or webhook, got \(notifier)")
+        }
+        if maxAttempts < 1 { errors.append("notifications.maxAttempts must be at least 1") }
+        return errors
     }
 }

@@ -169,5 +169,59 @@ struct Migration: Sendable {
                 """,
             ]
         },
+        Migration(version: 4, name: "accountability loop: sweeper, follow-up, assessment counters, notifications") { _ in
+            // Written out, not derived from TicketStatus: a released migration never changes.
+            let openWork = "'dispatched', 'accepted', 'contacted', 'reopened', 'returned', 'arbitration'"
+            return [
+                // Deadline marks, summons, extension request and follow-up state as JSON.
+                "ALTER TABLE tickets ADD COLUMN oversight TEXT NOT NULL DEFAULT ''",
+                // When the sweeper next has something to do; partial index so a sweep reads only due rows.
+                "ALTER TABLE tickets ADD COLUMN next_check_at BIGINT",
+                "ALTER TABLE tickets ADD COLUMN followup_since BIGINT",
+                "ALTER TABLE tickets ADD COLUMN extension_requested_at BIGINT",
+                "ALTER TABLE tickets ADD COLUMN escalated_at BIGINT",
+                // Open work filed before this migration is looked at by the first sweep.
+                "UPDATE tickets SET next_check_at = 0 WHERE status IN (\(openWork))",
+                "CREATE INDEX tickets_next_check ON tickets (next_check_at) WHERE next_check_at IS NOT NULL",
+                "CREATE INDEX tickets_followup ON tickets (tenant_id, followup_since) WHERE followup_since IS NOT NULL",
+                "CREATE INDEX tickets_extension ON tickets (tenant_id, extension_requested_at) WHERE extension_requested_at IS NOT NULL",
+                "CREATE INDEX tickets_escalated ON tickets (tenant_id, escalated_at) WHERE escalated_at IS NOT NULL",
+                // The live assessment counters: one row per city, day, unit and metric, added to
+                // in the same transaction as the events they come from.
+                """
+                CREATE TABLE unit_stats (
+                  tenant_id TEXT NOT NULL,
+                  day TEXT NOT NULL,
+                  unit_code TEXT NOT NULL,
+                  metric TEXT NOT NULL,
+                  value BIGINT NOT NULL,
+                  PRIMARY KEY (tenant_id, day, unit_code, metric)
+                )
+                """,
+                // The outbox of messages to complainants; a relay delivers them.
+                """
+                CREATE TABLE notifications (
+                  id TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  ticket_id TEXT NOT NULL,
+                  ticket_number TEXT NOT NULL,
+                  event_seq BIGINT NOT NULL,
+                  kind TEXT NOT NULL,
+                  channel TEXT NOT NULL,
+                  recipient TEXT,
+                  text TEXT NOT NULL,
+                  asks_rating BIGINT NOT NULL,
+                  status TEXT NOT NULL,
+                  attempts BIGINT NOT NULL DEFAULT 0,
+                  created_at BIGINT NOT NULL,
+                  next_attempt_at BIGINT NOT NULL,
+                  sent_at BIGINT,
+                  error TEXT
+                )
+                """,
+                "CREATE INDEX notifications_pending ON notifications (next_attempt_at) WHERE status = 'pending'",
+                "CREATE INDEX notifications_ticket ON notifications (tenant_id, ticket_number, created_at)",
+            ]
+        },
     ]
 }

@@ -83,6 +83,8 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
         "(tickets.title || ' ' || tickets.description) ILIKE \(bind: Self.likePattern(term)) ESCAPE '\\'"
     }
 
+    public var skipLocked: String { " FOR UPDATE SKIP LOCKED" }
+
     public var forUpdate: String { " FOR UPDATE" }
 
     public func shutdown() async throws {

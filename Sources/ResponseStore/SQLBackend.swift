@@ -24,6 +24,9 @@ public protocol SQLBackend: Sendable {
     /// Suffix that locks the selected row for the rest of the transaction (empty on SQLite,
     /// whose writer already holds the database).
     var forUpdate: String { get }
+    /// Suffix that locks the selected rows and skips rows another transaction holds, so several
+    /// server instances claim disjoint work (`FOR UPDATE SKIP LOCKED`; empty on SQLite).
+    var skipLocked: String { get }
     /// Closes every connection.
     func shutdown() async throws
 }

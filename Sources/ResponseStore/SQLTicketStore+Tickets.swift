@@ -82,6 +82,7 @@ extension SQLTicketStore {
             let eventRows = try chunk.flatMap { try $0.1.map { SQLQueryString.bindList(try EventRow.values($0)) } }
             try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
         }
+        try await record(zip(batch, results).map { item, result in (result.0, result.1, DayKeys(identifier: item.tenant.timeZone)) }, on: db)
         return results
     }
 
@@ -123,13 +124,13 @@ extension SQLTicketStore {
     }
 
     public func apply(
-        _ action: TicketAction,
+        _ actions: [TicketAction],
         number: String,
         tenantID: String,
         expectedVersion: Int?,
         context: TicketStateMachine.Context,
         authorize: @escaping @Sendable (Ticket) throws -> Void
-    ) async throws -> (Ticket, TicketEvent) {
+    ) async throws -> (Ticket, [TicketEvent]) {
         let lock = backend.forUpdate
         return try await backend.transaction { db in
             guard let current = try await Self.ticket(number: number, tenantID: tenantID, on: db, lock: lock) else {
@@ -139,18 +140,26 @@ extension SQLTicketStore {
             if let expectedVersion, expectedVersion != current.version {
                 throw TransitionError.staleVersion(expected: expectedVersion, actual: current.version)
             }
-            if case .merge(let parentNumber) = action {
-                guard let parent = try await Self.ticket(number: parentNumber, tenantID: tenantID, on: db, lock: "") else {
-                    throw TransitionError.invalid(FieldError(field: "into", message: "no ticket \(parentNumber)"))
+            var next = current
+            var events: [TicketEvent] = []
+            for action in actions {
+                if case .merge(let parentNumber) = action {
+                    guard let parent = try await Self.ticket(number: parentNumber, tenantID: tenantID, on: db, lock: "") else {
+                        throw TransitionError.invalid(FieldError(field: "into", message: "no ticket \(parentNumber)"))
+                    }
+                    if parent.status == .merged {
+                        throw TransitionError.invalid(FieldError(field: "into", message: "\(parentNumber) is itself merged into \(parent.mergedInto ?? "another ticket")"))
+                    }
                 }
-                if parent.status == .merged {
-                    throw TransitionError.invalid(FieldError(field: "into", message: "\(parentNumber) is itself merged into \(parent.mergedInto ?? "another ticket")"))
-                }
+                let (after, event) = try TicketStateMachine.apply(action, to: next, context: context)
+                next = after
+                events.append(event)
             }
-            let (next, event) = try TicketStateMachine.apply(action, to: current, context: context)
+            guard !events.isEmpty else { return (current, []) }
             try await Self.update(next, previousVersion: current.version, on: db)
-            try await Self.insert(event, on: db)
-            return (next, event)
+            for event in events { try await Self.insert(event, on: db) }
+            try await Self.record([(next, events, DayKeys(identifier: context.policy.calendar.timeZone))], on: db)
+            return (next, events)
         }
     }
 
@@ -187,6 +196,12 @@ extension SQLTicketStore {
         if let now = query.overdueAt {
             let open = TicketStatus.allCases.filter(\.isOpenWork).map(\.rawValue)
             conditions.append("tickets.status IN (\(binds: open)) AND tickets.resolution_due < \(bind: now.millisecondsSince1970)")
+        }
+        switch query.queue {
+        case .followUp: conditions.append("tickets.followup_since IS NOT NULL")
+        case .extension: conditions.append("tickets.extension_requested_at IS NOT NULL")
+        case .escalated: conditions.append("tickets.escalated_at IS NOT NULL")
+        case nil: break
         }
         if let text = query.text {
             for term in text.split(whereSeparator: \.isWhitespace).prefix(8) {

@@ -125,6 +125,8 @@ public final class SQLiteBackend: SQLBackend {
         return "(tickets.title LIKE \(bind: pattern) ESCAPE '\\' OR tickets.description LIKE \(bind: pattern) ESCAPE '\\')"
     }
 
+    public var skipLocked: String { "" }
+
     public var forUpdate: String { "" }
 
     /// Keeps the WAL short without making commits wait. Every 100 ms a background

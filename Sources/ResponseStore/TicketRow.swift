@@ -13,6 +13,7 @@ enum TicketRow {
         "merged_into", "reply", "reply_resolved", "eval_contacted", "eval_resolved", "eval_satisfaction", "eval_comment",
         "reopen_count", "return_count", "disputes", "created_at", "updated_at", "closed_at", "version",
         "media_url", "attributes",
+        "oversight", "next_check_at", "followup_since", "extension_requested_at", "escalated_at",
     ]
 
     static let columnList = columns.joined(separator: ", ")
@@ -29,7 +30,28 @@ enum TicketRow {
             Int64(t.reopenCount), Int64(t.returnCount), Int64(t.disputes), t.createdAt.millisecondsSince1970, t.updatedAt.millisecondsSince1970,
             ms(t.closedAt), Int64(t.version),
             t.mediaURL, attributesText(t.attributes),
+            oversightText(t.oversight), ms(t.oversight.nextCheck), ms(t.oversight.followUp?.since),
+            ms(t.oversight.extensionRequest?.requestedAt), ms(t.oversight.escalatedAt),
         ]
+    }
+
+    static let emptyOversight = Oversight()
+
+    /// The oversight state as JSON (times in milliseconds, exact); empty text when there is none,
+    /// as for most tickets that are not yet dispatched.
+    static func oversightText(_ o: Oversight) -> String {
+        guard o != emptyOversight else { return "" }
+        let encoder = JSONEncoder.sorted
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        guard let data = try? encoder.encode(o) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func oversight(_ text: String) throws -> Oversight {
+        guard !text.isEmpty else { return Oversight() }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(Oversight.self, from: Data(text.utf8))
     }
 
     static func attributesText(_ attributes: [String: [String]]) -> String {
@@ -94,6 +116,7 @@ enum TicketRow {
             reopenCount: Int(try i("reopen_count")),
             returnCount: Int(try i("return_count")),
             disputes: Int(try i("disputes")),
+            oversight: try oversight(try s("oversight")),
             createdAt: Date(millisecondsSince1970: try i("created_at")),
             updatedAt: Date(millisecondsSince1970: try i("updated_at")),
             closedAt: try date("closed_at"),

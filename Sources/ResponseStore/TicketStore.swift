@@ -32,20 +32,22 @@ public protocol TicketStore: Sendable {
     func ticket(number: String, tenantID: String) async throws -> Ticket?
     /// The ticket's history, oldest first.
     func events(ticketID: String, tenantID: String) async throws -> [TicketEvent]
-    /// Applies an action through ``TicketStateMachine`` and persists the new row and the event in
-    /// one transaction.
+    /// Applies actions one after the other through ``TicketStateMachine`` and persists the row,
+    /// the events, the assessment counters and the complainant's notifications in one
+    /// transaction: all of them or none.
     /// - Parameters:
     ///   - expectedVersion: When given, refuses with ``TransitionError/staleVersion(expected:actual:)``
     ///     if the ticket has moved on.
     ///   - authorize: Called with the current ticket inside the transaction; throw to refuse.
+    /// - Returns: The ticket after the last action and one event per action.
     func apply(
-        _ action: TicketAction,
+        _ actions: [TicketAction],
         number: String,
         tenantID: String,
         expectedVersion: Int?,
         context: TicketStateMachine.Context,
         authorize: @escaping @Sendable (Ticket) throws -> Void
-    ) async throws -> (Ticket, TicketEvent)
+    ) async throws -> (Ticket, [TicketEvent])
     func listTickets(_ query: TicketQuery, tenantID: String) async throws -> TicketPage
     /// Events of a city's tickets with `from <= at < to`, oldest first, with their tickets'
     /// public numbers (for update feeds).
@@ -60,6 +62,26 @@ public protocol TicketStore: Sendable {
     /// Every ticket of a tenant in creation order, in batches (for export).
     func forEachTicket(tenantID: String, batchSize: Int, _ body: @Sendable ([Ticket]) async throws -> Void) async throws
     func countTickets(tenantID: String) async throws -> Int
+
+    /// One batch of the deadline sweeper: claims up to `limit` tickets whose next check is due
+    /// (skipping rows another instance holds), takes every due step, and records each as an
+    /// event with its counters and notifications. Run until `claimed < limit` for a full pass.
+    /// - Parameter context: The clock reading, actor and policies for a ticket's city.
+    func sweep(now: Date, limit: Int, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch
+    /// The assessment counters of every unit of a city over a period.
+    func unitCounts(tenantID: String, period: AssessmentPeriod) async throws -> [String: UnitCounts]
+    /// Every event of a city recorded at or after `from`, in the order they were written.
+    func forEachEvent(tenantID: String, from: Date, batchSize: Int, _ body: @Sendable ([TicketEvent]) async throws -> Void) async throws
+    /// The messages owed to a ticket's complainant, oldest first.
+    func notifications(number: String, tenantID: String) async throws -> [NotificationRecord]
+    /// Claims pending notifications for delivery under a lease (they are tried again after it if
+    /// the claimer dies), skipping those another instance holds.
+    func claimNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [NotificationRecord]
+    /// Records how a delivery went.
+    func finishNotification(id: String, outcome: NotificationOutcome, now: Date) async throws
+    /// Writes tickets with their whole histories (bulk import, benchmarks), with their counters
+    /// and notifications, as the live path would have.
+    func importHistory(_ items: [(Ticket, [TicketEvent])], timeZone: String) async throws
 
     func saveUnit(_ unit: OrgUnit) async throws
     func units(tenantID: String) async throws -> [OrgUnit]
@@ -82,6 +104,51 @@ public protocol TicketStore: Sendable {
     func apiKey(hash: String) async throws -> APIKey?
     func apiKeys(tenantID: String) async throws -> [APIKey]
     func revokeAPIKey(id: String, tenantID: String, at: Date) async throws -> Bool
+}
+
+extension TicketStore {
+    /// Applies one action; see ``apply(_:number:tenantID:expectedVersion:context:authorize:)``.
+    public func apply(
+        _ action: TicketAction,
+        number: String,
+        tenantID: String,
+        expectedVersion: Int?,
+        context: TicketStateMachine.Context,
+        authorize: @escaping @Sendable (Ticket) throws -> Void
+    ) async throws -> (Ticket, TicketEvent) {
+        let (ticket, events) = try await apply([action], number: number, tenantID: tenantID, expectedVersion: expectedVersion, context: context, authorize: authorize)
+        guard let event = events.last else { throw StoreError.conflict("no event recorded") }
+        return (ticket, event)
+    }
+}
+
+/// What one sweeper batch did.
+public struct SweepBatch: Sendable, Equatable {
+    /// Tickets read because their next check was due.
+    public var claimed: Int
+    /// Tickets that got at least one event.
+    public var tickets: Int = 0
+    public var events: Int = 0
+    /// Events by kind (`reminders`, `overdue_resolution`, `escalations`, …).
+    public var steps: [String: Int] = [:]
+
+    public init(claimed: Int) { self.claimed = claimed }
+
+    public mutating func add(_ other: SweepBatch) {
+        claimed += other.claimed
+        tickets += other.tickets
+        events += other.events
+        for (k, v) in other.steps { steps[k, default: 0] += v }
+    }
+}
+
+/// How the delivery of a notification went.
+public enum NotificationOutcome: Sendable, Equatable {
+    case sent
+    /// Failed for now; try again at `at`.
+    case retry(at: Date, error: String)
+    /// Gave up.
+    case failed(error: String)
 }
 
 /// An event with the public number of its ticket.

@@ -46,9 +46,9 @@ struct EvalLocateCommand: AsyncParsableCommand {
         }
         let located = points.map { $0.flatMap { index.regionIndex(of: $0, layerIndex: 0) }.map { geo.regions[$0].key } }
 
-        var out = (table.header + ["located"]).map(ExportCommand.csvField).joined(separator: ",") + "\n"
+        var out = (table.header + ["located"]).map(CSVTable.field).joined(separator: ",") + "\n"
         for (row, key) in zip(table.rows, located) {
-            out += (row + [key ?? ""]).map(ExportCommand.csvField).joined(separator: ",") + "\n"
+            out += (row + [key ?? ""]).map(CSVTable.field).joined(separator: ",") + "\n"
         }
         try Data(out.utf8).write(to: URL(fileURLWithPath: output))
 

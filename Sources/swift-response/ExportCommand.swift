@@ -46,12 +46,7 @@ struct ExportCommand: AsyncParsableCommand {
             t.categoryCode ?? "", t.leadUnit ?? "", t.location.districtCode ?? "", t.location.streetCode ?? "",
             t.location.latitude.map { String($0) } ?? "", t.location.longitude.map { String($0) } ?? "", t.location.address ?? "",
             t.title, t.description, t.reply ?? "", t.evaluation.map { String($0.resolved) } ?? "", t.evaluation?.satisfaction.rawValue ?? "",
-        ].map(csvField).joined(separator: ",")
-    }
-
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        ].map(CSVTable.field).joined(separator: ",")
     }
 }
 

@@ -29,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        var settings = try Settings(database: database, host: host, port: port).configuration
+        let resolved = try Settings(database: database, host: host, port: port)
+        var settings = resolved.configuration
         var logger = Logger(label: "swift-response")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let store = try await SQLTicketStore.open(url: settings.databaseURL, logger: logger)
@@ -53,6 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
             say("SwiftResponse on http://\(settings.host):\(settings.port) — database \(store.engine) (\(settings.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : settings.databaseURL))")
             say("API description: http://\(settings.host):\(settings.port)/api/v1/openapi.json")
+            say("Deadline sweeper: \(settings.sweepInterval.map { "every \(Int($0)) s" } ?? "off (run swift-response sweep)"); notifications: \(settings.notifications.notifier)\(settings.notifications.relayInterval == nil ? " (relay off)" : "").")
+            if !resolved.linkSecretConfigured {
+                say("Follow-up links are signed with a key made at start: set SWIFT_RESPONSE_LINK_SECRET so they survive a restart.")
+            }
             say("Open311 GeoReport v2: http://\(settings.host):\(settings.port)/open311/v2/discovery.json (keys: swift-response apikey create --name NAME)")
             let dispatch = makeDispatchService(configuration: settings, store: store)
             let app = buildApplication(configuration: settings, store: store, logger: logger, dispatch: dispatch)

@@ -26,6 +26,22 @@ struct ConfigFile: Decodable {
     var bcryptCost: Int?
     var dispatch: DispatchFile?
     var open311: Open311Settings?
+    /// Reminders, escalation, whistle, follow-up and assessment rules (docs/accountability.md).
+    var accountability: AccountabilityPolicy?
+    /// Per-city overrides: `{"cities": {"beijing": {"accountability": {…}}}}`.
+    var cities: [String: CityFile]?
+    /// Seconds between deadline sweeps; 0 turns the background sweeper off.
+    var sweepSeconds: Double?
+    var notifications: NotificationSettings?
+    /// The address residents reach the server at, for links in messages.
+    var publicURL: String?
+    /// Secret that signs follow-up links (prefer env SWIFT_RESPONSE_LINK_SECRET).
+    var linkSecret: String?
+}
+
+/// Settings of one city in a multi-city deployment.
+struct CityFile: Decodable {
+    var accountability: AccountabilityPolicy?
 }
 
 /// The `dispatch` section of the config file (docs/dispatch.md).
@@ -73,6 +89,8 @@ struct DispatchFile: Decodable {
 /// variable, then config file, then built-in default.
 struct Settings {
     var configuration: ServerConfiguration
+    /// Whether follow-up links survive a restart (a secret was configured) or die with it.
+    var linkSecretConfigured = false
 
     init(database: DatabaseOptions, host: String? = nil, port: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let env = { (key: String) -> String? in environment[key].flatMap { $0.isEmpty ? nil : $0 } }
@@ -99,6 +117,25 @@ struct Settings {
         if let h = file.sessionHours { c.sessionLifetime = h * 3600 }
         if let cost = file.bcryptCost { c.bcryptCost = UInt8(clamping: cost) }
         try file.dispatch?.apply(to: &c)
+        if let policy = file.accountability { c.accountability = policy }
+        for (id, city) in file.cities ?? [:] { if let policy = city.accountability { c.accountabilityByCity[id] = policy } }
+        for (id, policy) in [("", c.accountability)] + c.accountabilityByCity.map({ ($0.key, $0.value) }) {
+            let problems = policy.validationErrors()
+            guard problems.isEmpty else { throw ValidationError("accountability\(id.isEmpty ? "" : " of city \(id)"): " + problems.joined(separator: "; ")) }
+        }
+        if let seconds = file.sweepSeconds { c.sweepInterval = seconds > 0 ? seconds : nil }
+        if let n = file.notifications {
+            let problems = n.validationErrors()
+            guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
+            c.notifications = n
+        }
+        c.publicURL = env("SWIFT_RESPONSE_PUBLIC_URL") ?? file.publicURL ?? "http://\(c.host):\(c.port)"
+        while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
+        if let secret = env("SWIFT_RESPONSE_LINK_SECRET") ?? file.linkSecret {
+            guard secret.count >= 16 else { throw ValidationError("the link secret must be at least 16 characters") }
+            c.linkSecret = Secrets.key(from: secret)
+            linkSecretConfigured = true
+        }
         if let open311 = file.open311 {
             let problems = open311.validationErrors()
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }

@@ -75,7 +75,7 @@ struct TicketStateMachineTests {
                 #expect(event.type == action.eventType)
                 #expect(event.at == context().now)
             } else {
-                #expect(throws: TransitionError.illegalTransition(action: name, from: status, allowed: TicketStateMachine.allowedActions(in: status))) {
+                #expect(throws: TransitionError.illegalTransition(action: name, from: status, allowed: TicketStateMachine.allowedActions(for: t))) {
                     try TicketStateMachine.apply(action, to: t, context: context())
                 }
             }

@@ -56,6 +56,9 @@ struct ServerHarness {
             try await seed(store, tenant: tenant, prefix: prefix)
             var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant, bcryptCost: 4)
             configuration.policy = .standard(calendar: BusinessCalendar(timeZone: tenant.timeZone))
+            // Background work is started by the tests that need it, so the others stay deterministic.
+            configuration.sweepInterval = nil
+            configuration.notifications.relayInterval = nil
             try configure(&configuration)
             let app = buildApplication(configuration: configuration, store: store)
             try await app.test(.live) { client in

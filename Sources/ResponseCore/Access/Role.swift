@@ -29,6 +29,12 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageReferenceData, manageUsers, manageAPIKeys
     /// See the complainant's full phone and email.
     case seeContactDetails
+    /// Take the deadline sweeper's steps (the system only).
+    case sweep
+    /// Work the follow-up queue: record ratings and unanswered calls.
+    case followUp
+    /// Read the assessment of units (rates and rankings).
+    case readAssessment
 }
 
 extension Role {
@@ -52,6 +58,9 @@ extension Role {
         case .comment: self != .system
         case .manageReferenceData, .manageUsers, .manageAPIKeys: self == .admin
         case .seeContactDetails: [.agent, .supervisor, .handler].contains(self)
+        case .sweep: self == .system
+        case .followUp: [.agent, .supervisor, .admin, .system].contains(self)
+        case .readAssessment: self != .system
         }
     }
 }

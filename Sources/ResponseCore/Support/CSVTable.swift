@@ -17,6 +17,12 @@ public struct CSVTable: Sendable {
     /// The position of column `name`, if present.
     public func index(of name: String) -> Int? { header.firstIndex(of: name) }
 
+    /// One field as written in a CSV file: quoted when it holds a comma, quote or line break.
+    public static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// The value of column `name` in `row`, trimmed; `nil` when absent or empty.
     public func value(_ row: [String], _ name: String) -> String? {
         guard let i = index(of: name), i < row.count else { return nil }

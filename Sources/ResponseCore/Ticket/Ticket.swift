@@ -42,6 +42,8 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
     public var reopenCount: Int
     /// Times units returned it as mis-routed.
     public var returnCount: Int
+    /// Deadline steps taken, extension, whistle and follow-up state.
+    public var oversight: Oversight
     /// Returns by the current lead unit that a dispatcher rejected; the next one goes to arbitration.
     public var disputes: Int
     public var createdAt: Date
@@ -75,6 +77,7 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
         reopenCount: Int = 0,
         returnCount: Int = 0,
         disputes: Int = 0,
+        oversight: Oversight = Oversight(),
         createdAt: Date,
         updatedAt: Date? = nil,
         closedAt: Date? = nil,
@@ -104,6 +107,7 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
         self.reopenCount = reopenCount
         self.returnCount = returnCount
         self.disputes = disputes
+        self.oversight = oversight
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
         self.closedAt = closedAt

@@ -45,6 +45,25 @@ public enum TicketAction: Sendable, Equatable {
     /// staff, for the lead unit to read; `details` (a status the reporter asked for, a photo
     /// link) go into the event as they are. Does not change the state.
     case comment(text: String, details: [String: String])
+    /// A step of the deadline sweeper (reminder, breach notice, escalation, late summons).
+    case sweep(SweepStep)
+    /// The lead unit asks for a later resolution deadline, before the current one expires.
+    case requestExtension(until: Date, reason: String)
+    /// A supervisor approves or refuses the pending extension request.
+    case decideExtension(approve: Bool, note: String?)
+    /// The lead unit summons departments or companies to the ticket ("blows the whistle").
+    case summon(units: [String], note: String?)
+    /// A summoned unit acknowledges (arrives).
+    case acknowledgeSummons(unit: String)
+    /// A summoned unit reports what it did.
+    case reportSummons(unit: String, text: String)
+    /// The lead unit rates a summoned unit's help, 1–5.
+    case rateSummons(unit: String, score: Int, note: String?)
+    /// A follow-up call that reached nobody.
+    case followUpAttempt(note: String?)
+    /// Ends a follow-up nobody answered: a replied ticket closes as "not evaluated"; an expired
+    /// one leaves the queue and stays with its unit.
+    case endFollowUp(note: String?)
 
     /// The event this action records.
     public var eventType: EventType {
@@ -65,6 +84,21 @@ public enum TicketAction: Sendable, Equatable {
         case .extend: .extended
         case .close: .closed
         case .comment: .commented
+        case .sweep(let step):
+            switch step {
+            case .remind: .urged
+            case .breach: .overdue
+            case .escalate: .escalated
+            case .summonsLate: .summonsOverdue
+            }
+        case .requestExtension: .extensionRequested
+        case .decideExtension(let approve, _): approve ? .extensionApproved : .extensionRefused
+        case .summon: .summoned
+        case .acknowledgeSummons: .summonsAcknowledged
+        case .reportSummons: .summonsReported
+        case .rateSummons: .summonsRated
+        case .followUpAttempt: .followUpAttempted
+        case .endFollowUp: .followUpEnded
         }
     }
 
@@ -82,6 +116,10 @@ public enum TicketAction: Sendable, Equatable {
         case .extend: .extend
         case .close: .close
         case .comment: .comment
+        case .sweep: .sweep
+        case .requestExtension, .summon, .acknowledgeSummons, .reportSummons, .rateSummons: .workTicket
+        case .decideExtension: .extend
+        case .followUpAttempt, .endFollowUp: .followUp
         }
     }
 
@@ -104,6 +142,15 @@ public enum TicketAction: Sendable, Equatable {
         case .extend: "extend"
         case .close: "close"
         case .comment: "comment"
+        case .sweep: "sweep"
+        case .requestExtension: "request-extension"
+        case .decideExtension: "decide-extension"
+        case .summon: "summon"
+        case .acknowledgeSummons: "acknowledge-summons"
+        case .reportSummons: "report-summons"
+        case .rateSummons: "rate-summons"
+        case .followUpAttempt: "follow-up-attempt"
+        case .endFollowUp: "end-follow-up"
         }
     }
 }

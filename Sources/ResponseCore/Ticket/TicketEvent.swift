@@ -48,6 +48,20 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case returnRejected = "return_rejected"
     case arbitrated
     case commented
+    /// A deadline passed (the urging notice after a breach).
+    case overdue
+    /// Long overdue: escalated to supervision.
+    case escalated
+    case extensionRequested = "extension_requested"
+    case extensionApproved = "extension_approved"
+    case extensionRefused = "extension_refused"
+    case summoned
+    case summonsAcknowledged = "summons_acknowledged"
+    case summonsReported = "summons_reported"
+    case summonsRated = "summons_rated"
+    case summonsOverdue = "summons_overdue"
+    case followUpAttempted = "follow_up_attempted"
+    case followUpEnded = "follow_up_ended"
 }
 
 /// Who caused an event: a user, an integration, or the system itself.

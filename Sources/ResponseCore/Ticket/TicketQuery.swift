@@ -28,6 +28,8 @@ public struct TicketQuery: Sendable, Equatable {
     public var overdueAt: Date?
     /// Words that must all occur in the title or description (any language).
     public var text: String?
+    /// Only tickets waiting in one of the accountability queues.
+    public var queue: Queue?
     public var sort: Sort = .createdDesc
     /// Page size; stores serve at most 1,000.
     public var limit: Int = 50
@@ -37,6 +39,16 @@ public struct TicketQuery: Sendable, Equatable {
     public var offset: Int = 0
 
     public init() {}
+
+    /// The work queues of the accountability loop.
+    public enum Queue: String, Sendable, CaseIterable {
+        /// Waiting for the follow-up call (回访).
+        case followUp = "follow-up"
+        /// An extension request waits for a supervisor.
+        case `extension`
+        /// Escalated to supervision and not yet given a new deadline.
+        case escalated
+    }
 
     /// Where the previous page stopped: the sort key and id of its last ticket.
     public struct Cursor: Sendable, Equatable {

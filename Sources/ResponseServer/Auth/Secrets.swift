@@ -14,6 +14,17 @@ public enum Secrets {
         return prefix + b64
     }
 
+    /// `count` random bytes (keys that sign links).
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
+    }
+
+    /// A 32-byte signing key derived from a configured secret of any length.
+    public static func key(from secret: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(secret.utf8)))
+    }
+
     /// SHA-256 of a token, hex; what the store keeps instead of the token.
     ///
     /// A fast hash is right for random 256-bit tokens (nothing to brute-force); passwords use bcrypt.

@@ -15,7 +15,8 @@ struct TicketController {
 
     static let actions = [
         "answer", "triage", "dispatch", "accept", "return", "reject-return", "arbitrate", "contact", "reply", "evaluate", "reopen", "merge",
-        "urge", "extend", "close", "comment",
+        "urge", "extend", "close", "comment", "request-extension", "decide-extension", "summon", "acknowledge-summons", "report-summons",
+        "rate-summons",
     ]
 
     func register(on api: RouteRegistry) {
@@ -25,6 +26,8 @@ struct TicketController {
                 response: "TicketList", query: Self.listParameters, handler: list)
         api.add(.get, "/api/v1/tickets/{number}", summary: "One ticket with its full timeline", tag: "tickets", access: "any signed-in role; handlers see their unit",
                 response: "Ticket", handler: get)
+        api.add(.get, "/api/v1/tickets/{number}/notifications", summary: "Messages owed to the complainant, and whether they were sent",
+                tag: "accountability", access: "agent, supervisor, admin", response: "NotificationList", handler: notifications)
         api.add(.get, "/api/v1/tickets/{number}/suggestions", summary: "Top-3 categories and units, the catalogue's choice and a likely duplicate",
                 tag: "dispatch", access: Self.access(for: "dispatch"), response: "Suggestions", handler: suggestions)
         for action in Self.actions {
@@ -52,6 +55,12 @@ struct TicketController {
         "extend": "Move the resolution deadline",
         "close": "Close the ticket",
         "comment": "Add a remark to the timeline for the lead unit (any state; no state change)",
+        "request-extension": "The lead unit asks for a later resolution deadline (`until`, `reason`), before expiry",
+        "decide-extension": "A supervisor approves or refuses the pending extension (`approve`, `note`); the complainant is told",
+        "summon": "The lead unit summons departments or companies (`units`): each must acknowledge within the arrival limit",
+        "acknowledge-summons": "A summoned unit acknowledges (arrives); handlers act for their own unit",
+        "report-summons": "A summoned unit reports what it did (`text`)",
+        "rate-summons": "The lead unit rates a summoned unit's help (`unit`, `score` 1–5)",
     ]
 
     static func access(for action: String) -> String {
@@ -125,11 +134,18 @@ struct TicketController {
         return JSONResponse(value: view)
     }
 
-    /// Handlers read only tickets their unit leads or co-handles.
+    /// Handlers read only tickets their unit leads, co-handles or was summoned to.
     static func mayRead(_ ticket: Ticket, _ identity: Identity) -> Bool {
         guard identity.role == .handler else { return true }
         guard let unit = identity.unitCode else { return false }
-        return ticket.leadUnit == unit || ticket.coUnits.contains(unit)
+        return ticket.leadUnit == unit || ticket.coUnits.contains(unit) || ticket.oversight.summons.contains { $0.unit == unit }
+    }
+
+    @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[NotificationRecord]> {
+        let identity = try context.require(.followUp)
+        let number = try context.parameters.require("number")
+        guard try await store.ticket(number: number, tenantID: identity.tenantID) != nil else { throw Problem.notFound("no ticket \(number)") }
+        return JSONResponse(value: try await store.notifications(number: number, tenantID: identity.tenantID))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketList> {
@@ -205,15 +221,22 @@ struct TicketController {
     func act(_ name: String, _ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TicketView> {
         let identity = try context.requireIdentity()
         let number = try context.parameters.require("number")
-        let body = try await request.decodeJSON(as: ActionBody.self, context: context)
+        var body = try await request.decodeJSON(as: ActionBody.self, context: context)
+        // A handler answering a summons acts for its own unit.
+        if body.unit == nil, identity.role == .handler, ["acknowledge-summons", "report-summons"].contains(name) { body.unit = identity.unitCode }
         let action = try body.action(named: name)
         guard identity.role.allows(action.permission) else {
             throw Problem.forbidden("the \(identity.role.rawValue) role may not \(name) tickets")
         }
+        var errors: [FieldError] = []
         var routedTo: [String] = []
         if case .dispatch(let lead, let coUnits, _) = action { routedTo = [lead] + coUnits }
         if case .arbitrate(let lead, let coUnits, _) = action { routedTo = [lead] + coUnits }
-        var errors: [FieldError] = []
+        if case .summon(let units, _) = action {
+            for (i, code) in units.enumerated() where try await store.unit(code: code, tenantID: identity.tenantID)?.active != true {
+                errors.append(FieldError(field: "units[\(i)]", message: "no active unit \(code)"))
+            }
+        }
         for (i, code) in routedTo.enumerated() {
             let unit = try await store.unit(code: code, tenantID: identity.tenantID)
             if unit?.active != true {
@@ -231,11 +254,15 @@ struct TicketController {
             }
         }
         if !errors.isEmpty { throw ValidationError(errors) }
-        let context = TicketStateMachine.Context(now: clock.now(), actor: identity.actor, policy: configuration.policy)
+        let context = configuration.context(now: clock.now(), actor: identity.actor, tenantID: identity.tenantID)
         let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in
             guard Self.mayRead(ticket, identity) else { throw StoreError.notFound("no ticket \(number)") }
-            if identity.role == .handler && ticket.leadUnit != identity.unitCode {
-                throw StoreError.forbidden("only the lead unit may \(name) this ticket")
+            guard identity.role == .handler else { return }
+            switch action {
+            case .acknowledgeSummons(let unit), .reportSummons(let unit, _):
+                if unit != identity.unitCode { throw StoreError.forbidden("a handler answers summons for its own unit only") }
+            default:
+                if ticket.leadUnit != identity.unitCode { throw StoreError.forbidden("only the lead unit may \(name) this ticket") }
             }
         }
         // People's routing decisions teach the models: the next similar ticket goes right.

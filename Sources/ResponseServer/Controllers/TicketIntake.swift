@@ -16,7 +16,7 @@ struct TicketIntake {
         let decision = configuration.dispatch.enabled ? try await dispatch.decide(new, tenantID: tenant.id, now: now) : nil
         var followUps: [IntakeFollowUp] = []
         if let decision {
-            let system = TicketStateMachine.Context(now: now, actor: .system, policy: configuration.policy)
+            let system = configuration.context(now: now, actor: .system, tenantID: tenant.id)
             followUps.append(IntakeFollowUp(.triage(decision.triage), context: system))
             if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
                 followUps.append(IntakeFollowUp(.merge(into: parent), context: system))

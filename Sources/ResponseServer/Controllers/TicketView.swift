@@ -18,7 +18,7 @@ struct TicketView: Encodable, Sendable {
         if !Self.mayContact(ticket, identity) { shown.complainant = ticket.complainant.masked() }
         self.ticket = shown
         self.overdue = ticket.isOverdue(at: now)
-        self.allowedActions = TicketStateMachine.allowedActions(in: ticket.status)
+        self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
         self.timeline = timeline
     }
 
@@ -70,6 +70,14 @@ struct ActionBody: Decodable, Sendable {
     var categoryCode: String?
     var districtCode: String?
     var streetCode: String?
+    /// summon: the units to call.
+    var units: [String]?
+    /// acknowledge-summons, report-summons, rate-summons: the summoned unit.
+    var unit: String?
+    /// rate-summons: 1–5.
+    var score: Int?
+    /// decide-extension.
+    var approve: Bool?
     /// The ticket version the client last saw; a mismatch is refused with 409.
     var version: Int?
 
@@ -122,6 +130,20 @@ struct ActionBody: Decodable, Sendable {
             action = u.flatMap { u in r.map { .extend(until: u, reason: $0) } }
         case "close": action = .close(note: note)
         case "comment": action = required(text, "text").map { .comment(text: $0, details: [:]) }
+        case "request-extension":
+            let u = required(until, "until"), r = required(reason, "reason")
+            action = u.flatMap { u in r.map { .requestExtension(until: u, reason: $0) } }
+        case "decide-extension": action = required(approve, "approve").map { .decideExtension(approve: $0, note: note) }
+        case "summon":
+            if let units, units.count > 20 { errors.append(FieldError(field: "units", message: "at most 20 units")) }
+            action = required(units, "units").map { .summon(units: $0, note: note) }
+        case "acknowledge-summons": action = required(unit, "unit").map { .acknowledgeSummons(unit: $0) }
+        case "report-summons":
+            let u = required(unit, "unit"), t = required(text, "text")
+            action = u.flatMap { u in t.map { .reportSummons(unit: u, text: $0) } }
+        case "rate-summons":
+            let u = required(unit, "unit"), sc = required(score, "score")
+            action = u.flatMap { u in sc.map { .rateSummons(unit: u, score: $0, note: note) } }
         default: throw Problem.notFound("no action \(name)")
         }
         guard errors.isEmpty, let action else { throw ValidationError(errors) }

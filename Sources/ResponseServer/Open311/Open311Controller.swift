@@ -354,7 +354,7 @@ struct Open311Controller {
             if let url = form["media_url"] { details["mediaURL"] = url }
             action = .comment(text: text, details: details)
         }
-        let context = TicketStateMachine.Context(now: clock.now(), actor: identity.actor, policy: configuration.policy)
+        let context = configuration.context(now: clock.now(), actor: identity.actor, tenantID: identity.tenantID)
         let (_, event) = try await store.apply(action, number: number, tenantID: call.tenant.id, expectedVersion: nil, context: context) { _ in }
         return (.ok, Open311Document(root: "service_request_updates", item: "request_update", items: [
             .object([("update_id", .string(Self.updateID(number, event.sequence)))]),
@@ -483,7 +483,10 @@ struct Open311Controller {
 
     /// The event types the feed publishes: what units and the hotline did, not internal triage.
     static let publishedEvents: [EventType] = EventType.allCases.filter { type in
-        Open311Status.extended(TicketEvent(sequence: 0, ticketID: "", tenantID: "", type: type, at: .distantPast, actor: .system, fromStatus: nil, toStatus: .received)) != nil
+        // Some events are public only when they close the ticket (an unanswered follow-up).
+        [TicketStatus.received, .closed].contains { to in
+            Open311Status.extended(TicketEvent(sequence: 0, ticketID: "", tenantID: "", type: type, at: .distantPast, actor: .system, fromStatus: nil, toStatus: to)) != nil
+        }
     }
 
     @Sendable func updates(_ call: Call, _ request: Request) async throws -> (HTTPResponse.Status, Open311Document) {
@@ -523,7 +526,11 @@ struct Open311Controller {
         case .reopened: return "Reopened and sent back to \(unit)."
         case .closed: return "Closed."
         case .merged: return "Duplicate of \(e.payload["into"] ?? "another request")."
-        case .created, .triaged, .urged, .commented: return ""
+        case .extensionApproved: return "The reply is now due by \(e.payload["until"] ?? "a later date")."
+        case .followUpEnded: return "Closed: the resident could not be reached for a rating."
+        case .created, .triaged, .urged, .commented, .overdue, .escalated, .extensionRequested, .extensionRefused, .summoned, .summonsAcknowledged,
+             .summonsReported, .summonsRated, .summonsOverdue, .followUpAttempted:
+            return ""
         }
     }
 }

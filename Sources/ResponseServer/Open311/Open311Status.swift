@@ -34,6 +34,13 @@ public enum Open311Status {
             default: return "closed"
             }
         case .merged: return "duplicate"
+        case .extensionApproved: return "action_scheduled"
+        case .followUpEnded: return event.toStatus == .closed ? "closed" : nil
+        // Internal accountability steps (deadline notices, summons, extension requests,
+        // follow-up calls) are not public updates.
+        case .overdue, .escalated, .extensionRequested, .extensionRefused, .summoned, .summonsAcknowledged, .summonsReported,
+             .summonsRated, .summonsOverdue, .followUpAttempted:
+            return nil
         }
     }
 

@@ -101,6 +101,7 @@ enum OpenAPIDocument {
 
     static var schemas: [String: Any] {
         let time = string(format: "date-time")
+        let rate: [String: Any] = ["type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "fraction; null = insufficient data"]
         let location = object([
             "latitude": ["type": ["number", "null"], "minimum": -90, "maximum": 90],
             "longitude": ["type": ["number", "null"], "minimum": -180, "maximum": 180],
@@ -168,6 +169,8 @@ enum OpenAPIDocument {
                 "categoryCode": string("triage"), "districtCode": string("triage"), "streetCode": string("triage"), "resolved": ["type": "boolean", "description": "reply, evaluate"],
                 "satisfaction": string(enum: Evaluation.Satisfaction.allCases.map(\.rawValue)), "contacted": ["type": "boolean"],
                 "comment": string(), "into": string("merge: the parent ticket number"), "until": time,
+                "units": array(string("summon: units to call")), "unit": string("acknowledge-summons, report-summons, rate-summons"),
+                "score": ["type": "integer", "minimum": 1, "maximum": 5, "description": "rate-summons"], "approve": ["type": "boolean", "description": "decide-extension"],
                 "version": ["type": "integer", "description": "refuse with 409 if the ticket is no longer at this version"],
             ]),
             "Suggestions": object([
@@ -191,6 +194,52 @@ enum OpenAPIDocument {
             "NewAPIKey": object(["name": string()], required: ["name"]),
             "Health": object(["status": string(), "database": string(), "migrations": array(["type": "integer"])]),
             "Empty": ["type": "object"],
+            "NotificationList": array(object([
+                "id": string(), "number": string(), "eventSequence": ["type": "integer"], "kind": string(enum: ComplainantNotice.Kind.allCases.map(\.rawValue)),
+                "channel": string(enum: NotificationRecord.Channel.allCases.map(\.rawValue)), "recipient": nullable(string()), "text": string(),
+                "asksForRating": ["type": "boolean"], "status": string(enum: NotificationRecord.Status.allCases.map(\.rawValue)),
+                "attempts": ["type": "integer"], "createdAt": time, "sentAt": nullable(time), "error": nullable(string()),
+            ])),
+            "FollowUpQueue": object([
+                "script": object(["greeting": string(), "questions": array(string()), "closing": string()]),
+                "items": array(ref("Ticket")), "next": string("cursor for the next page"),
+            ], required: ["script", "items"]),
+            "FollowUpBody": object([
+                "outcome": string(enum: ["rated", "no_answer"]), "contacted": ["type": "boolean"], "resolved": ["type": "boolean"],
+                "satisfaction": string(enum: Evaluation.Satisfaction.allCases.map(\.rawValue)), "comment": string(), "note": string("no_answer"),
+                "version": ["type": "integer"],
+            ], required: ["outcome"]),
+            "FollowUpLink": object(["url": string(format: "uri"), "token": string(), "expiresAt": time]),
+            "Rating": object([
+                "contacted": ["type": "boolean"], "resolved": ["type": "boolean"],
+                "satisfaction": string(enum: Evaluation.Satisfaction.allCases.map(\.rawValue)), "comment": string(),
+            ], required: ["resolved", "satisfaction"]),
+            "PublicFollowUp": object([
+                "number": string(), "title": string(), "status": string(enum: TicketStatus.allCases.map(\.rawValue)), "reply": nullable(string()),
+                "awaitingRating": ["type": "boolean"], "questions": array(string()), "evaluation": ["oneOf": [evaluation, ["type": "null"]]],
+            ]),
+            "Assessment": object([
+                "tenantID": string(), "period": object(["from": string(), "to": string(), "month": nullable(string())]),
+                "previousPeriod": ["type": ["object", "null"]], "settings": ["type": "object"],
+                "units": array(object([
+                    "unit": string(), "name": string(), "kind": string(enum: OrgUnit.Kind.allCases.map(\.rawValue)),
+                    "level": string(enum: AssessmentLevel.allCases.map(\.rawValue)), "population": ["type": ["integer", "null"]],
+                    "counts": ["type": "object", "additionalProperties": ["type": "integer"]],
+                    "responseRate": rate, "resolutionRate": rate, "satisfactionRate": rate, "onTimeRate": rate, "returnRate": rate, "redoRate": rate,
+                    "arrivalRate": rate, "requestsPer10k": ["type": ["number", "null"]], "whistleScore": ["type": ["number", "null"], "description": "1–5, from lead units"],
+                    "composite": ["type": ["number", "null"], "description": "0–100; null = insufficient data, not ranked"],
+                    "rank": ["type": ["integer", "null"]], "rankedOf": ["type": ["integer", "null"]],
+                    "classes": array(string(enum: AssessmentClass.allCases.map(\.rawValue))),
+                    "previousComposite": ["type": ["number", "null"]], "change": ["type": ["number", "null"]], "insufficientData": ["type": "boolean"],
+                ])),
+            ]),
+            "AssessmentReplay": object([
+                "matchesLive": ["type": "boolean"], "differingUnits": array(string()), "seconds": ["type": "number"], "report": ref("Assessment"),
+            ]),
+            "SweepResult": object([
+                "claimed": ["type": "integer"], "tickets": ["type": "integer"], "events": ["type": "integer"],
+                "steps": ["type": "object", "additionalProperties": ["type": "integer"]], "seconds": ["type": "number"],
+            ]),
             "Index": ["type": "object", "additionalProperties": ["type": "string"]],
             "Problem": object([
                 "type": string(format: "uri"), "title": string(), "status": ["type": "integer"], "detail": string(),

@@ -1,0 +1,37 @@
+import Foundation
+import ResponseCore
+import ResponseStore
+
+/// One pass of the deadline sweeper over every city: reminders, overdue notices, escalations and
+/// late summons, each an event. Safe to run in several instances at once (rows are claimed with
+/// `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has a single writer) and idempotent.
+public struct DeadlineSweeper: Sendable {
+    let store: any TicketStore
+    let configuration: ServerConfiguration
+    let clock: any WallClock
+
+    public init(store: any TicketStore, configuration: ServerConfiguration, clock: any WallClock) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// Sweeps until no due ticket is left.
+    /// - Parameters:
+    ///   - batchSize: Tickets per transaction.
+    ///   - progress: Called after each batch with the running totals.
+    /// - Returns: What the pass did.
+    public func pass(batchSize: Int = 1_000, progress: @Sendable (SweepBatch) -> Void = { _ in }) async throws -> SweepBatch {
+        let now = clock.now()
+        let configuration = self.configuration
+        var total = SweepBatch(claimed: 0)
+        while true {
+            let batch = try await store.sweep(now: now, limit: batchSize) { ticket in
+                configuration.context(now: now, actor: .system, tenantID: ticket.tenantID)
+            }
+            total.add(batch)
+            progress(total)
+            if batch.claimed < batchSize { return total }
+        }
+    }
+}

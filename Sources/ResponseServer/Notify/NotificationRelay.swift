@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import ResponseCore
+import ResponseStore
+
+/// Delivers the outbox: claims pending messages under a lease, adds the signed follow-up link
+/// where a rating is asked for, hands them to the notifier, and records the outcome. Failed
+/// deliveries are retried with exponential back-off up to the configured attempts.
+public struct NotificationRelay: Sendable {
+    let store: any TicketStore
+    let notifier: any Notifier
+    let configuration: ServerConfiguration
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(store: any TicketStore, notifier: any Notifier, configuration: ServerConfiguration, clock: any WallClock, logger: Logger = Logger(label: "swift-response.notify")) {
+        self.store = store
+        self.notifier = notifier
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The notifier the settings name.
+    public static func notifier(for settings: NotificationSettings) -> any Notifier {
+        if settings.notifier == "webhook", let url = settings.webhookURL.flatMap(URL.init(string:)) { return WebhookNotifier(url: url) }
+        return ChannelNotifier()
+    }
+
+    /// Delivers everything pending now.
+    /// - Returns: Messages sent, and those that failed this time.
+    @discardableResult
+    public func drain(batchSize: Int = 100) async throws -> (sent: Int, failed: Int) {
+        var sent = 0, failed = 0
+        while true {
+            let now = clock.now()
+            let batch = try await store.claimNotifications(now: now, lease: 60, limit: batchSize)
+            for record in batch {
+                let message = OutgoingMessage(record: record, followUpURL: record.asksForRating ? followUpURL(record, now: now) : nil)
+                do {
+                    try await notifier.deliver(message)
+                    try await store.finishNotification(id: record.id, outcome: .sent, now: clock.now())
+                    sent += 1
+                } catch {
+                    failed += 1
+                    let outcome: NotificationOutcome
+                    if record.attempts >= configuration.notifications.maxAttempts {
+                        outcome = .failed(error: String(describing: error))
+                        logger.error("notification \(record.id) failed for good: \(error)")
+                    } else {
+                        let delay = 30 * pow(2, Double(record.attempts - 1))
+                        outcome = .retry(at: clock.now().addingTimeInterval(delay), error: String(describing: error))
+                    }
+                    try await store.finishNotification(id: record.id, outcome: outcome, now: clock.now())
+                }
+            }
+            if batch.count < batchSize { return (sent, failed) }
+        }
+    }
+
+    /// The complainant's link to rate the ticket, valid for the city's link lifetime.
+    func followUpURL(_ record: NotificationRecord, now: Date) -> String {
+        let lifetime = configuration.accountability(for: record.tenantID).followUpLinkLifetime
+        let link = FollowUpLink(tenantID: record.tenantID, number: record.number, expires: lifetime.end(from: now, calendar: configuration.policy.calendar))
+        return configuration.publicURL + "/follow-up/" + link.token(key: configuration.linkSecret)
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import ResponseCore
+import SQLKit
+
+extension SQLTicketStore {
+    /// Writes what events owe besides themselves: the assessment counters they add to and the
+    /// complainant's notifications, in the caller's transaction.
+    static func record(_ items: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)], on db: any SQLDatabase) async throws {
+        var facts: [String: [AssessmentFact]] = [:]
+        var notifications: [NotificationRecord] = []
+        for item in items {
+            facts[item.ticket.tenantID, default: []] += item.events.flatMap { AssessmentFact.facts(of: $0, days: item.days) }
+            notifications += item.events.compactMap { NotificationRecord.make(for: $0, ticket: item.ticket) }
+        }
+        for (tenantID, list) in facts { try await addStats(AssessmentFact.combine(list), tenantID: tenantID, on: db) }
+        for chunk in stride(from: 0, to: notifications.count, by: 100).map({ notifications[$0..<min($0 + 100, notifications.count)] }) {
+            let rows = chunk.map { SQLQueryString.bindList(NotificationRow.values($0)) }
+            try await db.raw("INSERT INTO notifications (\(unsafeRaw: NotificationRow.columnList)) VALUES \(rows.joined(separator: ", "))").run()
+        }
+    }
+
+    /// Adds counts to the per-day unit counters (facts must be combined: one per key).
+    static func addStats(_ facts: [AssessmentFact], tenantID: String, on db: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: facts.count, by: 200).map({ facts[$0..<min($0 + 200, facts.count)] }) {
+            let rows = chunk.map { f -> SQLQueryString in
+                SQLQueryString.bindList([tenantID, f.day, f.unit, f.metric.rawValue, Int64(f.value)])
+            }
+            try await db.raw(
+                """
+                INSERT INTO unit_stats (tenant_id, day, unit_code, metric, value) VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (tenant_id, day, unit_code, metric) DO UPDATE SET value = unit_stats.value + excluded.value
+                """
+            ).run()
+        }
+    }
+
+    public func sweep(now: Date, limit: Int, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch {
+        let claim = backend.skipLocked
+        let limit = max(1, min(limit, 5_000))
+        return try await backend.transaction { db in
+            // Claimed rows stay locked until commit; another instance skips them and takes the next.
+            let rows = try await db.raw(
+                """
+                SELECT \(unsafeRaw: TicketRow.columnList) FROM tickets
+                WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now.millisecondsSince1970)
+                ORDER BY next_check_at LIMIT \(literal: limit)\(unsafeRaw: claim)
+                """
+            ).all()
+            var batch = SweepBatch(claimed: rows.count)
+            var recorded: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)] = []
+            var allEvents: [TicketEvent] = []
+            for row in rows {
+                let ticket = try TicketRow.decode(row)
+                let ctx = context(ticket)
+                var current = ticket
+                var events: [TicketEvent] = []
+                for step in DeadlineSweep.due(ticket, at: now, policy: ctx.accountability, calendar: ctx.policy.calendar) {
+                    // A step the state machine refuses (no longer due) is skipped, never forced.
+                    guard let (next, event) = try? TicketStateMachine.apply(.sweep(step), to: current, context: ctx) else { continue }
+                    current = next
+                    events.append(event)
+                    batch.steps[step.kindName, default: 0] += 1
+                }
+                if events.isEmpty {
+                    // Nothing due after all (the policy changed, or an old row): look again when
+                    // something will be, and never in this same pass.
+                    var check = DeadlineSweep.nextCheck(ticket, policy: ctx.accountability, calendar: ctx.policy.calendar)
+                    if let c = check, c <= now { check = now.addingTimeInterval(60) }
+                    try await db.raw(
+                        "UPDATE tickets SET next_check_at = \(bind: check?.millisecondsSince1970) WHERE id = \(bind: ticket.id)"
+                    ).run()
+                    continue
+                }
+                try await Self.update(current, previousVersion: ticket.version, on: db)
+                batch.tickets += 1
+                allEvents += events
+                recorded.append((current, events, DayKeys(identifier: ctx.policy.calendar.timeZone)))
+            }
+            for chunk in stride(from: 0, to: allEvents.count, by: 100).map({ allEvents[$0..<min($0 + 100, allEvents.count)] }) {
+                let eventRows = try chunk.map { SQLQueryString.bindList(try EventRow.values($0)) }
+                try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
+            }
+            try await Self.record(recorded, on: db)
+            batch.events = allEvents.count
+            return batch
+        }
+    }
+
+    public func unitCounts(tenantID: String, period: AssessmentPeriod) async throws -> [String: UnitCounts] {
+        let rows = try await backend.reader.raw(
+            """
+            SELECT unit_code, metric, SUM(value) AS total FROM unit_stats
+            WHERE tenant_id = \(bind: tenantID) AND day >= \(bind: period.from) AND day < \(bind: period.to)
+            GROUP BY unit_code, metric
+            """
+        ).all()
+        var counts: [String: UnitCounts] = [:]
+        for row in rows {
+            guard let metric = AssessmentMetric(rawValue: try row.decode(column: "metric", as: String.self)) else { continue }
+            counts[try row.decode(column: "unit_code", as: String.self), default: UnitCounts()][metric] += Int(try row.decode(column: "total", as: Int64.self))
+        }
+        return counts
+    }
+
+    public func forEachEvent(tenantID: String, from: Date, batchSize: Int, _ body: @Sendable ([TicketEvent]) async throws -> Void) async throws {
+        var after: Int64 = 0
+        let size = max(1, min(batchSize, 50_000))
+        let fromMS = from.millisecondsSince1970
+        while true {
+            let rows = try await backend.reader.raw(
+                """
+                SELECT id, \(unsafeRaw: EventRow.columnList) FROM events
+                WHERE tenant_id = \(bind: tenantID) AND id > \(bind: after) AND at >= \(bind: fromMS) ORDER BY id LIMIT \(literal: size)
+                """
+            ).all()
+            if rows.isEmpty { return }
+            after = try rows[rows.count - 1].decode(column: "id", as: Int64.self)
+            try await body(try rows.map(EventRow.decode))
+            if rows.count < size { return }
+        }
+    }
+
+    public func notifications(number: String, tenantID: String) async throws -> [NotificationRecord] {
+        try await backend.reader.raw(
+            """
+            SELECT \(unsafeRaw: NotificationRow.columnList) FROM notifications
+            WHERE tenant_id = \(bind: tenantID) AND ticket_number = \(bind: number) ORDER BY created_at, event_seq
+            """
+        ).all().map(NotificationRow.decode)
+    }
+
+    public func claimNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [NotificationRecord] {
+        let claim = backend.skipLocked
+        let leaseEnd = now.addingTimeInterval(lease).millisecondsSince1970
+        return try await backend.transaction { db in
+            let rows = try await db.raw(
+                """
+                SELECT \(unsafeRaw: NotificationRow.columnList) FROM notifications
+                WHERE status = 'pending' AND next_attempt_at <= \(bind: now.millisecondsSince1970)
+                ORDER BY next_attempt_at LIMIT \(literal: max(1, min(limit, 1000)))\(unsafeRaw: claim)
+                """
+            ).all().map(NotificationRow.decode)
+            guard !rows.isEmpty else { return [] }
+            // The lease: if this instance dies mid-delivery, the message is tried again after it.
+            try await db.raw(
+                "UPDATE notifications SET next_attempt_at = \(bind: leaseEnd), attempts = attempts + 1 WHERE id IN (\(binds: rows.map(\.id)))"
+            ).run()
+            return rows.map { var r = $0; r.attempts += 1; r.nextAttemptAt = Date(millisecondsSince1970: leaseEnd); return r }
+        }
+    }
+
+    public func finishNotification(id: String, outcome: NotificationOutcome, now: Date) async throws {
+        try await backend.transaction { db in
+            switch outcome {
+            case .sent:
+                try await db.raw(
+                    "UPDATE notifications SET status = 'sent', sent_at = \(bind: now.millisecondsSince1970), error = NULL WHERE id = \(bind: id)"
+                ).run()
+            case .retry(let at, let error):
+                try await db.raw(
+                    "UPDATE notifications SET next_attempt_at = \(bind: at.millisecondsSince1970), error = \(bind: error) WHERE id = \(bind: id)"
+                ).run()
+            case .failed(let error):
+                try await db.raw("UPDATE notifications SET status = 'failed', error = \(bind: error) WHERE id = \(bind: id)").run()
+            }
+        }
+    }
+
+    public func importHistory(_ items: [(Ticket, [TicketEvent])], timeZone: String) async throws {
+        let days = DayKeys(identifier: timeZone)
+        for chunk in stride(from: 0, to: items.count, by: 500).map({ Array(items[$0..<min($0 + 500, items.count)]) }) {
+            try await backend.transaction { db in
+                for part in stride(from: 0, to: chunk.count, by: 100).map({ chunk[$0..<min($0 + 100, chunk.count)] }) {
+                    let ticketRows = part.map { SQLQueryString.bindList(TicketRow.values($0.0)) }
+                    try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
+                    let events = part.flatMap(\.1)
+                    for evChunk in stride(from: 0, to: events.count, by: 100).map({ events[$0..<min($0 + 100, events.count)] }) {
+                        let eventRows = try evChunk.map { SQLQueryString.bindList(try EventRow.values($0)) }
+                        try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
+                    }
+                }
+                try await Self.record(chunk.map { ($0.0, $0.1, days) }, on: db)
+            }
+        }
+    }
+}
+
+extension SweepStep {
+    /// The step's kind, for counts in logs and benchmarks.
+    var kindName: String {
+        switch self {
+        case .remind: "reminders"
+        case .breach(let d, _): "overdue_" + d.rawValue
+        case .escalate: "escalations"
+        case .summonsLate: "late_summons"
+        }
+    }
+}
+
+/// The mapping between ``NotificationRecord`` and a `notifications` row.
+enum NotificationRow {
+    static let columnList =
+        "id, tenant_id, ticket_id, ticket_number, event_seq, kind, channel, recipient, text, asks_rating, status, attempts, created_at, next_attempt_at, sent_at, error"
+
+    static func values(_ n: NotificationRecord) -> [any Encodable & Sendable] {
+        [
+            n.id, n.tenantID, n.ticketID, n.number, Int64(n.eventSequence), n.kind.rawValue, n.channel.rawValue, n.recipient, n.text,
+            TicketRow.int(n.asksForRating), n.status.rawValue, Int64(n.attempts), n.createdAt.millisecondsSince1970,
+            n.nextAttemptAt.millisecondsSince1970, TicketRow.ms(n.sentAt), n.error,
+        ]
+    }
+
+    static func decode(_ row: any SQLRow) throws -> NotificationRecord {
+        func s(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
+        func i(_ c: String) throws -> Int64 { try row.decode(column: c, as: Int64.self) }
+        guard let kind = ComplainantNotice.Kind(rawValue: try s("kind")), let channel = NotificationRecord.Channel(rawValue: try s("channel")),
+              let status = NotificationRecord.Status(rawValue: try s("status")) else {
+            throw StoreError.conflict("unreadable notification row \(try s("id"))")
+        }
+        return NotificationRecord(
+            id: try s("id"), tenantID: try s("tenant_id"), ticketID: try s("ticket_id"), number: try s("ticket_number"),
+            eventSequence: Int(try i("event_seq")), kind: kind, channel: channel, recipient: try row.decode(column: "recipient", as: String?.self),
+            text: try s("text"), asksForRating: try i("asks_rating") != 0, status: status, attempts: Int(try i("attempts")),
+            createdAt: Date(millisecondsSince1970: try i("created_at")), nextAttemptAt: Date(millisecondsSince1970: try i("next_attempt_at")),
+            sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            error: try row.decode(column: "error", as: String?.self)
+        )
+    }
+}
