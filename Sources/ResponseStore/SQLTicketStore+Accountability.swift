@@ -34,7 +34,8 @@ extension SQLTicketStore {
         }
     }
 
-    public func sweep(now: Date, limit: Int, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch {
+    public func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch {
+        let city: SQLQueryString = tenantID.map { "AND tenant_id = \(bind: $0)" } ?? ""
         let claim = backend.skipLocked
         let limit = max(1, min(limit, 5_000))
         return try await backend.transaction { db in
@@ -42,7 +43,7 @@ extension SQLTicketStore {
             let rows = try await db.raw(
                 """
                 SELECT \(unsafeRaw: TicketRow.columnList) FROM tickets
-                WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now.millisecondsSince1970)
+                WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now.millisecondsSince1970) \(city)
                 ORDER BY next_check_at LIMIT \(literal: limit)\(unsafeRaw: claim)
                 """
             ).all()
@@ -89,7 +90,7 @@ extension SQLTicketStore {
     public func unitCounts(tenantID: String, period: AssessmentPeriod) async throws -> [String: UnitCounts] {
         let rows = try await backend.reader.raw(
             """
-            SELECT unit_code, metric, SUM(value) AS total FROM unit_stats
+            SELECT unit_code, metric, CAST(SUM(value) AS BIGINT) AS total FROM unit_stats
             WHERE tenant_id = \(bind: tenantID) AND day >= \(bind: period.from) AND day < \(bind: period.to)
             GROUP BY unit_code, metric
             """
@@ -129,14 +130,15 @@ extension SQLTicketStore {
         ).all().map(NotificationRow.decode)
     }
 
-    public func claimNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [NotificationRecord] {
+    public func claimNotifications(now: Date, lease: TimeInterval, limit: Int, tenantID: String?) async throws -> [NotificationRecord] {
+        let city: SQLQueryString = tenantID.map { "AND tenant_id = \(bind: $0)" } ?? ""
         let claim = backend.skipLocked
         let leaseEnd = now.addingTimeInterval(lease).millisecondsSince1970
         return try await backend.transaction { db in
             let rows = try await db.raw(
                 """
                 SELECT \(unsafeRaw: NotificationRow.columnList) FROM notifications
-                WHERE status = 'pending' AND next_attempt_at <= \(bind: now.millisecondsSince1970)
+                WHERE status = 'pending' AND next_attempt_at <= \(bind: now.millisecondsSince1970) \(city)
                 ORDER BY next_attempt_at LIMIT \(literal: max(1, min(limit, 1000)))\(unsafeRaw: claim)
                 """
             ).all().map(NotificationRow.decode)

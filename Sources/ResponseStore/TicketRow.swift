@@ -42,7 +42,11 @@ enum TicketRow {
     static func oversightText(_ o: Oversight) -> String {
         guard o != emptyOversight else { return "" }
         let encoder = JSONEncoder.sorted
-        encoder.dateEncodingStrategy = .millisecondsSince1970
+        // Whole milliseconds as integers: a mark must read back as exactly the deadline it names.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(date.millisecondsSince1970)
+        }
         guard let data = try? encoder.encode(o) else { return "" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -50,7 +54,9 @@ enum TicketRow {
     static func oversight(_ text: String) throws -> Oversight {
         guard !text.isEmpty else { return Oversight() }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
+        decoder.dateDecodingStrategy = .custom { decoder in
+            Date(millisecondsSince1970: try decoder.singleValueContainer().decode(Int64.self))
+        }
         return try decoder.decode(Oversight.self, from: Data(text.utf8))
     }
 

@@ -66,8 +66,10 @@ public protocol TicketStore: Sendable {
     /// One batch of the deadline sweeper: claims up to `limit` tickets whose next check is due
     /// (skipping rows another instance holds), takes every due step, and records each as an
     /// event with its counters and notifications. Run until `claimed < limit` for a full pass.
-    /// - Parameter context: The clock reading, actor and policies for a ticket's city.
-    func sweep(now: Date, limit: Int, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch
+    /// - Parameters:
+    ///   - tenantID: Only this city's tickets; every city when `nil`.
+    ///   - context: The clock reading, actor and policies for a ticket's city.
+    func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch
     /// The assessment counters of every unit of a city over a period.
     func unitCounts(tenantID: String, period: AssessmentPeriod) async throws -> [String: UnitCounts]
     /// Every event of a city recorded at or after `from`, in the order they were written.
@@ -76,7 +78,8 @@ public protocol TicketStore: Sendable {
     func notifications(number: String, tenantID: String) async throws -> [NotificationRecord]
     /// Claims pending notifications for delivery under a lease (they are tried again after it if
     /// the claimer dies), skipping those another instance holds.
-    func claimNotifications(now: Date, lease: TimeInterval, limit: Int) async throws -> [NotificationRecord]
+    /// - Parameter tenantID: Only this city's messages; every city when `nil`.
+    func claimNotifications(now: Date, lease: TimeInterval, limit: Int, tenantID: String?) async throws -> [NotificationRecord]
     /// Records how a delivery went.
     func finishNotification(id: String, outcome: NotificationOutcome, now: Date) async throws
     /// Writes tickets with their whole histories (bulk import, benchmarks), with their counters

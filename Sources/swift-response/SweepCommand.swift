@@ -14,6 +14,7 @@ struct SweepCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Sweep as if it were this instant (ISO 8601), e.g. to replay a missed night; default: now.") var at: String?
     @Option(help: "Tickets per transaction.") var batchSize: Int = 1_000
+    @Option(help: "Only this city (default: every city in the database).") var city: String?
 
     func run() async throws {
         let settings = try Settings(database: database).configuration
@@ -26,7 +27,7 @@ struct SweepCommand: AsyncParsableCommand {
         let fixedClock = clock
         try await withStore(settings) { store in
             let (pass, seconds) = try await timedAsync {
-                try await DeadlineSweeper(store: store, configuration: settings, clock: fixedClock).pass(batchSize: batchSize) { total in
+                try await DeadlineSweeper(store: store, configuration: settings, clock: fixedClock).pass(tenantID: city, batchSize: batchSize) { total in
                     if total.claimed >= 10_000 { FileHandle.standardError.write(Data("  … \(total.claimed) tickets looked at, \(total.events) events\n".utf8)) }
                 }
             }

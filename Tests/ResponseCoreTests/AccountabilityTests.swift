@@ -38,7 +38,7 @@ struct AccountabilityTests {
     func sweeperSteps() throws {
         var t = try dispatched()
         let accept = try #require(t.deadlines.accept), resolution = try #require(t.deadlines.resolution)
-        #expect(t.oversight.nextCheck == accept.addingTimeInterval(0.001), "the first thing to check is the accept deadline")
+        #expect(t.oversight.nextCheck == Date(millisecondsSince1970: accept.millisecondsSince1970 + 1), "the first thing to check is the accept deadline")
         #expect(try sweep(t, at: accept).1.isEmpty, "at the deadline instant it has not passed yet")
 
         var (after, events) = try sweep(t, at: accept.addingTimeInterval(60))
@@ -55,7 +55,7 @@ struct AccountabilityTests {
         (after, events) = try sweep(t, at: resolution.addingTimeInterval(-24 * 3600))
         #expect(events.map(\.type) == [.urged])
         #expect(events[0].payload["stage"] == "reminder")
-        #expect(after.oversight.nextCheck == resolution.addingTimeInterval(0.001))
+        #expect(after.oversight.nextCheck == Date(millisecondsSince1970: resolution.millisecondsSince1970 + 1))
 
         // Past the deadline: the breach notice, and the ticket joins the follow-up queue.
         (after, events) = try sweep(after, at: resolution.addingTimeInterval(1))

@@ -144,7 +144,7 @@ struct AssessmentReplayTests {
                 let now = nextSweep
                 var batch: SweepBatch
                 repeat {
-                    batch = try await store.sweep(now: now, limit: 50) { _ in context(now, .system) }
+                    batch = try await store.sweep(now: now, limit: 50, tenantID: tenant.id) { _ in context(now, .system) }
                 } while batch.claimed == 50
                 nextSweep = nextSweep.addingTimeInterval(6 * 3600)
             }

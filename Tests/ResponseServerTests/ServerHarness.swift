@@ -23,6 +23,7 @@ struct ServerHarness {
     static let password = "correct-horse-battery"
     let store: SQLTicketStore
     let tenant: Tenant
+    let configuration: ServerConfiguration
     let client: any TestClientProtocol
     /// User names are unique per test so PostgreSQL runs can share one database.
     let prefix: String
@@ -33,6 +34,7 @@ struct ServerHarness {
     ///   duplicates is off, because most tests file the same ticket several times on purpose.
     static func run(
         _ engine: Engine = .sqlite,
+        clock: any WallClock = SystemClock(),
         configure: @Sendable (inout ServerConfiguration) throws -> Void = { $0.dispatch.duplicates.mergeAt = 2 },
         _ body: @escaping @Sendable (ServerHarness) async throws -> Void
     ) async throws {
@@ -60,9 +62,10 @@ struct ServerHarness {
             configuration.sweepInterval = nil
             configuration.notifications.relayInterval = nil
             try configure(&configuration)
-            let app = buildApplication(configuration: configuration, store: store)
+            let configured = configuration
+            let app = buildApplication(configuration: configured, store: store, clock: clock)
             try await app.test(.live) { client in
-                try await body(ServerHarness(store: store, tenant: tenant, client: client, prefix: prefix))
+                try await body(ServerHarness(store: store, tenant: tenant, configuration: configured, client: client, prefix: prefix))
             }
         } catch {
             try? await store.shutdown()

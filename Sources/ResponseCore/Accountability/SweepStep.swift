@@ -55,7 +55,7 @@ public enum DeadlineSweep {
             if marks[step.key] != step.due { out.append((at, step)) }
         }
         // "Passed" means strictly after the deadline instant; one millisecond is the store's resolution.
-        let justAfter: (Date) -> Date = { $0.addingTimeInterval(0.001) }
+        let justAfter: (Date) -> Date = { Date(millisecondsSince1970: $0.millisecondsSince1970 + 1) }
         if ticket.status == .dispatched, let due = ticket.deadlines.accept { add(justAfter(due), .breach(.accept, due: due)) }
         if [.dispatched, .accepted, .reopened].contains(ticket.status), let due = ticket.deadlines.firstContact {
             add(justAfter(due), .breach(.firstContact, due: due))

@@ -18,15 +18,16 @@ public struct DeadlineSweeper: Sendable {
 
     /// Sweeps until no due ticket is left.
     /// - Parameters:
+    ///   - tenantID: Only this city; every city when `nil`.
     ///   - batchSize: Tickets per transaction.
     ///   - progress: Called after each batch with the running totals.
     /// - Returns: What the pass did.
-    public func pass(batchSize: Int = 1_000, progress: @Sendable (SweepBatch) -> Void = { _ in }) async throws -> SweepBatch {
+    public func pass(tenantID: String? = nil, batchSize: Int = 1_000, progress: @Sendable (SweepBatch) -> Void = { _ in }) async throws -> SweepBatch {
         let now = clock.now()
         let configuration = self.configuration
         var total = SweepBatch(claimed: 0)
         while true {
-            let batch = try await store.sweep(now: now, limit: batchSize) { ticket in
+            let batch = try await store.sweep(now: now, limit: batchSize, tenantID: tenantID) { ticket in
                 configuration.context(now: now, actor: .system, tenantID: ticket.tenantID)
             }
             total.add(batch)

@@ -25,7 +25,7 @@ struct AssessmentController {
                 access: "any signed-in role", response: "Assessment", query: Self.query, handler: assessment)
         api.add(.get, "/api/v1/assessment/replay", summary: "The same assessment recomputed from the event log alone, and whether it matches",
                 tag: "accountability", access: "supervisor, admin", response: "AssessmentReplay", query: Self.query, handler: replay)
-        api.add(.post, "/api/v1/sweep", summary: "Run one pass of the deadline sweeper now", tag: "accountability", access: "supervisor, admin",
+        api.add(.post, "/api/v1/sweep", summary: "Run one pass of the deadline sweeper over the caller's city now", tag: "accountability", access: "supervisor, admin",
                 response: "SweepResult", handler: sweep)
     }
 
@@ -94,9 +94,9 @@ struct AssessmentController {
     }
 
     @Sendable func sweep(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SweepResult> {
-        _ = try context.require(.extend)
+        let identity = try context.require(.extend)
         let started = ContinuousClock.now
-        let batch = try await DeadlineSweeper(store: store, configuration: configuration, clock: clock).pass()
+        let batch = try await DeadlineSweeper(store: store, configuration: configuration, clock: clock).pass(tenantID: identity.tenantID)
         return JSONResponse(value: SweepResult(batch, seconds: (ContinuousClock.now - started) / .seconds(1)))
     }
 }

@@ -28,13 +28,14 @@ public struct NotificationRelay: Sendable {
     }
 
     /// Delivers everything pending now.
+    /// - Parameter tenantID: Only this city's messages; every city when `nil`.
     /// - Returns: Messages sent, and those that failed this time.
     @discardableResult
-    public func drain(batchSize: Int = 100) async throws -> (sent: Int, failed: Int) {
+    public func drain(tenantID: String? = nil, batchSize: Int = 100) async throws -> (sent: Int, failed: Int) {
         var sent = 0, failed = 0
         while true {
             let now = clock.now()
-            let batch = try await store.claimNotifications(now: now, lease: 60, limit: batchSize)
+            let batch = try await store.claimNotifications(now: now, lease: 60, limit: batchSize, tenantID: tenantID)
             for record in batch {
                 let message = OutgoingMessage(record: record, followUpURL: record.asksForRating ? followUpURL(record, now: now) : nil)
                 do {

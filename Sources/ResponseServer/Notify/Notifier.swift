@@ -7,6 +7,11 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var record: NotificationRecord
     public var followUpURL: String?
 
+    public init(record: NotificationRecord, followUpURL: String?) {
+        self.record = record
+        self.followUpURL = followUpURL
+    }
+
     /// The text as the complainant receives it.
     public var body: String {
         guard let followUpURL else { return record.text }
