@@ -5,12 +5,13 @@ import SQLKit
 extension SQLTicketStore {
     /// Writes what events owe besides themselves: the assessment counters they add to and the
     /// complainant's notifications, in the caller's transaction.
-    static func record(_ items: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)], on db: any SQLDatabase) async throws {
+    /// - Parameter notify: `false` for imported history: past events owe nobody a message now.
+    static func record(_ items: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)], notify: Bool = true, on db: any SQLDatabase) async throws {
         var facts: [String: [AssessmentFact]] = [:]
         var notifications: [NotificationRecord] = []
         for item in items {
             facts[item.ticket.tenantID, default: []] += item.events.flatMap { AssessmentFact.facts(of: $0, days: item.days) }
-            notifications += item.events.compactMap { NotificationRecord.make(for: $0, ticket: item.ticket) }
+            if notify { notifications += item.events.compactMap { NotificationRecord.make(for: $0, ticket: item.ticket) } }
         }
         for (tenantID, list) in facts { try await addStats(AssessmentFact.combine(list), tenantID: tenantID, on: db) }
         for chunk in stride(from: 0, to: notifications.count, by: 100).map({ notifications[$0..<min($0 + 100, notifications.count)] }) {
@@ -181,7 +182,7 @@ extension SQLTicketStore {
                         try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
                     }
                 }
-                try await Self.record(chunk.map { ($0.0, $0.1, days) }, on: db)
+                try await Self.record(chunk.map { ($0.0, $0.1, days) }, notify: false, on: db)
             }
         }
     }

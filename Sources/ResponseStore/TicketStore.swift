@@ -82,8 +82,8 @@ public protocol TicketStore: Sendable {
     func claimNotifications(now: Date, lease: TimeInterval, limit: Int, tenantID: String?) async throws -> [NotificationRecord]
     /// Records how a delivery went.
     func finishNotification(id: String, outcome: NotificationOutcome, now: Date) async throws
-    /// Writes tickets with their whole histories (bulk import, benchmarks), with their counters
-    /// and notifications, as the live path would have.
+    /// Writes tickets with their whole histories (bulk import, benchmarks) and adds their events
+    /// to the assessment counters as the live path would have. Past events send no messages.
     func importHistory(_ items: [(Ticket, [TicketEvent])], timeZone: String) async throws
 
     func saveUnit(_ unit: OrgUnit) async throws

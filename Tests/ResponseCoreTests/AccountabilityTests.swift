@@ -237,3 +237,15 @@ struct AccountabilityTests {
         #expect(ComplainantNotice.notice(for: replied, ticket: t)?.asksForRating == true)
     }
 }
+
+extension AccountabilityTests {
+    @Test("an urgent 24-hour ticket is urged halfway, not the moment it arrives")
+    func urgentReminderAtHalfTime() throws {
+        let t = Ticket(id: "t2", tenantID: "c", number: "20261116-000002", kind: .complaint, channel: .phone, title: "x", description: "y", urgency: .urgent, createdAt: Self.start)
+        let (d, _) = try TicketStateMachine.apply(.dispatch(leadUnit: "street-1", coUnits: [], note: nil), to: t, context: context(Self.start))
+        let due = try #require(d.deadlines.resolution)
+        #expect(due == Self.start.addingTimeInterval(24 * 3600))
+        let remind = try #require(DeadlineSweep.pending(d, policy: rules, calendar: calendar).first { if case .remind = $0.step { true } else { false } })
+        #expect(remind.at == Self.start.addingTimeInterval(12 * 3600))
+    }
+}

@@ -4,7 +4,8 @@ import Foundation
 /// summoned unit has to arrive, how the follow-up runs, and how units are assessed.
 /// Every value is configurable per city (docs/accountability.md); the defaults follow DOMAIN.md.
 public struct AccountabilityPolicy: Codable, Sendable, Equatable {
-    /// Urge the lead unit this long before its resolution deadline (催办).
+    /// Urge the lead unit this long before its resolution deadline (催办), but never before
+    /// half of the time it was given has passed.
     public var remindBefore: TimeLimit
     /// Escalate to supervision (督办) once a resolution deadline is this far past.
     public var escalateAfter: TimeLimit

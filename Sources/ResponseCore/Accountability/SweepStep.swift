@@ -61,7 +61,15 @@ public enum DeadlineSweep {
             add(justAfter(due), .breach(.firstContact, due: due))
         }
         if let due = ticket.deadlines.resolution {
-            if case .hours(let h) = policy.remindBefore, h > 0 { add(due.addingTimeInterval(-h * 3600), .remind(due: due)) }
+            if case .hours(let h) = policy.remindBefore, h > 0 {
+                // Never earlier than halfway through the assignment: a 24-hour urgent ticket is
+                // urged after 12 hours, not the moment it arrives.
+                var at = due.addingTimeInterval(-h * 3600)
+                if let assigned = ticket.oversight.assignedAt, assigned < due {
+                    at = max(at, assigned.addingTimeInterval(due.timeIntervalSince(assigned) / 2))
+                }
+                add(at, .remind(due: due))
+            }
             add(justAfter(due), .breach(.resolution, due: due))
             add(justAfter(policy.escalateAfter.end(from: due, calendar: calendar)), .escalate(due: due))
         }
