@@ -104,12 +104,16 @@ public struct NotificationSettings: Sendable, Codable, Equatable {
     public var relayInterval: TimeInterval?
     /// Deliveries tried before a message is marked failed.
     public var maxAttempts: Int
+    /// A message not delivered within this many hours of its event is dropped as stale (marked
+    /// failed): a "your request was received" text a day late helps nobody.
+    public var maxAgeHours: Double
 
-    public init(notifier: String = "log", webhookURL: String? = nil, relayInterval: TimeInterval? = 2, maxAttempts: Int = 5) {
+    public init(notifier: String = "log", webhookURL: String? = nil, relayInterval: TimeInterval? = 2, maxAttempts: Int = 5, maxAgeHours: Double = 24) {
         self.notifier = notifier
         self.webhookURL = webhookURL
         self.relayInterval = relayInterval
         self.maxAttempts = maxAttempts
+        self.maxAgeHours = maxAgeHours
     }
 
     public init(from decoder: any Decoder) throws {
@@ -119,6 +123,7 @@ public struct NotificationSettings: Sendable, Codable, Equatable {
         webhookURL = try c.decodeIfPresent(String.self, forKey: .webhookURL)
         relayInterval = try c.decodeIfPresent(TimeInterval.self, forKey: .relayInterval) ?? d.relayInterval
         maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? d.maxAttempts
+        maxAgeHours = try c.decodeIfPresent(Double.self, forKey: .maxAgeHours) ?? d.maxAgeHours
     }
 
     /// Problems with the settings, for a clear start-up error.

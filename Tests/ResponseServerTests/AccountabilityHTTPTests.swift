@@ -76,8 +76,9 @@ struct AccountabilityHTTPTests {
             #expect(reply.status == .ok, "\(reply.text)")
             #expect((reply.json["allowedActions"] as? [String])?.contains("decide-extension") == true)
             #expect(try await h.act(number, "decide-extension", handler, ["approve": true]).status == .forbidden)
-            let queue = try await h.send(.get, "/api/v1/tickets?queue=extension", token: supervisor)
-            _ = queue
+            let waiting = try await h.send(.get, "/api/v1/tickets?queue=extension", token: supervisor)
+            #expect((waiting.json["items"] as? [[String: Any]])?.map { $0["number"] as? String } == [number])
+            #expect(try await h.send(.get, "/api/v1/tickets?queue=someday", token: supervisor).status == .badRequest)
             reply = try await h.act(number, "decide-extension", supervisor, ["approve": true, "note": "ok"])
             #expect(reply.status == .ok)
             let moved = try #require(((reply.json["deadlines"] as? [String: Any])?["resolution"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
@@ -118,6 +119,7 @@ struct AccountabilityHTTPTests {
             #expect(try await h.send(.post, "/api/v1/follow-up/\(token)", json: ["resolved": true, "satisfaction": "satisfied"]).status == .conflict, "one rating per reply")
             followUps = try await h.send(.get, "/api/v1/follow-ups", token: agent)
             #expect(((followUps.json["items"] as? [[String: Any]]) ?? []).isEmpty)
+            #expect((try await h.send(.get, "/api/v1/tickets?queue=extension", token: supervisor).json["items"] as? [Any])?.isEmpty == true)
 
             // The sweeper: nothing due now; past the redo's deadline, one breach notice, then nothing.
             #expect(try await h.send(.post, "/api/v1/sweep", token: handler).status == .forbidden)
@@ -169,7 +171,10 @@ struct AccountabilityHTTPTests {
             #expect(outbox.array.allSatisfy { $0["status"] as? String == "pending" && $0["channel"] as? String == "sms" })
             #expect(try await h.send(.get, "/api/v1/tickets/\(number)/notifications", token: handler).status == .forbidden)
             let notifier = RecordingNotifier(failFirst: 1)
-            let relay = NotificationRelay(store: h.store, notifier: notifier, configuration: h.configuration, clock: clock)
+            // The clock has run weeks ahead; a patient relay still delivers these.
+            var patient = h.configuration
+            patient.notifications.maxAgeHours = 24 * 365
+            let relay = NotificationRelay(store: h.store, notifier: notifier, configuration: patient, clock: clock)
             var (sent, failed) = try await relay.drain(tenantID: h.tenant.id)
             #expect(sent == 4 && failed == 1, "one delivery failed and waits for its retry")
             clock.advance(by: 120)
@@ -182,6 +187,14 @@ struct AccountabilityHTTPTests {
             #expect(ratingMessage.body.hasSuffix(url))
             #expect(try await h.send(.get, "/api/v1/follow-up/\(url.components(separatedBy: "/follow-up/")[1])").status == .ok, "the delivered link works")
             #expect(try await h.send(.get, "/api/v1/tickets/\(number)/notifications", token: agent).array.allSatisfy { $0["status"] as? String == "sent" })
+
+            // A message that waited more than a day is dropped as stale, not sent late.
+            let late = try #require(try await h.fileTicket(agent).json["number"] as? String)
+            clock.advance(by: 25 * 3600)
+            (sent, failed) = try await NotificationRelay(store: h.store, notifier: notifier, configuration: h.configuration, clock: clock).drain(tenantID: h.tenant.id)
+            #expect(sent == 0 && failed >= 1)
+            let stale = try await h.send(.get, "/api/v1/tickets/\(late)/notifications", token: try await h.login("agent")).array
+            #expect(stale.first?["status"] as? String == "failed" && (stale.first?["error"] as? String)?.hasPrefix("stale") == true)
         }
     }
 

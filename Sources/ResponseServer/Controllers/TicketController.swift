@@ -80,6 +80,7 @@ struct TicketController {
         .init(name: "createdTo", description: "ISO 8601 time or yyyy-MM-dd, exclusive", schemaType: "string"),
         .init(name: "overdue", description: "true: only tickets past their resolution deadline", schemaType: "boolean"),
         .init(name: "q", description: "words that must all occur in title or description (Chinese or English)", schemaType: "string"),
+        .init(name: "queue", description: "follow-up, extension (requests waiting for a supervisor) or escalated", schemaType: "string"),
         .init(name: "sort", description: "-created (default), created, due", schemaType: "string"),
         .init(name: "limit", description: "1–500, default 50", schemaType: "integer"),
         .init(name: "after", description: "cursor from the previous page's next", schemaType: "string"),
@@ -198,6 +199,11 @@ struct TicketController {
         }
         if let q = value("q") {
             if q.count > 200 { errors.append(FieldError(field: "q", message: "at most 200 characters")) } else { query.text = q }
+        }
+        if let queue = value("queue") {
+            if let q = TicketQuery.Queue(rawValue: queue) { query.queue = q } else {
+                errors.append(FieldError(field: "queue", message: "one of \(TicketQuery.Queue.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
         }
         if let sort = value("sort") {
             if let s = TicketQuery.Sort(rawValue: sort) { query.sort = s } else {

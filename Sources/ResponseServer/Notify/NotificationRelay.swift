@@ -37,6 +37,11 @@ public struct NotificationRelay: Sendable {
             let now = clock.now()
             let batch = try await store.claimNotifications(now: now, lease: 60, limit: batchSize, tenantID: tenantID)
             for record in batch {
+                if now.timeIntervalSince(record.createdAt) > configuration.notifications.maxAgeHours * 3600 {
+                    try await store.finishNotification(id: record.id, outcome: .failed(error: "stale: not delivered within \(configuration.notifications.maxAgeHours) h of its event"), now: now)
+                    failed += 1
+                    continue
+                }
                 let message = OutgoingMessage(record: record, followUpURL: record.asksForRating ? followUpURL(record, now: now) : nil)
                 do {
                     try await notifier.deliver(message)
