@@ -93,6 +93,41 @@ struct CommandLineTests {
         #expect(bad.stderr.contains("unknown layout"))
     }
 
+    @Test("report monthly prints every unit's rates from the live counters and verifies them against the event log; sweep is idempotent")
+    func monthlyReportAndSweep() async throws {
+        let db = Self.temporaryDatabase()
+        defer { Self.cleanup(db) }
+        let store = try await SQLTicketStore.open(url: db)
+        try await store.migrate()
+        let now = Date()
+        _ = try await DemoCity.load(into: store, password: "demo-pass-1", clock: ManualClock(now), policy: .standard(calendar: BusinessCalendar(timeZone: DemoCity.tenant.timeZone)), bcryptCost: 4)
+        try await store.shutdown()
+        let month = DayKeys(identifier: DemoCity.tenant.timeZone).key(now).prefix(7)
+
+        let csv = try Self.run(["report", "monthly", "--database", db, "--city", "demo", "--period", String(month), "--format", "csv", "--verify"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(csv.stderr.contains("verified: the replay of the event log matches"))
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("period,level,rank,ranked_of,unit,name,composite") == true)
+        #expect(lines.count > 20, "every active unit has a line")
+        #expect(lines.contains { $0.contains(",street,") } && lines.contains { $0.contains(",department,") })
+        let html = try Self.run(["report", "monthly", "--database", db, "--city", "demo", "--period", String(month), "--level", "street"])
+        #expect(html.status == 0 && html.stdout.contains("<table") && html.stdout.contains("Streets and townships"))
+        #expect(!html.stdout.contains("Departments and companies"), "--level street shows streets only")
+        let bad = try Self.run(["report", "monthly", "--database", db, "--city", "demo", "--period", "2026-13"])
+        #expect(bad.status != 0 && bad.stderr.contains("--period must be a month"))
+        let nowhere = try Self.run(["report", "monthly", "--database", db, "--city", "atlantis"])
+        #expect(nowhere.status != 0 && nowhere.stderr.contains("no city 'atlantis'"))
+
+        // Sixty days on, the demo's open tickets are all overdue: one pass records it, a second finds nothing.
+        let later = now.addingTimeInterval(60 * 86_400).formatted(.iso8601)
+        let first = try Self.run(["sweep", "--database", db, "--at", later])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("overdue_resolution"), "\(first.stdout)")
+        let second = try Self.run(["sweep", "--database", db, "--at", later])
+        #expect(second.stdout.contains(" 0 events"), "\(second.stdout)")
+    }
+
     @Test func userManagement() throws {
         let db = Self.temporaryDatabase()
         defer { Self.cleanup(db) }
