@@ -223,5 +223,13 @@ struct Migration: Sendable {
                 "CREATE INDEX notifications_ticket ON notifications (tenant_id, ticket_number, created_at)",
             ]
         },
+        Migration(version: 5, name: "per-city sweeps and relays read only due rows") { _ in
+            [
+                // Without these, a sweep or relay limited to one city walks every row of the city
+                // through a (tenant_id, …) index and sorts them (measured: 0.7 s per batch at 1 M).
+                "CREATE INDEX tickets_city_next_check ON tickets (tenant_id, next_check_at) WHERE next_check_at IS NOT NULL",
+                "CREATE INDEX notifications_city_pending ON notifications (tenant_id, next_attempt_at) WHERE status = 'pending'",
+            ]
+        },
     ]
 }

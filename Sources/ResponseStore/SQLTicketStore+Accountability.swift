@@ -51,6 +51,7 @@ extension SQLTicketStore {
             var batch = SweepBatch(claimed: rows.count)
             var recorded: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)] = []
             var allEvents: [TicketEvent] = []
+            var zones: [String: DayKeys] = [:]
             for row in rows {
                 let ticket = try TicketRow.decode(row)
                 let ctx = context(ticket)
@@ -76,7 +77,10 @@ extension SQLTicketStore {
                 try await Self.update(current, previousVersion: ticket.version, on: db)
                 batch.tickets += 1
                 allEvents += events
-                recorded.append((current, events, DayKeys(identifier: ctx.policy.calendar.timeZone)))
+                let zone = ctx.policy.calendar.timeZone
+                let days = zones[zone] ?? DayKeys(identifier: zone)
+                zones[zone] = days
+                recorded.append((current, events, days))
             }
             for chunk in stride(from: 0, to: allEvents.count, by: 100).map({ allEvents[$0..<min($0 + 100, allEvents.count)] }) {
                 let eventRows = try chunk.map { SQLQueryString.bindList(try EventRow.values($0)) }
@@ -105,18 +109,24 @@ extension SQLTicketStore {
     }
 
     public func forEachEvent(tenantID: String, from: Date, batchSize: Int, _ body: @Sendable ([TicketEvent]) async throws -> Void) async throws {
-        var after: Int64 = 0
+        // Keyset on (at, id), the order of the (tenant_id, at) index (SQLite keeps the rowid in
+        // it; PostgreSQL sorts ties incrementally): each batch is one index range, never a sort
+        // of the whole log.
+        var lastAt = from.millisecondsSince1970
+        var lastID: Int64 = -1
         let size = max(1, min(batchSize, 50_000))
-        let fromMS = from.millisecondsSince1970
         while true {
             let rows = try await backend.reader.raw(
                 """
                 SELECT id, \(unsafeRaw: EventRow.columnList) FROM events
-                WHERE tenant_id = \(bind: tenantID) AND id > \(bind: after) AND at >= \(bind: fromMS) ORDER BY id LIMIT \(literal: size)
+                WHERE tenant_id = \(bind: tenantID) AND at >= \(bind: lastAt) AND NOT (at = \(bind: lastAt) AND id <= \(bind: lastID))
+                ORDER BY at, id LIMIT \(literal: size)
                 """
             ).all()
             if rows.isEmpty { return }
-            after = try rows[rows.count - 1].decode(column: "id", as: Int64.self)
+            let last = rows[rows.count - 1]
+            lastAt = try last.decode(column: "at", as: Int64.self)
+            lastID = try last.decode(column: "id", as: Int64.self)
             try await body(try rows.map(EventRow.decode))
             if rows.count < size { return }
         }

@@ -168,7 +168,7 @@ extension SQLTicketStore {
     static func update(_ ticket: Ticket, previousVersion: Int, on db: any SQLDatabase) async throws {
         let values = TicketRow.values(ticket)
         var assignments: [SQLQueryString] = []
-        for (column, value) in zip(TicketRow.columns, values) where column != "id" && column != "tenant_id" && column != "number" {
+        for (column, value) in zip(TicketRow.columns, values) where !TicketRow.fixedAtFiling.contains(column) {
             assignments.append("\(ident: column) = \(bind: value)")
         }
         let updated = try await db.raw(

@@ -18,6 +18,10 @@ enum TicketRow {
 
     static let columnList = columns.joined(separator: ", ")
 
+    /// Columns no action changes after filing. An update leaves them out: rewriting the title and
+    /// description would make SQLite's full-text triggers re-index the text on every state change.
+    static let fixedAtFiling: Set<String> = ["id", "tenant_id", "number", "kind", "channel", "title", "description", "created_at"]
+
     static func values(_ t: Ticket) -> [any Encodable & Sendable] {
         [
             t.id, t.tenantID, t.number, t.kind.rawValue, t.channel.rawValue, t.title, t.description, t.categoryCode, t.urgency.rawValue,

@@ -72,7 +72,7 @@ public protocol TicketStore: Sendable {
     func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch
     /// The assessment counters of every unit of a city over a period.
     func unitCounts(tenantID: String, period: AssessmentPeriod) async throws -> [String: UnitCounts]
-    /// Every event of a city recorded at or after `from`, in the order they were written.
+    /// Every event of a city that happened at or after `from`, in time order (ties by write order).
     func forEachEvent(tenantID: String, from: Date, batchSize: Int, _ body: @Sendable ([TicketEvent]) async throws -> Void) async throws
     /// The messages owed to a ticket's complainant, oldest first.
     func notifications(number: String, tenantID: String) async throws -> [NotificationRecord]

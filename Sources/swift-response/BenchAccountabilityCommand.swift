@@ -16,54 +16,65 @@ struct BenchAssessmentCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL URL to run on instead of a fresh SQLite file (data stays, in a city named bench-…).") var postgres: String?
     @Option(help: "SQLite file (default: a fresh temporary file, removed afterwards).") var sqlite: String?
     @Flag(help: "Also replay the month from the event log and check it matches.") var replay = false
+    @Option(help: "Measure a city an earlier run imported (with --sqlite or --postgres) instead of importing a new one.") var existingCity: String?
 
     func run() async throws {
         guard tickets > 0 else { throw ValidationError("--tickets must be positive") }
-        let tenant = Tenant(id: "bench-" + UUID().uuidString.prefix(6).lowercased(), name: "Bench City", timeZone: "Asia/Shanghai")
+        let tenant = Tenant(id: existingCity ?? "bench-" + UUID().uuidString.prefix(6).lowercased(), name: "Bench City", timeZone: "Asia/Shanghai")
         let city = SyntheticHistory(tenant: tenant)
         let period = try requireMonth("2026-10")
+        let existing = existingCity
         let days = DayKeys(identifier: tenant.timeZone)
         guard let start = days.start(of: period.from), let end = days.start(of: period.to) else { throw ValidationError("bad period") }
         try await withBenchStore(postgres: postgres, sqlite: sqlite) { store in
-            try await store.saveTenant(tenant)
-            for unit in city.units { try await store.saveUnit(unit) }
-            say("bench assessment: \(tickets) tickets in \(period) on \(store.engine), \(city.units.count) units; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-            var events = 0
-            let imported = ContinuousClock.now
-            let chunk = 20_000
-            for first in stride(from: 0, to: tickets, by: chunk) {
-                let items = (first..<min(first + chunk, tickets)).map { city.monthTicket($0, of: tickets, start: start, length: end.timeIntervalSince(start) - 86_400 * 12) }
-                events += items.reduce(0) { $0 + $1.1.count }
-                try await store.importHistory(items, timeZone: tenant.timeZone)
-                let done = first + items.count
-                if done % 100_000 == 0 || done == tickets {
-                    let s = (ContinuousClock.now - imported) / .seconds(1)
-                    FileHandle.standardError.write(Data("  imported \(done) tickets, \(events) events, \(Int(Double(done) / s)) tickets/s\n".utf8))
-                }
-            }
-            let importSeconds = (ContinuousClock.now - imported) / .seconds(1)
-            say(String(format: "import: %d tickets, %d events in %.1f s (%.0f tickets/s, %.0f events/s)", tickets, events, importSeconds, Double(tickets) / importSeconds, Double(events) / importSeconds))
-            let service = AssessmentService(store: store)
-            var times: [Double] = []
-            var report: AssessmentReport?
-            for _ in 0..<5 {
-                let (r, s) = try await timedAsync { try await service.report(tenantID: tenant.id, period: period, settings: city.rules.assessment) }
-                times.append(s)
-                report = r
-            }
-            times.sort()
-            guard let report else { return }
-            let assigned = report.units.reduce(0) { $0 + $1.counts[.assigned] }
-            let rated = report.units.reduce(0) { $0 + $1.counts[.rated] }
-            say(String(format: "assessment of %@: median %.3f s, best %.3f s (5 runs); %d units, %d ranked; %d assignments, %d ratings",
-                       period.description, times[2], times[0], report.units.count, report.units.filter { $0.rank != nil }.count, assigned, rated))
-            if replay {
-                let (replayed, s) = try await timedAsync { try await service.replay(tenantID: tenant.id, period: period, timeZone: tenant.timeZone, settings: city.rules.assessment) }
-                say(String(format: "replay from the event log: %.1f s, %@", s, replayed == report ? "matches the live counters" : "DIFFERS from the live counters"))
-                if replayed != report { throw ExitCode.failure }
-            }
-            say("peak RSS \(BenchCommand.Intake.peakRSSMegabytes()) MB")
+            say("bench assessment: \(existing == nil ? tickets : try await store.countTickets(tenantID: tenant.id)) tickets in \(period) on \(store.engine), \(city.units.count) units, city \(tenant.id); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            if existing == nil { try await importMonth(store, city: city, start: start, end: end) }
+            try await measure(store, city: city, period: period)
         }
+    }
+
+    func importMonth(_ store: SQLTicketStore, city: SyntheticHistory, start: Date, end: Date) async throws {
+        let tenant = city.tenant
+        try await store.saveTenant(tenant)
+        for unit in city.units { try await store.saveUnit(unit) }
+        var events = 0
+        let imported = ContinuousClock.now
+        let count = tickets, length = end.timeIntervalSince(start) - 86_400 * 12
+        try await importInChunks(tickets, into: store, timeZone: tenant.timeZone) { i in
+            city.monthTicket(i, of: count, start: start, length: length)
+        } progress: { done, chunkEvents in
+            events += chunkEvents
+            if done % 100_000 == 0 || done == count {
+                let s = (ContinuousClock.now - imported) / .seconds(1)
+                FileHandle.standardError.write(Data("  imported \(done) tickets, \(events) events, \(Int(Double(done) / s)) tickets/s\n".utf8))
+            }
+        }
+        let importSeconds = (ContinuousClock.now - imported) / .seconds(1)
+        say(String(format: "import: %d tickets, %d events in %.1f s (%.0f tickets/s, %.0f events/s)", tickets, events, importSeconds, Double(tickets) / importSeconds, Double(events) / importSeconds))
+    }
+
+    func measure(_ store: SQLTicketStore, city: SyntheticHistory, period: AssessmentPeriod) async throws {
+        let tenant = city.tenant
+        let service = AssessmentService(store: store)
+        var times: [Double] = []
+        var report: AssessmentReport?
+        for _ in 0..<5 {
+            let (r, s) = try await timedAsync { try await service.report(tenantID: tenant.id, period: period, settings: city.rules.assessment) }
+            times.append(s)
+            report = r
+        }
+        times.sort()
+        guard let report else { return }
+        let assigned = report.units.reduce(0) { $0 + $1.counts[.assigned] }
+        let rated = report.units.reduce(0) { $0 + $1.counts[.rated] }
+        say(String(format: "assessment of %@: median %.3f s, best %.3f s (5 runs); %d units, %d ranked; %d assignments, %d ratings",
+                   period.description, times[2], times[0], report.units.count, report.units.filter { $0.rank != nil }.count, assigned, rated))
+        if replay {
+            let (replayed, s) = try await timedAsync { try await service.replay(tenantID: tenant.id, period: period, timeZone: tenant.timeZone, settings: city.rules.assessment) }
+            say(String(format: "replay from the event log: %.1f s, %@", s, replayed == report ? "matches the live counters" : "DIFFERS from the live counters"))
+            if replayed != report { throw ExitCode.failure }
+        }
+        say("peak RSS \(BenchCommand.Intake.peakRSSMegabytes()) MB")
     }
 }
 
@@ -88,13 +99,13 @@ struct BenchSweepCommand: AsyncParsableCommand {
             for unit in city.units { try await store.saveUnit(unit) }
             say("bench sweep: \(tickets) open tickets on \(store.engine), \(Int(dueFraction * 100))% past their deadline")
             let imported = ContinuousClock.now
-            let stride_ = max(1, Int((1 / max(dueFraction, 1e-9)).rounded()))
-            for first in stride(from: 0, to: tickets, by: 20_000) {
-                let items = (first..<min(first + 20_000, tickets)).map { i in
-                    // Due ones were filed 25 days ago (past 15 working days); the rest an hour ago.
-                    city.openTicket(i, at: dueFraction > 0 && i % stride_ == 0 ? now.addingTimeInterval(-25 * 86_400) : now.addingTimeInterval(-3600 - Double(i % 600)))
-                }
-                try await store.importHistory(items, timeZone: tenant.timeZone)
+            let every = max(1, Int((1 / max(dueFraction, 1e-9)).rounded()))
+            let due = dueFraction > 0
+            try await importInChunks(tickets, into: store, timeZone: tenant.timeZone) { i in
+                // Due ones were filed 25 days ago (past 15 working days); the rest an hour ago.
+                city.openTicket(i, at: due && i % every == 0 ? now.addingTimeInterval(-25 * 86_400) : now.addingTimeInterval(-3600 - Double(i % 600)))
+            } progress: { done, _ in
+                if done % 200_000 == 0 { FileHandle.standardError.write(Data("  imported \(done) tickets\n".utf8)) }
             }
             say(String(format: "import: %.1f s", (ContinuousClock.now - imported) / .seconds(1)))
             var settings = ServerConfiguration(tenant: tenant, policy: city.policy)
@@ -107,6 +118,27 @@ struct BenchSweepCommand: AsyncParsableCommand {
             say(String(format: "pass 2 (same instant, nothing left): %.3f s; %d tickets looked at, %d events", s2, second.claimed, second.events))
             say("peak RSS \(BenchCommand.Intake.peakRSSMegabytes()) MB")
         }
+    }
+}
+
+/// Imports `count` generated tickets in chunks, generating the next chunk while the store writes
+/// the current one (the generator and the database each keep a core busy).
+func importInChunks(
+    _ count: Int, into store: SQLTicketStore, timeZone: String, chunk: Int = 20_000,
+    make: @escaping @Sendable (Int) -> (Ticket, [TicketEvent]), progress: (Int, Int) -> Void
+) async throws {
+    func generate(_ first: Int) -> Task<[(Ticket, [TicketEvent])], Never> {
+        Task { (first..<min(first + chunk, count)).map(make) }
+    }
+    var next: Task<[(Ticket, [TicketEvent])], Never>? = count > 0 ? generate(0) : nil
+    var first = 0
+    while let pending = next {
+        let items = await pending.value
+        let following = first + chunk
+        next = following < count ? generate(following) : nil
+        try await store.importHistory(items, timeZone: timeZone)
+        first = following
+        progress(min(first, count), items.reduce(0) { $0 + $1.1.count })
     }
 }
 

@@ -119,7 +119,8 @@ public struct DayKeys: Sendable {
     /// The city's calendar day of `date`.
     public func key(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0))"
     }
 
     /// The instant the day `key` begins in the zone.

@@ -39,7 +39,8 @@ public struct Complainant: Codable, Sendable, Equatable {
         )
     }
 
-    static func maskPhone(_ phone: String) -> String {
+    /// `13912345678` → `139****5678`: enough to tell numbers apart, not to call.
+    public static func maskPhone(_ phone: String) -> String {
         let chars = Array(phone)
         guard chars.count > 4 else { return String(repeating: "*", count: chars.count) }
         let head = chars.count >= 11 ? 3 : 0
@@ -48,7 +49,8 @@ public struct Complainant: Codable, Sendable, Equatable {
         return String(chars[0..<head]) + String(repeating: "*", count: stars) + String(chars[(chars.count - tail)...])
     }
 
-    static func maskEmail(_ email: String) -> String {
+    /// `li@example.com` → `l***@example.com`.
+    public static func maskEmail(_ email: String) -> String {
         guard let at = email.firstIndex(of: "@"), at != email.startIndex else { return "***" }
         return String(email[email.startIndex]) + "***" + String(email[at...])
     }

@@ -139,6 +139,17 @@ enum OpenAPIDocument {
             "reports": ["type": "integer", "description": "1 + duplicates: how many people reported this problem"],
             "createdAt": time, "updatedAt": time, "closedAt": nullable(time), "version": ["type": "integer"],
             "overdue": ["type": "boolean"], "allowedActions": array(string()), "timeline": array(ref("TicketEvent")),
+            "oversight": object([
+                "marks": ["type": "object", "additionalProperties": time, "description": "sweeper steps taken, with the deadline each acted on"],
+                "assignedAt": nullable(time), "firstContactDone": ["type": "boolean"],
+                "extensionRequest": ["type": ["object", "null"], "description": "until, reason, requestedAt, unit"],
+                "summons": array(object([
+                    "unit": string(), "summonedAt": time, "arriveBy": time, "note": nullable(string()), "acknowledgedAt": nullable(time),
+                    "report": nullable(string()), "reportedAt": nullable(time), "rating": ["type": ["integer", "null"]], "lateRecorded": ["type": "boolean"],
+                ])),
+                "followUp": ["type": ["object", "null"], "description": "since, reason (replied, expired), attempts, lastAttemptAt"],
+                "escalatedAt": nullable(time), "nextCheck": nullable(time),
+            ]),
         ], required: ["number", "kind", "channel", "title", "status", "version"])
         let unit = object([
             "code": string(), "tenantID": string(), "name": string(), "kind": string(enum: OrgUnit.Kind.allCases.map(\.rawValue)),
