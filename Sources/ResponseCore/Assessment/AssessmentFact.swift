@@ -118,9 +118,7 @@ public struct DayKeys: Sendable {
 
     /// The city's calendar day of `date`.
     public func key(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.year ?? 0)-\(two(c.month ?? 0))-\(two(c.day ?? 0))"
+        BusinessCalendar.dayKey(date, in: calendar)
     }
 
     /// The instant the day `key` begins in the zone.
