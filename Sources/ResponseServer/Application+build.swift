@@ -71,12 +71,14 @@ public func buildRouter(
         try await store.ping()
         return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
     }
-    api.add(.get, "/", summary: "Where things are", tag: "system", access: "public", response: "Index") { _, _ in
-        JSONResponse(value: ["name": "SwiftResponse", "api": "/api/v1", "openapi": "/api/v1/openapi.json", "health": "/health",
-                             "login": "POST /api/v1/auth/login",
-                             "open311": Open311Controller.root + "/discovery.json"])
+    api.add(.get, "/", summary: "Where things are (a browser is sent to the console)", tag: "system", access: "public", response: "Index") { request, context -> Response in
+        if (request.headers[.accept] ?? "").contains("text/html") { return ConsoleController.redirect("/console") }
+        return try JSONResponse(value: ["name": "SwiftResponse", "api": "/api/v1", "openapi": "/api/v1/openapi.json", "health": "/health",
+                                        "login": "POST /api/v1/auth/login", "console": "/console", "portal": "/portal",
+                                        "open311": Open311Controller.root + "/discovery.json"]).response(from: request, context: context)
     }
-    AuthController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
+    let auth = AuthController(store: store, clock: clock, configuration: configuration, cache: cache)
+    auth.register(on: api)
     // One intake for every channel that files tickets.
     let intake = TicketIntake(store: store, configuration: configuration, dispatch: dispatch)
     TicketController(store: store, clock: clock, configuration: configuration, dispatch: dispatch, intake: intake).register(on: api)
@@ -85,6 +87,12 @@ public func buildRouter(
     FollowUpController(store: store, clock: clock, configuration: configuration).register(on: api)
     AssessmentController(store: store, clock: clock, configuration: configuration).register(on: api)
     Open311Controller(store: store, clock: clock, configuration: configuration, intake: intake, credentials: credentials).register(on: router)
+    let knowledge = KnowledgeBase(store: store)
+    KnowledgeController(store: store, clock: clock, knowledge: knowledge, configuration: configuration).register(on: api)
+    DeskController(store: store, clock: clock, configuration: configuration, dispatch: dispatch, knowledge: knowledge).register(on: api)
+    PublicController(store: store, clock: clock, configuration: configuration, intake: intake).register(on: api)
+    LiveController(store: store, clock: clock, configuration: configuration).register(on: router)
+    ConsoleController(store: store, configuration: configuration, auth: auth, cache: cache).register(on: router)
 
     // The document is built once, after every route is registered, and served as bytes.
     var documented = api.routes

@@ -40,6 +40,11 @@ public struct ServerConfiguration: Sendable {
     public var linkSecret: [UInt8]
     /// The address residents reach the server at, for links in messages (no trailing slash).
     public var publicURL: String
+    /// Seconds between two looks at the event log for the console's live streams.
+    public var liveInterval: TimeInterval = 1
+    /// A live stream ends after this many seconds and the browser reconnects (EventSource does
+    /// so by itself), so a stream never holds up a graceful shutdown for long.
+    public var liveStreamLifetime: TimeInterval = 300
 
     public init(
         host: String = "127.0.0.1",

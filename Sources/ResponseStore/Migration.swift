@@ -231,5 +231,24 @@ struct Migration: Sendable {
                 "CREATE INDEX notifications_city_pending ON notifications (tenant_id, next_attempt_at) WHERE status = 'pending'",
             ]
         },
+        Migration(version: 6, name: "knowledge base") { _ in
+            [
+                // Searched in memory (KnowledgeIndex): the table is the durable copy.
+                """
+                CREATE TABLE kb_articles (
+                  id TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  title TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  categories TEXT NOT NULL DEFAULT '',
+                  valid_until BIGINT,
+                  uses BIGINT NOT NULL DEFAULT 0,
+                  updated_at BIGINT NOT NULL,
+                  updated_by TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX kb_articles_tenant ON kb_articles (tenant_id, id)",
+            ]
+        },
     ]
 }

@@ -103,6 +103,21 @@ public protocol TicketStore: Sendable {
     func sessionUser(tokenHash: String, now: Date) async throws -> User?
     func deleteSession(tokenHash: String) async throws
 
+    /// Adds or replaces a knowledge-base article (its use count is kept).
+    func saveArticle(_ article: KnowledgeArticle) async throws
+    func articles(tenantID: String) async throws -> [KnowledgeArticle]
+    func article(id: String, tenantID: String) async throws -> KnowledgeArticle?
+    /// Removes an article; `false` when there was none.
+    func deleteArticle(id: String, tenantID: String) async throws -> Bool
+    /// Counts one consultation answered with the article.
+    func recordArticleUse(id: String, tenantID: String) async throws
+
+    /// Open tickets (and how many are past their resolution deadline) per district.
+    func openLoad(tenantID: String, now: Date) async throws -> [AreaLoad]
+    /// Tickets filed per local day and category with `from <= created < to`.
+    /// - Parameter utcOffset: The city's offset from UTC in seconds, which decides the days.
+    func dailyVolume(tenantID: String, from: Date, to: Date, utcOffset: Int) async throws -> [DailyVolume]
+
     func createAPIKey(_ key: APIKey) async throws
     func apiKey(hash: String) async throws -> APIKey?
     func apiKeys(tenantID: String) async throws -> [APIKey]

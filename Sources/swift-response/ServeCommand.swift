@@ -43,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
                 if settings.open311.servicesByCity[DemoCity.tenant.id] == nil {
                     settings.open311.servicesByCity[DemoCity.tenant.id] = try DemoCity.open311Services()
                 }
+                // The demo city has schematic boundaries, so maps and map clicks work offline.
+                if settings.geoLayers.isEmpty { settings.geoLayers = DemoCity.geoLayers() }
                 let password = demoPassword ?? Secrets.randomPassword()
                 say("Loading the demo city (demo data, marked as such)…")
                 let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: settings.policy, bcryptCost: settings.bcryptCost)
@@ -52,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             } else {
                 try await store.saveTenant(settings.tenant)
             }
+            say("Console: http://\(settings.host):\(settings.port)/console · residents' portal: http://\(settings.host):\(settings.port)/portal")
             say("SwiftResponse on http://\(settings.host):\(settings.port) — database \(store.engine) (\(settings.databaseURL.hasPrefix("postgres") ? "PostgreSQL" : settings.databaseURL))")
             say("API description: http://\(settings.host):\(settings.port)/api/v1/openapi.json")
             say("Deadline sweeper: \(settings.sweepInterval.map { "every \(Int($0)) s" } ?? "off (run swift-response sweep)"); notifications: \(settings.notifications.notifier)\(settings.notifications.relayInterval == nil ? " (relay off)" : "").")

@@ -51,7 +51,8 @@ extension Role {
         case .evaluate: [.agent, .supervisor, .admin, .integration].contains(self)
         // An integration speaks for residents: a report that is still not fixed reopens it.
         case .reopen: [.agent, .supervisor, .admin, .integration].contains(self)
-        case .merge: [.dispatcher, .supervisor, .admin, .system].contains(self)
+        // A call-taker attaches a repeat call to the open ticket it repeats, while on the phone.
+        case .merge: [.agent, .dispatcher, .supervisor, .admin, .system].contains(self)
         case .urge: [.dispatcher, .supervisor, .admin, .system].contains(self)
         case .extend: [.supervisor, .admin].contains(self)
         case .close: [.agent, .dispatcher, .supervisor, .admin, .system].contains(self)

@@ -63,6 +63,11 @@ struct AuthController {
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Session> {
         let credentials = try await request.decodeJSON(as: Credentials.self, context: context)
+        return JSONResponse(value: try await signIn(credentials))
+    }
+
+    /// Checks a password and opens a session: the one way in for the API and the console's form.
+    func signIn(_ credentials: Credentials) async throws -> Session {
         guard credentials.username.count <= 100, credentials.password.utf8.count <= 200 else {
             throw Problem(.unauthorized, type: "login-failed", detail: "wrong user name or password")
         }
@@ -75,7 +80,7 @@ struct AuthController {
         let now = clock.now()
         let expires = now.addingTimeInterval(configuration.sessionLifetime)
         try await store.createSession(tokenHash: Secrets.hashToken(token), username: user.username, now: now, expires: expires)
-        return JSONResponse(value: Session(token: token, expiresAt: expires, user: UserView(user)))
+        return Session(token: token, expiresAt: expires, user: UserView(user))
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[String: String]> {

@@ -259,6 +259,9 @@ struct TicketController {
                 }
             }
         }
+        if case .answer = action, let id = body.article, try await store.article(id: id, tenantID: identity.tenantID) == nil {
+            errors.append(FieldError(field: "article", message: "no knowledge-base article \(id)"))
+        }
         if !errors.isEmpty { throw ValidationError(errors) }
         let context = configuration.context(now: clock.now(), actor: identity.actor, tenantID: identity.tenantID)
         let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in
@@ -277,6 +280,9 @@ struct TicketController {
             try await dispatch.learn(from: ticket, category: triage.categoryCode, unit: nil)
         case .dispatch(let lead, _, _), .arbitrate(let lead, _, _):
             try await dispatch.learn(from: ticket, category: nil, unit: lead)
+        case .answer:
+            // Counted after the answer is durable: a refused answer uses no article.
+            if let id = body.article { try await store.recordArticleUse(id: id, tenantID: identity.tenantID) }
         default: break
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)

@@ -9,6 +9,8 @@ struct TicketView: Encodable, Sendable {
     var ticket: Ticket
     var overdue: Bool
     var allowedActions: [String]
+    /// The allowed actions this caller's role may take on this ticket (what a screen offers).
+    var yourActions: [String]
     var timeline: [TicketEvent]?
     /// Tickets merged into this one: the cluster of people who reported the same problem.
     var duplicates: [String]?
@@ -19,6 +21,16 @@ struct TicketView: Encodable, Sendable {
         self.ticket = shown
         self.overdue = ticket.isOverdue(at: now)
         self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
+        self.yourActions = allowedActions.filter { name in
+            guard let permission = TicketStateMachine.sampleActions.first(where: { $0.name == name })?.permission,
+                  identity.role.allows(permission) else { return false }
+            guard identity.role == .handler else { return true }
+            // Handlers act as the lead unit, or answer a summons of their own unit.
+            if ["acknowledge-summons", "report-summons"].contains(name) {
+                return ticket.oversight.summons.contains { $0.unit == identity.unitCode && $0.rating == nil }
+            }
+            return ticket.leadUnit != nil && ticket.leadUnit == identity.unitCode
+        }
         self.timeline = timeline
     }
 
@@ -32,13 +44,14 @@ struct TicketView: Encodable, Sendable {
         return true
     }
 
-    enum ExtraKeys: String, CodingKey { case overdue, allowedActions, timeline, duplicates, reports }
+    enum ExtraKeys: String, CodingKey { case overdue, allowedActions, yourActions, timeline, duplicates, reports }
 
     func encode(to encoder: any Encoder) throws {
         try ticket.encode(to: encoder)
         var container = encoder.container(keyedBy: ExtraKeys.self)
         try container.encode(overdue, forKey: .overdue)
         try container.encode(allowedActions, forKey: .allowedActions)
+        try container.encode(yourActions, forKey: .yourActions)
         try container.encodeIfPresent(timeline, forKey: .timeline)
         if let duplicates {
             try container.encode(duplicates, forKey: .duplicates)
@@ -78,6 +91,8 @@ struct ActionBody: Decodable, Sendable {
     var score: Int?
     /// decide-extension.
     var approve: Bool?
+    /// answer: the knowledge-base article read out, counted as one use of it.
+    var article: String?
     /// The ticket version the client last saw; a mismatch is refused with 409.
     var version: Int?
 

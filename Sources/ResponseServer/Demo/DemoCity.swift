@@ -73,6 +73,7 @@ public struct DemoCity: Sendable {
         }
         let existing = try await store.countTickets(tenantID: tenant.id)
         if existing > 0 {
+            _ = try await loadArticles(into: store, now: now)
             return summary(existing, try await store.units(tenantID: tenant.id).count, try await store.categories(tenantID: tenant.id).count)
         }
 
@@ -123,6 +124,7 @@ public struct DemoCity: Sendable {
             }
             count += 1
         }
+        _ = try await loadArticles(into: store, now: now)
         return summary(count, units.count, taxonomy.categories.count)
     }
 

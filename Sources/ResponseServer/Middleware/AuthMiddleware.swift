@@ -23,8 +23,25 @@ struct AuthMiddleware: RouterMiddleware {
         if let token = Self.credential(request) {
             context.identity = try await identity(for: token)
             if context.identity == nil { throw Problem(.unauthorized, type: "unauthorized", detail: "the token or API key is unknown, expired or revoked") }
+        } else if let cookie = request.cookies[Self.sessionCookie]?.value, !cookie.isEmpty {
+            // The console's session cookie. A stale one simply means "not signed in": the
+            // console sends the browser to its login page, the portal does not care.
+            context.identity = try await identity(for: cookie)
+            if context.identity != nil, request.uri.path.hasPrefix("/api/"), Self.changesState(request.method), request.headers[Self.csrfHeader] != Self.csrfValue {
+                // A cross-site form can carry the cookie but cannot set a custom header.
+                throw Problem.forbidden("changes made with the console's cookie need the header X-Requested-With: swift-response")
+            }
         }
         return try await next(request, context)
+    }
+
+    /// The console's session cookie (HttpOnly, SameSite=Strict).
+    static let sessionCookie = "sr_session"
+    static let csrfHeader = HTTPField.Name("X-Requested-With")!
+    static let csrfValue = "swift-response"
+
+    static func changesState(_ method: HTTPRequest.Method) -> Bool {
+        ![.get, .head, .options].contains(method)
     }
 
     static func credential(_ request: Request) -> String? {

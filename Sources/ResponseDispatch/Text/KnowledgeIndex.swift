@@ -1,0 +1,116 @@
+import Foundation
+import ResponseCore
+
+/// Full-text search over knowledge-base articles that works for Chinese and English alike.
+///
+/// Chinese has no spaces, so CJK text is indexed as single characters and overlapping
+/// character pairs (a two-character query such as 停水 matches exactly its pair); Latin text as
+/// lower-cased words with a light plural fold. Ranking is BM25 with the title weighted double.
+/// Knowledge bases are small (hundreds to a few thousand articles), so the index lives in memory
+/// and is rebuilt when an article changes.
+public struct KnowledgeIndex: Sendable {
+    /// One search result.
+    public struct Hit: Sendable, Equatable {
+        public var article: KnowledgeArticle
+        public var score: Double
+    }
+
+    private let articles: [KnowledgeArticle]
+    /// term → (article index, weighted term frequency)
+    private let postings: [String: [(Int, Double)]]
+    private let lengths: [Double]
+    private let averageLength: Double
+
+    public init(articles: [KnowledgeArticle]) {
+        self.articles = articles
+        var postings: [String: [(Int, Double)]] = [:]
+        var lengths: [Double] = []
+        for (i, article) in articles.enumerated() {
+            var tf: [String: Double] = [:]
+            // The title counts twice: an article titled "停水" is about 停水.
+            for term in Self.terms(article.title) { tf[term, default: 0] += 2 }
+            for term in Self.terms(article.body) { tf[term, default: 0] += 1 }
+            for (term, f) in tf { postings[term, default: []].append((i, f)) }
+            lengths.append(tf.values.reduce(0, +))
+        }
+        self.postings = postings
+        self.lengths = lengths
+        self.averageLength = lengths.isEmpty ? 1 : max(1, lengths.reduce(0, +) / Double(lengths.count))
+    }
+
+    public var count: Int { articles.count }
+
+    /// The best `limit` articles for `query`, best first.
+    /// - Parameters:
+    ///   - category: Only articles listing this category code or one of `categoryAncestors`
+    ///     (or listing none), when given.
+    ///   - now: Articles whose `validUntil` has passed are left out unless `includeExpired`.
+    public func search(_ query: String, category: String? = nil, categoryAncestors: [String] = [], now: Date,
+                       includeExpired: Bool = false, limit: Int = 10) -> [Hit] {
+        let queryTerms = Set(Self.terms(query))
+        let wanted = category.map { Set([$0] + categoryAncestors) }
+        let n = Double(articles.count)
+        var scores: [Int: Double] = [:]
+        var strong: Set<Int> = []
+        let k1 = 1.2, b = 0.75
+        // A query with words or character pairs must match one of them: single shared
+        // characters (时, 的) alone are coincidence, not relevance.
+        let queryHasStrong = queryTerms.contains { $0.count >= 2 }
+        for term in queryTerms {
+            guard let list = postings[term] else { continue }
+            let idf = log(1 + (n - Double(list.count) + 0.5) / (Double(list.count) + 0.5))
+            // Pairs say more than single characters: weight them up.
+            let isStrong = term.count >= 2
+            let weight = isStrong ? 1.0 : 0.35
+            for (i, f) in list {
+                let norm = f * (k1 + 1) / (f + k1 * (1 - b + b * lengths[i] / averageLength))
+                scores[i, default: 0] += weight * idf * norm
+                if isStrong { strong.insert(i) }
+            }
+        }
+        var hits: [Hit] = []
+        for (i, score) in scores where score > 0 && (!queryHasStrong || strong.contains(i)) {
+            let article = articles[i]
+            if !includeExpired && !article.isValid(at: now) { continue }
+            if let wanted, !article.categories.isEmpty, wanted.isDisjoint(with: article.categories) { continue }
+            hits.append(Hit(article: article, score: score))
+        }
+        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.article.id < $1.article.id }
+        return Array(hits.prefix(max(0, limit)))
+    }
+
+    /// The index terms of a text: CJK characters and character pairs, Latin and digit words.
+    public static func terms(_ text: String) -> [String] {
+        var terms: [String] = []
+        var word = ""
+        var previousCJK: Character? = nil
+        func flushWord() {
+            if word.count >= 2 || word.first?.isNumber == true {
+                // "pipes" and "pipe" are one term.
+                if word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss") { word.removeLast() }
+                terms.append(word)
+            }
+            word = ""
+        }
+        for ch in text.prefix(TextFeatures.maxCharacters).lowercased() {
+            if let scalar = ch.unicodeScalars.first, isCJK(scalar.value) {
+                flushWord()
+                terms.append(String(ch))
+                if let p = previousCJK { terms.append(String([p, ch])) }
+                previousCJK = ch
+            } else if ch.isLetter || ch.isNumber {
+                previousCJK = nil
+                word.append(ch)
+            } else {
+                previousCJK = nil
+                flushWord()
+            }
+        }
+        flushWord()
+        return terms
+    }
+
+    static func isCJK(_ v: UInt32) -> Bool {
+        (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x20000...0x2A6DF).contains(v) || (0xF900...0xFAFF).contains(v)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ResponseCore
+import ResponseInsight
+import ResponseStore
+
+/// `/api/v1/public/…`: what residents use without an account — file a request, track it by its
+/// number, and see the city's rates. Nothing personal leaves here: no names, phones, e-mails,
+/// exact coordinates, actors or internal notes.
+struct PublicController {
+    let store: any TicketStore
+    let clock: any WallClock
+    let configuration: ServerConfiguration
+    let intake: TicketIntake
+    /// Filing without an account is limited per address (the Open311 anonymous rate).
+    let limiter: RateLimiter
+
+    init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, intake: TicketIntake) {
+        self.store = store
+        self.clock = clock
+        self.configuration = configuration
+        self.intake = intake
+        limiter = RateLimiter(perMinute: configuration.open311.anonymousRequestsPerMinute, burst: configuration.open311.burst)
+    }
+
+    /// What a resident may send.
+    struct Request311: Decodable, Sendable {
+        var kind: TicketKind?
+        var title: String
+        var description: String?
+        var location: Location?
+        var name: String?
+        var phone: String?
+        var email: String?
+        /// Keep my name and number from the unit.
+        var anonymous: Bool?
+    }
+
+    struct Receipt: Encodable, Sendable {
+        var number: String
+        var status: TicketStatus
+        var track: String
+    }
+
+    /// One public step of a ticket's history.
+    struct Step: Encodable, Sendable {
+        var at: Date
+        var type: EventType
+        var status: TicketStatus
+    }
+
+    /// The body of `GET /api/v1/public/requests/{number}`.
+    struct PublicTicket: Encodable, Sendable {
+        var number: String
+        var kind: TicketKind
+        var title: String
+        var status: TicketStatus
+        var category: String?
+        var district: String?
+        var unit: String?
+        var createdAt: Date
+        var updatedAt: Date
+        var resolutionDue: Date?
+        var reply: String?
+        var timeline: [Step]
+        var mergedInto: String?
+    }
+
+    /// Event types a resident sees; the rest (remarks, urging, sweeps, internal disputes and
+    /// summons) are the hotline's own business.
+    static let publicEvents: Set<EventType> = [
+        .created, .answered, .dispatched, .accepted, .contacted, .replied, .evaluated, .reopened, .merged, .extended,
+        .extensionApproved, .closed,
+    ]
+
+    func register(on api: RouteRegistry) {
+        api.add(.post, "/api/v1/public/requests", summary: "File a request without an account; returns the tracking number",
+                tag: "public", access: "public (rate-limited per address)", request: "PublicRequest", response: "Receipt", status: 201, handler: file)
+        api.add(.get, "/api/v1/public/requests/{number}", summary: "Track a request: status and public timeline, no personal data",
+                tag: "public", access: "public", response: "PublicTicket") { _, context in
+            let number = try context.parameters.require("number")
+            return JSONResponse(value: try await self.track(number))
+        }
+        api.add(.get, "/api/v1/public/dashboard", summary: "The city's response, resolution and satisfaction rates this month and the last 30 days' volumes",
+                tag: "public", access: "public", response: "Dashboard") { _, _ in
+            JSONResponse(value: try await self.dashboard())
+        }
+    }
+
+    @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Receipt> {
+        let now = clock.now()
+        let caller = "address:" + (context.remoteAddress?.ipAddress ?? "unknown")
+        if let wait = limiter.take(caller, now: now) {
+            throw Problem(.tooManyRequests, type: "rate-limited", detail: "too many requests from this address: try again in \(wait) s")
+        }
+        let input = try await request.decodeJSON(as: Request311.self, context: context)
+        let kind = input.kind ?? .complaint
+        var errors: [FieldError] = []
+        func clean(_ s: String?) -> String? { s.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 } }
+        let contact = Complainant(name: clean(input.name), phone: clean(input.phone), email: clean(input.email), anonymous: input.anonymous ?? false)
+        let new = NewTicket(kind: kind, channel: .web, title: input.title.trimmingCharacters(in: .whitespacesAndNewlines),
+                            description: input.description ?? "", location: input.location,
+                            complainant: contact.name == nil && contact.phone == nil && contact.email == nil && !contact.anonymous ? nil : contact)
+        errors += new.validationErrors()
+        for (field, code) in [("location.districtCode", new.location?.districtCode), ("location.streetCode", new.location?.streetCode)] {
+            if let code, try await store.unit(code: code, tenantID: configuration.tenant.id) == nil {
+                errors.append(FieldError(field: field, message: "no district or street \(code)"))
+            }
+        }
+        if !errors.isEmpty { throw ValidationError(errors) }
+        let (ticket, _) = try await intake.file(new, tenant: configuration.tenant, actor: Actor(name: "portal", role: .integration), now: now)
+        return JSONResponse(status: .created, value: Receipt(number: ticket.number, status: ticket.status, track: "/portal/track/\(ticket.number)"))
+    }
+
+    func track(_ number: String) async throws -> PublicTicket {
+        let tenantID = configuration.tenant.id
+        guard number.count <= 40, let t = try await store.ticket(number: number, tenantID: tenantID) else { throw Problem.notFound("no request \(number)") }
+        let events = try await store.events(ticketID: t.id, tenantID: tenantID)
+        let units = Dictionary(try await store.units(tenantID: tenantID).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let category = try await t.categoryCode.asyncMap { try await store.category(code: $0, tenantID: tenantID)?.name }
+        return PublicTicket(
+            number: t.number, kind: t.kind, title: PublicText.redact(t.title, name: t.complainant.name), status: t.status,
+            category: category ?? nil, district: t.location.districtCode.flatMap { units[$0] }, unit: t.leadUnit.flatMap { units[$0] },
+            createdAt: t.createdAt, updatedAt: t.updatedAt, resolutionDue: t.status.isFinal ? nil : t.deadlines.resolution,
+            reply: t.reply.map { PublicText.redact($0, name: t.complainant.name) },
+            timeline: events.filter { Self.publicEvents.contains($0.type) }.map { Step(at: $0.at, type: $0.type, status: $0.toStatus) },
+            mergedInto: t.mergedInto)
+    }
+
+    /// The body of `GET /api/v1/public/dashboard`.
+    struct Dashboard: Encodable, Sendable {
+        var city: String
+        var period: String
+        var responseRate: Double?
+        var resolutionRate: Double?
+        var satisfactionRate: Double?
+        var assigned: Int
+        var rated: Int
+        var open: Int
+        var volume: DeskController.Volume
+    }
+
+    func dashboard() async throws -> Dashboard {
+        let tenant = try await store.tenant(configuration.tenant.id) ?? configuration.tenant
+        let now = clock.now()
+        let month = String(DayKeys(identifier: tenant.timeZone).key(now).prefix(7))
+        let period = AssessmentPeriod(month: month) ?? AssessmentPeriod(from: month + "-01", to: month + "-28")
+        var settings = configuration.accountability(for: tenant.id).assessment
+        let report = try await AssessmentService(store: store).report(tenantID: tenant.id, period: period, settings: settings)
+        // The city as one unit: every lead unit's counts (districts would count their streets twice).
+        var total = UnitCounts()
+        for unit in report.units where unit.level != .district { total.add(unit.counts) }
+        settings.minimumSample = 1
+        let city = UnitAssessment(unit: OrgUnit(code: tenant.id, tenantID: tenant.id, name: tenant.name, kind: .district), counts: total, settings: settings)
+        let open = try await store.openLoad(tenantID: tenant.id, now: now).reduce(0) { $0 + $1.open }
+        return Dashboard(city: tenant.name, period: month, responseRate: city.responseRate, resolutionRate: city.resolutionRate,
+                         satisfactionRate: city.satisfactionRate, assigned: total[.assigned], rated: total[.rated], open: open,
+                         volume: try await DeskController.volume(store: store, tenant: tenant, days: 30, now: now))
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

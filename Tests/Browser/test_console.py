@@ -1,0 +1,261 @@
+"""The console and the portal in a real browser: the whole loop of a complaint across four
+roles and a resident, live updates, both languages, a phone screen, and an accessibility check
+(axe-core) of every page."""
+import re
+
+import pytest
+from axe_selenium_python import Axe
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from conftest import api, token
+
+# axe rules whose serious or critical violations fail a page (WCAG 2.1 A/AA basics).
+BLOCKING = {"serious", "critical"}
+
+
+def check_accessibility(b, name):
+    axe = Axe(b.driver)
+    axe.inject()
+    results = axe.run(options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
+    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING]
+    summary = "; ".join(f"{v['id']} ({v['impact']}): {len(v['nodes'])} × {v['nodes'][0]['target']}" for v in blocking)
+    assert not blocking, f"{name}: {summary}"
+    return results
+
+
+def ranking_row(b, unit):
+    """The monthly ranking row of `unit` as {column label: text}."""
+    table = b.find("#ranking table")
+    labels = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    row = table.find_element(By.CSS_SELECTOR, f"tbody tr[data-unit='{unit}']")
+    return dict(zip(labels, [td.text for td in row.find_elements(By.CSS_SELECTOR, "td")]))
+
+
+def test_complaint_loop_across_roles(server, browsers):
+    """A call-taker files a complaint, the dispatcher routes it, the handler accepts and replies,
+    the resident rates it through the link, and the supervisor sees the rate change."""
+    supervisor = browsers()
+    supervisor.login("supervisor")
+    supervisor.get("/console/oversight")
+    supervisor.visible("#ranking table")
+    before = ranking_row(supervisor, "a3-01")
+    rated_before = int(before["Ratings"])
+    check_accessibility(supervisor, "oversight")
+
+    handler = browsers()
+    handler.login("handler")
+    handler.get("/console/inbox")
+    handler.wait(lambda d: "Live updates on" in d.find_element(By.ID, "live").text)
+    inbox_before = handler.find("#inbox").text
+
+    # 1. The call-taker, keyboard only: text, an address found by search, the complainant.
+    agent = browsers()
+    agent.login("agent")
+    agent.get("/console/intake")
+    focused = agent.driver.switch_to.active_element
+    assert focused.get_attribute("id") == "title", "the form starts in the title field"
+    focused.send_keys("楼道堆满杂物，存在消防隐患")
+    focused.send_keys(Keys.TAB, "A3区洋湖街道某小区3栋楼道里长期堆放纸箱和旧家具，物业不清理，请街道督促。")
+    search = agent.find("#place-search")
+    search.send_keys("洋湖")
+    agent.visible("#place-results button")
+    search.send_keys(Keys.ENTER)
+    agent.wait(lambda d: Select(d.find_element(By.ID, "street")).first_selected_option.get_attribute("value") == "a3-01")
+    agent.find("#cname").send_keys("王女士")
+    agent.find("#cphone").send_keys("13912345678")
+    agent.visible("#suggestions ol li button")  # live suggestions arrived
+    assert agent.find("#suggestions").text.count("%") >= 1
+    agent.shot("01-intake-call-taker")
+    check_accessibility(agent, "intake")
+    agent.find("#cphone").send_keys(Keys.CONTROL, Keys.ENTER)
+    result = agent.visible("#result .ok")
+    number = re.search(r"\d{8}-\d{6}", result.text).group(0)
+
+    # 2. The dispatcher routes it to the street unless intake already did.
+    tk = api(server, "GET", f"/api/v1/tickets/{number}", token(server, "supervisor"))
+    if tk["status"] == "received":
+        dispatcher = browsers()
+        dispatcher.login("dispatcher")
+        dispatcher.get("/console/dispatch")
+        picker = dispatcher.visible(f"#pick-{number}")
+        Select(picker).select_by_value("a3-01")
+        dispatcher.shot("02-dispatch-queue")
+        check_accessibility(dispatcher, "dispatch")
+        picker.find_element(By.XPATH, "../following-sibling::div/button").click()
+        dispatcher.wait(lambda d: number not in d.find_element(By.ID, "queue").text)
+    else:
+        assert tk["ticket"]["leadUnit"] == "a3-01" if "ticket" in tk else tk["leadUnit"] == "a3-01"
+
+    # 3. The handler's inbox shows it without a reload (server-sent events), then the handler
+    #    accepts, logs contact and replies on the ticket's page.
+    handler.wait(lambda d: number in d.find_element(By.ID, "inbox").text, 20)
+    assert handler.find("#inbox").text != inbox_before
+    handler.shot("03-handler-inbox")
+    check_accessibility(handler, "inbox")
+    handler.driver.find_element(By.LINK_TEXT, number).click()
+    handler.wait(lambda d: d.execute_script("return document.body.dataset.ready") == "1")
+
+    def act(action, fill=None):
+        steps = len(handler.driver.find_elements(By.CSS_SELECTOR, ".timeline li"))
+        for attempt in range(3):
+            try:
+                form = handler.visible(f"form[data-action='{action}']")
+                if fill:
+                    fill(form)
+                form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+                break
+            except StaleElementReferenceException:
+                # The page re-read the ticket after a live update before we typed: find it again.
+                continue
+        # Done when the timeline has the new step (the page re-reads the ticket).
+        handler.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".timeline li")) > steps, 20)
+
+    act("accept")
+    act("contact", lambda f: f.find_element(By.NAME, "note").send_keys("已电话联系王女士，约定明天上门。"))
+    handler.shot("04-handler-ticket")
+    check_accessibility(handler, "ticket")
+    act("reply", lambda f: f.find_element(By.NAME, "text").send_keys("街道已组织物业清理楼道杂物，并张贴消防提示。"))
+    assert "Replied" in handler.find("#ticket h1").text
+
+    # 4. The agent makes the rating link; the resident opens it without logging in and rates.
+    agent.get(f"/console/tickets/{number}")
+    agent.visible("#make-link").click()
+    link = agent.visible("#follow-link").get_attribute("href")
+    resident = browsers(language="zh-CN")
+    resident.get(link.replace(resident.base, ""), ready=False)
+    resident.find("input[name=contacted][value=true]").click()
+    resident.find("input[name=resolved][value=true]").click()
+    resident.find("input[name=satisfaction][value=satisfied]").click()
+    resident.shot("05-resident-rating-link")
+    resident.find("button[type=submit], input[type=submit]").click()
+    resident.wait(lambda d: "感谢" in d.page_source and "Thank you" in d.page_source)
+
+    # 5. The supervisor's ranking shows one more rating for the street, live.
+    supervisor.wait(lambda d: int(ranking_row(supervisor, "a3-01")["Ratings"]) == rated_before + 1, 30)
+    supervisor.shot("06-supervisor-oversight")
+    assert supervisor.errors() == [], supervisor.errors()
+    for b in (agent, handler):
+        assert b.errors() == [], b.errors()
+
+
+def test_consultation_answered_from_knowledge_base(server, browsers):
+    agent = browsers()
+    agent.login("agent")
+    agent.get("/console/intake")
+    Select(agent.find("#kind")).select_by_value("consultation")
+    agent.find("#title").send_keys("停水什么时候恢复")
+    agent.find("#description").send_keys("我家小区今天停水了，请问计划停水在哪里查？")
+    button = agent.visible("#suggestions .article button")
+    assert "停水" in agent.find("#suggestions .article").text
+    # Alt+1 picks the first suggested category from the keyboard.
+    agent.find("#title").send_keys(Keys.ALT, "1")
+    agent.wait(lambda d: d.find_element(By.ID, "categoryCode").get_attribute("value") != "")
+    uses = api(server, "GET", "/api/v1/knowledge/kb-water-outage", token(server, "agent"))["uses"]
+    button.click()
+    result = agent.visible("#result .ok")
+    assert "Answered" in result.text
+    assert api(server, "GET", "/api/v1/knowledge/kb-water-outage", token(server, "agent"))["uses"] == uses + 1
+
+
+def test_knowledge_base_search_and_editing(server, browsers):
+    admin = browsers()
+    admin.login("admin")
+    admin.get("/console/knowledge")
+    admin.find("#kb-title").send_keys("垃圾分类投放时间 Waste sorting hours")
+    admin.find("#kb-body").send_keys("厨余垃圾每天7-9时、18-20时定时投放。Food waste goes out 7–9 and 18–20 daily.")
+    admin.find("#kb-editor button[type=submit]").click()
+    admin.wait(lambda d: "Waste sorting" in d.find_element(By.ID, "kb-list").text)
+    q = admin.find("#kb-q")
+    q.send_keys("垃圾分类")
+    admin.wait(lambda d: d.find_element(By.CSS_SELECTOR, "#kb-list article h2").text.startswith("垃圾分类"))
+    q.clear()
+    q.send_keys("waste sorting")
+    admin.wait(lambda d: d.find_element(By.CSS_SELECTOR, "#kb-list article h2").text.startswith("垃圾分类"))
+    admin.shot("07-knowledge-base")
+    check_accessibility(admin, "knowledge")
+    # Expired articles are hidden unless asked for.
+    q.clear()
+    q.send_keys("临时核酸")
+    admin.wait(lambda d: "Nothing here" in d.find_element(By.ID, "kb-list").text)
+    admin.find("#kb-expired").click()
+    admin.wait(lambda d: "expired" in d.find_element(By.ID, "kb-list").text)
+
+
+def test_follow_up_queue_shows_script_and_questions(server, browsers):
+    agent = browsers()
+    agent.login("agent")
+    agent.get("/console/follow-up")
+    agent.visible("#script ol li")
+    assert len(agent.driver.find_elements(By.CSS_SELECTOR, "#script ol li")) == 3
+    agent.shot("08-follow-up-queue")
+    check_accessibility(agent, "follow-up")
+
+
+def test_public_portal_file_track_dashboard(server, browsers):
+    resident = browsers(language="zh-CN")
+    resident.get("/portal")
+    assert resident.find("html").get_attribute("lang") == "zh-CN"
+    resident.find("#title").send_keys("路灯不亮")
+    resident.find("#description").send_keys("A5区高桥街道主干道路灯连续三晚不亮，电话13800001111。")
+    Select(resident.find("#district")).select_by_value("a5")
+    resident.find("#cphone").send_keys("13800001111")
+    # A click on the offline map sets the point (no tile server).
+    resident.find("#map .leaflet-interactive")
+    resident.driver.execute_script("arguments[0].scrollIntoView()", resident.find("#map"))
+    resident.find("#map").click()
+    resident.wait(lambda d: d.find_element(By.ID, "latitude").get_attribute("value") != "")
+    resident.shot("09-portal-file")
+    check_accessibility(resident, "portal")
+    resident.find("#portal-form button[type=submit]").click()
+    link = resident.visible("#tracking-number")
+    number = link.text
+    link.click()
+    resident.wait(lambda d: number in d.find_element(By.ID, "track").text)
+    page = resident.find("#track").text
+    assert "13800001111" not in resident.driver.page_source, "no phone number on the public page"
+    assert "已受理" in page or "已派单" in page
+    resident.shot("10-portal-track")
+    check_accessibility(resident, "track")
+    resident.get("/portal/dashboard")
+    resident.visible("#rate-satisfaction")
+    assert "%" in resident.find("#rate-satisfaction").text
+    resident.shot("11-portal-dashboard")
+    check_accessibility(resident, "dashboard")
+    assert resident.errors() == [], resident.errors()
+
+
+def test_languages_and_switch(server, browsers):
+    en = browsers(language="en-US")
+    en.get("/console/login", ready=False)
+    assert en.find("html").get_attribute("lang") == "en"
+    assert "Sign in" in en.find("h1").text
+    check_accessibility(en, "login")
+    en.find("a.lang").click()
+    en.wait(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN")
+    assert "登录" in en.find("h1").text
+    en.get("/portal", ready=True)  # the choice sticks (cookie)
+    assert en.find("html").get_attribute("lang") == "zh-CN"
+    en.shot("12-login-switched-to-chinese")
+
+
+@pytest.mark.parametrize("path,user", [("/portal", None), ("/console/intake", "agent"), ("/console/inbox", "handler"), ("/console/oversight", "supervisor")])
+def test_phone_screen(server, browsers, path, user):
+    phone = browsers(width=390, height=844)
+    if user:
+        phone.login(user)
+    phone.get(path)
+    overflow = phone.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path} scrolls sideways on a phone by {overflow}px"
+    phone.shot("phone-" + path.strip("/").replace("/", "-"))
+
+
+def test_roles_see_only_their_screens(server, browsers):
+    handler = browsers()
+    handler.login("handler")
+    handler.get("/console/oversight", ready=False)
+    assert "403" in handler.find("h1").text
+    nav = handler.find("header nav").text
+    assert "Inbox" in nav and "Dispatch" not in nav and "Intake" not in nav
