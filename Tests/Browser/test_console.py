@@ -102,7 +102,11 @@ def test_complaint_loop_across_roles(server, browsers):
         steps = len(handler.driver.find_elements(By.CSS_SELECTOR, ".timeline li"))
         for attempt in range(3):
             try:
-                form = handler.visible(f"form[data-action='{action}']")
+                form = handler.find(f"form[data-action='{action}']")
+                details = form.find_element(By.XPATH, "..")
+                if details.get_attribute("open") is None:
+                    details.find_element(By.TAG_NAME, "summary").click()
+                handler.visible(f"form[data-action='{action}']")
                 if fill:
                     fill(form)
                 form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()

@@ -102,6 +102,16 @@ enum OpenAPIDocument {
     static var schemas: [String: Any] {
         let time = string(format: "date-time")
         let rate: [String: Any] = ["type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "fraction; null = insufficient data"]
+        let article = object([
+            "id": string(), "title": string(), "body": string(), "categories": array(string()), "validUntil": nullable(time),
+            "valid": ["type": "boolean"], "uses": ["type": "integer", "description": "consultations answered with it"],
+            "updatedAt": time, "updatedBy": string(), "score": ["type": ["number", "null"], "description": "search relevance (BM25)"],
+        ])
+        let named = object(["code": string(), "name": nullable(string()), "confidence": ["type": ["number", "null"]]])
+        let volume = object([
+            "days": array(string(format: "date")),
+            "series": array(object(["code": nullable(string("first-level category")), "name": string(), "total": ["type": "integer"], "counts": array(["type": "integer"])])),
+        ])
         let location = object([
             "latitude": ["type": ["number", "null"], "minimum": -90, "maximum": 90],
             "longitude": ["type": ["number", "null"], "minimum": -180, "maximum": 180],
@@ -252,6 +262,48 @@ enum OpenAPIDocument {
                 "steps": ["type": "object", "additionalProperties": ["type": "integer"]], "seconds": ["type": "number"],
             ]),
             "Index": ["type": "object", "additionalProperties": ["type": "string"]],
+            "Article": article, "ArticleList": array(article),
+            "ArticleInput": object([
+                "title": string(), "body": string(), "categories": array(string("category code")), "validUntil": nullable(time),
+            ], required: ["title", "body"]),
+            "Draft": object([
+                "kind": string(enum: TicketKind.allCases.map(\.rawValue)), "title": string(), "description": string(),
+                "categoryCode": nullable(string()), "location": location,
+            ]),
+            "Suggestion": object([
+                "categories": array(named), "unit": named, "coUnits": array(named), "automatic": ["type": "boolean"],
+                "confidence": ["type": "number"], "district": named, "street": named,
+                "similar": array(object([
+                    "number": string(), "title": string(), "status": string(enum: TicketStatus.allCases.map(\.rawValue)), "createdAt": time,
+                    "similarity": ["type": ["number", "null"]], "distanceMetres": ["type": ["number", "null"]],
+                ])),
+                "articles": array(object(["id": string(), "title": string(), "body": string(), "score": ["type": "number"]])),
+            ]),
+            "PlaceList": array(object([
+                "code": string(), "name": string(), "kind": string(enum: ["district", "street"]), "districtCode": nullable(string()),
+                "districtName": nullable(string()), "latitude": ["type": ["number", "null"]], "longitude": ["type": ["number", "null"]],
+            ])),
+            "GeoJSON": object(["type": string(enum: ["FeatureCollection"]), "level": string(), "features": array(["type": "object"])]),
+            "AreaLoadList": array(object([
+                "districtCode": nullable(string("null: not yet located")), "name": nullable(string()), "open": ["type": "integer"], "overdue": ["type": "integer"],
+            ])),
+            "Volume": volume,
+            "PublicRequest": object([
+                "kind": string(enum: TicketKind.allCases.map(\.rawValue)), "title": string(), "description": string(), "location": location,
+                "name": nullable(string()), "phone": nullable(string()), "email": nullable(string()), "anonymous": ["type": "boolean"],
+            ], required: ["title"]),
+            "Receipt": object(["number": string(), "status": string(enum: TicketStatus.allCases.map(\.rawValue)), "track": string("the portal's tracking page")]),
+            "PublicTicket": object([
+                "number": string(), "kind": string(enum: TicketKind.allCases.map(\.rawValue)), "title": string("redacted"),
+                "status": string(enum: TicketStatus.allCases.map(\.rawValue)), "category": nullable(string()), "district": nullable(string()),
+                "unit": nullable(string()), "createdAt": time, "updatedAt": time, "resolutionDue": nullable(time), "reply": nullable(string("redacted")),
+                "mergedInto": nullable(string()),
+                "timeline": array(object(["at": time, "type": string(enum: EventType.allCases.map(\.rawValue)), "status": string(enum: TicketStatus.allCases.map(\.rawValue))])),
+            ]),
+            "Dashboard": object([
+                "city": string(), "period": string("yyyy-MM"), "responseRate": rate, "resolutionRate": rate, "satisfactionRate": rate,
+                "assigned": ["type": "integer"], "rated": ["type": "integer"], "open": ["type": "integer"], "volume": volume,
+            ]),
             "Problem": object([
                 "type": string(format: "uri"), "title": string(), "status": ["type": "integer"], "detail": string(),
                 "errors": array(object(["field": string(), "message": string()])),

@@ -417,9 +417,19 @@
     return out;
   }
 
+  let categoriesCache = [];
+  /** "城乡建设 › 市政管理 › 噪音扰民": a category with its parents. */
+  function categoryName(code) {
+    const byCode = Object.fromEntries(categoriesCache.map((c) => [c.code, c]));
+    const names = [];
+    for (let c = byCode[code]; c && names.length < 5; c = byCode[c.parentCode]) names.unshift(c.name);
+    return names.length ? `${names.join(' › ')} (${code})` : code;
+  }
+
   async function ticketPage() {
     const box = $('#ticket'), number = box.dataset.number;
     await units().catch(() => []);
+    categoriesCache = await api('GET', '/api/v1/categories').catch(() => []);
     async function load() {
       let tk;
       try { tk = await api('GET', '/api/v1/tickets/' + encodeURIComponent(number)); } catch (e) { fill(box, h('p', { class: 'error' }, e.message)); return; }
@@ -431,17 +441,20 @@
         h('p', { class: 'article' }, tk.description || '—'),
         h('dl', {},
           h('dt', {}, t('kind')), h('dd', {}, t('kind_' + tk.kind, tk.kind)),
-          h('dt', {}, t('category')), h('dd', {}, tk.categoryCode || '—'),
+          h('dt', {}, t('category')), h('dd', {}, tk.categoryCode ? categoryName(tk.categoryCode) : '—'),
           h('dt', {}, t('unit')), h('dd', {}, tk.leadUnit ? unitName(tk.leadUnit) : '—', (tk.coUnits || []).length ? ' + ' + tk.coUnits.map(unitName).join(', ') : ''),
           h('dt', {}, t('location')), h('dd', {}, [tk.location && tk.location.address, tk.location && tk.location.districtCode && unitName(tk.location.districtCode), tk.location && tk.location.streetCode && unitName(tk.location.streetCode)].filter(Boolean).join(' · ') || '—'),
           h('dt', {}, t('complainant')), h('dd', {}, c.anonymous ? t('anonymous') : [c.name, c.phone, c.email].filter(Boolean).join(' · ') || '—'),
           h('dt', {}, t('deadline')), h('dd', {}, dl.resolution ? fmtTime(dl.resolution) + ' · ' + countdown(nextDeadline(tk)).text : '—'),
           tk.reply ? [h('dt', {}, t('reply')), h('dd', {}, tk.reply)] : null));
-      const actions = h('section', { class: 'card actions', 'aria-label': t('status') });
+      const actions = h('section', { class: 'card actions', 'aria-label': t('more_actions') });
+      // The next step of the work is open; the others are one click (or Enter) away.
+      const primary = ['accept', 'contact', 'reply', 'decide-extension', 'acknowledge-summons'].find((n) => (tk.yourActions || []).includes(n));
       for (const name of tk.yourActions || []) {
         const make = actionForms[name];
         if (!make) continue;
-        const form = h('form', {}, h('h3', {}, t('action_' + name, name)), make(), h('button', { type: 'submit', class: 'primary' }, t('action_' + name, name)));
+        const form = h('form', {}, make(), h('button', { type: 'submit', class: 'primary' }, t('action_' + name, name)));
+        actions.append(h('details', { open: name === primary }, h('summary', {}, t('action_' + name, name)), form));
         form.dataset.action = name;
         form.addEventListener('submit', async (e) => {
           e.preventDefault();
@@ -449,7 +462,6 @@
           payload.version = tk.version;
           try { await api('POST', `/api/v1/tickets/${tk.number}/${name}`, payload); toast(t('done'), true); await load(); } catch (err) { fail(err); }
         });
-        actions.append(form);
       }
       if (role === 'agent' || role === 'supervisor' || role === 'admin') {
         const out = h('p', { 'aria-live': 'polite' });
@@ -575,8 +587,8 @@
     async function load() {
       try {
         const [overdue, escalated, extensions] = await Promise.all([
-          api('GET', '/api/v1/tickets?overdue=true&sort=due&limit=50'),
-          api('GET', '/api/v1/tickets?queue=escalated&limit=50'),
+          api('GET', '/api/v1/tickets?overdue=true&sort=due&limit=15'),
+          api('GET', '/api/v1/tickets?queue=escalated&limit=15'),
           api('GET', '/api/v1/tickets?queue=extension&limit=50')]);
         fill($('#overdue'), list(overdue.items));
         fill($('#escalated'), list(escalated.items));
