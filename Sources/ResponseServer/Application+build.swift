@@ -27,9 +27,10 @@ public func buildApplication(
     notifier: (any Notifier)? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch).router
+    let feed = LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: logger)
+    let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch, liveFeed: feed).router
     // Background work runs in the application's service group and stops with it.
-    var services: [any Service] = []
+    var services: [any Service] = [feed]
     if let interval = configuration.sweepInterval {
         let sweeper = DeadlineSweeper(store: store, configuration: configuration, clock: clock)
         services.append(PeriodicService(name: "deadline sweeper", interval: interval, logger: logger) {
@@ -57,7 +58,8 @@ public func buildRouter(
     configuration: ServerConfiguration,
     store: any TicketStore,
     clock: any WallClock = SystemClock(),
-    dispatch: DispatchService? = nil
+    dispatch: DispatchService? = nil,
+    liveFeed: LiveFeed? = nil
 ) -> (router: Router<AppRequestContext>, routes: [APIRoute]) {
     let router = Router(context: AppRequestContext.self)
     let dispatch = dispatch ?? makeDispatchService(configuration: configuration, store: store)
@@ -91,7 +93,9 @@ public func buildRouter(
     KnowledgeController(store: store, clock: clock, knowledge: knowledge, configuration: configuration).register(on: api)
     DeskController(store: store, clock: clock, configuration: configuration, dispatch: dispatch, knowledge: knowledge).register(on: api)
     PublicController(store: store, clock: clock, configuration: configuration, intake: intake).register(on: api)
-    LiveController(store: store, clock: clock, configuration: configuration).register(on: router)
+    // Without a running feed (a router built on its own) streams answer 503.
+    let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: Logger(label: "swift-response"))
+    LiveController(feed: feed, configuration: configuration).register(on: router)
     ConsoleController(store: store, configuration: configuration, auth: auth, cache: cache).register(on: router)
 
     // The document is built once, after every route is registered, and served as bytes.

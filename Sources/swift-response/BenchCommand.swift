@@ -15,7 +15,7 @@ import Synchronization
 /// keep-alive clients and prints throughput, latency percentiles and peak memory; then the raw
 /// store insert rate as a reference.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.", subcommands: [Intake.self, BenchDispatchCommand.self, BenchAssessmentCommand.self, BenchSweepCommand.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.", subcommands: [Intake.self, BenchDispatchCommand.self, BenchAssessmentCommand.self, BenchSweepCommand.self, BenchConsoleCommand.self])
 
     struct Intake: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ticket intake over HTTP: tickets/s, p50/p95/p99, peak RSS.")
@@ -137,13 +137,7 @@ struct BenchCommand: AsyncParsableCommand {
             let total = tickets, clientCount = clients, bodiesToSend = requestBodies, route = path, type = contentType, expected = success
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask { try await app.runService(); return nil }
-                var port: Int? = nil
-                for _ in 0..<500 {
-                    port = portBox.withLock { $0 }
-                    if port != nil { break }
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                guard let port else { throw ValidationError("the server did not start") }
+                let port = try await BenchCommand.boundPort { portBox.withLock { $0 } }
                 let issued = Counter()
                 let start = ContinuousClock.now
                 let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { clientsGroup in
@@ -230,5 +224,14 @@ struct BenchCommand: AsyncParsableCommand {
             else { return -1 }
             return kb / 1024
         }
+    }
+
+    /// Waits up to five seconds for an in-process server to report its port.
+    static func boundPort(_ read: @Sendable () -> Int?) async throws -> Int {
+        for _ in 0..<500 {
+            if let port = read() { return port }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw ValidationError("the server did not start")
     }
 }

@@ -40,6 +40,9 @@ public struct KnowledgeIndex: Sendable {
 
     public var count: Int { articles.count }
 
+    /// At most this many distinct terms of a query are scored (the rarest ones).
+    public static let maxQueryTerms = 48
+
     /// The best `limit` articles for `query`, best first.
     /// - Parameters:
     ///   - category: Only articles listing this category code or one of `categoryAncestors`
@@ -47,36 +50,49 @@ public struct KnowledgeIndex: Sendable {
     ///   - now: Articles whose `validUntil` has passed are left out unless `includeExpired`.
     public func search(_ query: String, category: String? = nil, categoryAncestors: [String] = [], now: Date,
                        includeExpired: Bool = false, limit: Int = 10) -> [Hit] {
-        let queryTerms = Set(Self.terms(query))
-        let wanted = category.map { Set([$0] + categoryAncestors) }
         let n = Double(articles.count)
-        var scores: [Int: Double] = [:]
-        var strong: Set<Int> = []
+        let wanted = category.map { Set([$0] + categoryAncestors) }
+        // Long queries (a whole call's text) are pruned to their rarest terms, and characters
+        // found in most articles (的, 了, the) carry no information: both keep a search over
+        // thousands of articles to a fraction of a millisecond.
+        var queryTerms = Set(Self.terms(query)).compactMap { term -> (String, [(Int, Double)])? in
+            guard let list = postings[term] else { return nil }
+            if articles.count >= 20 && Double(list.count) > n / 2 { return nil }
+            return (term, list)
+        }
+        if queryTerms.count > Self.maxQueryTerms {
+            queryTerms.sort { $0.1.count != $1.1.count ? $0.1.count < $1.1.count : $0.0 < $1.0 }
+            queryTerms.removeLast(queryTerms.count - Self.maxQueryTerms)
+        }
+        var scores = [Double](repeating: 0, count: articles.count)
+        var strong = [Bool](repeating: false, count: articles.count)
+        var touched: [Int] = []
         let k1 = 1.2, b = 0.75
         // A query with words or character pairs must match one of them: single shared
         // characters (时, 的) alone are coincidence, not relevance.
-        let queryHasStrong = queryTerms.contains { $0.count >= 2 }
-        for term in queryTerms {
-            guard let list = postings[term] else { continue }
+        let queryHasStrong = queryTerms.contains { $0.0.count >= 2 }
+        for (term, list) in queryTerms {
             let idf = log(1 + (n - Double(list.count) + 0.5) / (Double(list.count) + 0.5))
             // Pairs say more than single characters: weight them up.
             let isStrong = term.count >= 2
             let weight = isStrong ? 1.0 : 0.35
             for (i, f) in list {
                 let norm = f * (k1 + 1) / (f + k1 * (1 - b + b * lengths[i] / averageLength))
-                scores[i, default: 0] += weight * idf * norm
-                if isStrong { strong.insert(i) }
+                if scores[i] == 0 { touched.append(i) }
+                scores[i] += weight * idf * norm
+                if isStrong { strong[i] = true }
             }
         }
+        var ranked = touched.filter { scores[$0] > 0 && (!queryHasStrong || strong[$0]) }
+        ranked.sort { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : articles[$0].id < articles[$1].id }
         var hits: [Hit] = []
-        for (i, score) in scores where score > 0 && (!queryHasStrong || strong.contains(i)) {
+        for i in ranked where hits.count < limit {
             let article = articles[i]
             if !includeExpired && !article.isValid(at: now) { continue }
             if let wanted, !article.categories.isEmpty, wanted.isDisjoint(with: article.categories) { continue }
-            hits.append(Hit(article: article, score: score))
+            hits.append(Hit(article: article, score: scores[i]))
         }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.article.id < $1.article.id }
-        return Array(hits.prefix(max(0, limit)))
+        return hits
     }
 
     /// The index terms of a text: CJK characters and character pairs, Latin and digit words.

@@ -15,6 +15,7 @@ struct DeskController {
     let configuration: ServerConfiguration
     let dispatch: DispatchService
     let knowledge: KnowledgeBase
+    let reference = CityCache<([String: OrgUnit], [String: ResponseCore.Category])>(lifetime: 5)
 
     /// The draft a call-taker is typing.
     struct Draft: Decodable, Sendable {
@@ -88,8 +89,12 @@ struct DeskController {
         let draft = try await request.decodeJSON(as: Draft.self, context: context)
         let title = String((draft.title ?? "").prefix(NewTicket.maxTitle)), description = String((draft.description ?? "").prefix(4_000))
         let now = clock.now()
-        let units = Dictionary(try await store.units(tenantID: identity.tenantID).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let categories = Dictionary(try await store.categories(tenantID: identity.tenantID).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        // Names for the suggestions, read at most every few seconds: a call-taker's every
+        // keystroke pause asks, and a city has hundreds of categories.
+        let (units, categories) = try await reference.value(identity.tenantID, now: now) {
+            (Dictionary(try await store.units(tenantID: identity.tenantID).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+             Dictionary(try await store.categories(tenantID: identity.tenantID).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }))
+        }
         var location = draft.location
         // Unknown codes are ignored rather than refused: this is a draft being typed.
         if let d = location?.districtCode, units[d] == nil { location?.districtCode = nil }

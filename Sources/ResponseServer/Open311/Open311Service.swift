@@ -66,20 +66,4 @@ public struct Open311Service: Sendable, Equatable {
 
 /// A city's published services, kept for a few seconds so an admin's change to the taxonomy
 /// shows within `lifetime` without a database read per request.
-final class ServiceCache: Sendable {
-    private let entries = Mutex<[String: (services: [Open311Service], built: Date)]>([:])
-    let lifetime: TimeInterval
-
-    init(lifetime: TimeInterval) { self.lifetime = lifetime }
-
-    func get(_ city: String, now: Date) -> [Open311Service]? {
-        entries.withLock { e in
-            guard let entry = e[city], now.timeIntervalSince(entry.built) < lifetime, now >= entry.built else { return nil }
-            return entry.services
-        }
-    }
-
-    func put(_ city: String, _ services: [Open311Service], now: Date) {
-        entries.withLock { $0[city] = (services, now) }
-    }
-}
+typealias ServiceCache = CityCache<[Open311Service]>

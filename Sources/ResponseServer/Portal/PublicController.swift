@@ -15,6 +15,8 @@ struct PublicController {
     let intake: TicketIntake
     /// Filing without an account is limited per address (the Open311 anonymous rate).
     let limiter: RateLimiter
+    /// The dashboard is public and costs a report: it is computed at most every 10 seconds.
+    let dashboardCache = CityCache<Dashboard>(lifetime: 10)
 
     init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, intake: TicketIntake) {
         self.store = store
@@ -82,9 +84,9 @@ struct PublicController {
             let number = try context.parameters.require("number")
             return JSONResponse(value: try await self.track(number))
         }
-        api.add(.get, "/api/v1/public/dashboard", summary: "The city's response, resolution and satisfaction rates this month and the last 30 days' volumes",
+        api.add(.get, "/api/v1/public/dashboard", summary: "The city's response, resolution and satisfaction rates this month and the last 30 days' volumes (refreshed every 10 s)",
                 tag: "public", access: "public", response: "Dashboard") { _, _ in
-            JSONResponse(value: try await self.dashboard())
+            JSONResponse(value: try await dashboardCache.value(configuration.tenant.id, now: clock.now()) { try await self.dashboard() })
         }
     }
 

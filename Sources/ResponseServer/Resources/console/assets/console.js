@@ -110,6 +110,8 @@
       body.dataset.lastEvent = e.data;
       again(JSON.parse(e.data));
     });
+    // Many changes at once: reload whatever the page shows.
+    source.addEventListener('reload', () => again(null));
   }
 
   // ---- places: selects, search, offline map --------------------------------------------
@@ -481,8 +483,9 @@
     await load();
     live((change) => {
       if (change && change.number !== number) return;
+      if (!change) change = { status: '' };
       if (!busy()) { load(); return; }
-      toast(`${number}: ${t('status_' + change.status, change.status)} · ${t('refresh')}`, true);
+      toast(`${number}: ${change.status ? t('status_' + change.status, change.status) + ' · ' : ''}${t('refresh')}`, true);
     });
   }
 
