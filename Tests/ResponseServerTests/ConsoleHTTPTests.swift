@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import ResponseCore
 import ResponseDispatch
@@ -321,6 +322,43 @@ struct ConsoleHTTPTests {
             #expect(events.last?.contains("\"type\":\"dispatched\"") == true)
             #expect(mine.contains(": connected"), "\(mine)")
             #expect(!mine.contains(ticket.number), "a handler of cy-02 does not hear of cy-01's ticket")
+        }
+    }
+}
+
+@Suite("Live feed")
+struct LiveFeedTests {
+    @Test("one look fans changes out by visibility; a burst becomes one reload", arguments: Engine.available)
+    func fanOut(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
+            let feed = LiveFeed(store: h.store, clock: SystemClock(), interval: 1, logger: .init(label: "test"))
+            let (supervisorID, supervisor) = feed.subscribe(Identity(name: "s", tenantID: h.tenant.id, role: .supervisor, unitCode: nil))
+            let (_, street1) = feed.subscribe(Identity(name: "h1", tenantID: h.tenant.id, role: .handler, unitCode: "cy-01"))
+            let (_, street2) = feed.subscribe(Identity(name: "h2", tenantID: h.tenant.id, role: .handler, unitCode: "cy-02"))
+            var s = supervisor.makeAsyncIterator(), one = street1.makeAsyncIterator(), two = street2.makeAsyncIterator()
+            try await Task.sleep(for: .milliseconds(5))
+            let actor = Actor(name: "d", role: .dispatcher)
+            let (ticket, _) = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "扇出", description: ""),
+                                                             tenant: h.tenant, actor: actor, now: Date())
+            _ = try await h.store.apply(.dispatch(leadUnit: "cy-01", coUnits: [], note: nil), number: ticket.number, tenantID: h.tenant.id,
+                                        expectedVersion: nil, context: h.configuration.context(now: Date(), actor: actor, tenantID: h.tenant.id)) { _ in }
+            try await feed.tick()
+            let all = try #require(await s.next()), mine = try #require(await one.next()), theirs = try #require(await two.next())
+            #expect(all.count == 2 && all.allSatisfy { $0.contains(ticket.number) })
+            #expect(mine.count == 1 && mine[0].contains("\"type\":\"dispatched\""), "the street hears of its dispatch, not of the filing")
+            #expect(theirs.isEmpty)
+            // A second look sends nothing again.
+            try await feed.tick()
+            #expect(try #require(await s.next()).isEmpty)
+
+            for i in 0...LiveFeed.burst {
+                _ = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "批量 \(i)", description: ""), tenant: h.tenant, actor: actor, now: Date())
+            }
+            try await feed.tick()
+            let burst = try #require(await s.next())
+            #expect(burst == ["event: reload\ndata: {\"changes\":\(LiveFeed.burst + 1)}\n\n"])
+            feed.unsubscribe(supervisorID)
+            #expect(await s.next() == nil, "unsubscribing ends the stream")
         }
     }
 }

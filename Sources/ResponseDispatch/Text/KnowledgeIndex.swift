@@ -55,7 +55,11 @@ public struct KnowledgeIndex: Sendable {
         // Long queries (a whole call's text) are pruned to their rarest terms, and characters
         // found in most articles (的, 了, the) carry no information: both keep a search over
         // thousands of articles to a fraction of a millisecond.
-        var queryTerms = Set(Self.terms(query)).compactMap { term -> (String, [(Int, Double)])? in
+        let raw = Set(Self.terms(query))
+        // A query with words or character pairs must match one of them: single shared
+        // characters (时, 的) alone are coincidence, not relevance.
+        let queryHasStrong = raw.contains { $0.count >= 2 }
+        var queryTerms = raw.compactMap { term -> (String, [(Int, Double)])? in
             guard let list = postings[term] else { return nil }
             if articles.count >= 20 && Double(list.count) > n / 2 { return nil }
             return (term, list)
@@ -68,9 +72,6 @@ public struct KnowledgeIndex: Sendable {
         var strong = [Bool](repeating: false, count: articles.count)
         var touched: [Int] = []
         let k1 = 1.2, b = 0.75
-        // A query with words or character pairs must match one of them: single shared
-        // characters (时, 的) alone are coincidence, not relevance.
-        let queryHasStrong = queryTerms.contains { $0.0.count >= 2 }
         for (term, list) in queryTerms {
             let idf = log(1 + (n - Double(list.count) + 0.5) / (Double(list.count) + 0.5))
             // Pairs say more than single characters: weight them up.

@@ -114,7 +114,12 @@ struct TicketController {
         let new = NewTicket(kind: ticket.kind, channel: ticket.channel, title: ticket.title, description: ticket.description,
                             categoryCode: ticket.categoryCode, urgency: ticket.urgency, location: ticket.location)
         let decision = try await dispatch.decide(new, tenantID: identity.tenantID, now: ticket.createdAt, excluding: ticket.number)
-        return JSONResponse(value: SuggestionsView(decision))
+        var view = SuggestionsView(decision)
+        // A returned ticket needs another unit than the one that sent it back.
+        if ticket.status == .returned || ticket.status == .arbitration, let returning = ticket.leadUnit {
+            view.units.removeAll { $0.code == returning }
+        }
+        return JSONResponse(value: view)
     }
 
     func tenant(_ identity: Identity) async throws -> Tenant {

@@ -12,7 +12,7 @@ public final class LiveFeed: Service, Sendable {
     /// What one listener receives at each tick: the changes it may see, each already written
     /// as a server-sent event (encoded once, however many listeners), possibly none — the tick
     /// itself lets the stream check its lifetime and send keep-alives.
-    typealias Batch = [String]
+    public typealias Batch = [String]
 
     private struct Listener {
         var identity: Identity
@@ -40,7 +40,7 @@ public final class LiveFeed: Service, Sendable {
     /// Events read per query; a full batch is followed at once by the next.
     static let batchSize = 2_000
     /// More changes than this in one tick reach a listener as one `reload` event.
-    static let burst = 50
+    public static let burst = 50
 
     /// - Parameter interval: Seconds between two looks at the event log.
     public init(store: any TicketStore, clock: any WallClock, interval: TimeInterval, logger: Logger) {
@@ -50,10 +50,10 @@ public final class LiveFeed: Service, Sendable {
         self.logger = logger
     }
 
-    var isRunning: Bool { state.withLock { $0.running && !$0.stopped } }
+    public var isRunning: Bool { state.withLock { $0.running && !$0.stopped } }
 
     /// Starts listening for `identity`'s city. The stream ends when the feed stops.
-    func subscribe(_ identity: Identity) -> (UUID, AsyncStream<Batch>) {
+    public func subscribe(_ identity: Identity) -> (UUID, AsyncStream<Batch>) {
         let id = UUID()
         // A slow browser gets the newest batches; what it missed it reloads anyway.
         let (stream, continuation) = AsyncStream.makeStream(of: Batch.self, bufferingPolicy: .bufferingNewest(64))
@@ -68,7 +68,7 @@ public final class LiveFeed: Service, Sendable {
         return (id, stream)
     }
 
-    func unsubscribe(_ id: UUID) {
+    public func unsubscribe(_ id: UUID) {
         state.withLock { s in
             guard let listener = s.listeners.removeValue(forKey: id) else { return }
             listener.continuation.finish()
@@ -98,8 +98,8 @@ public final class LiveFeed: Service, Sendable {
         for listener in listeners { listener.continuation.finish() }
     }
 
-    /// One look at the log of every city with listeners.
-    func tick() async throws {
+    /// One look at the log of every city with listeners (the service does this every interval).
+    public func tick() async throws {
         let cities = state.withLock { s in Array(Set(s.listeners.values.map(\.identity.tenantID))) }
         for city in cities {
             var changes: [(TicketEvent, String)] = []
