@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -86,7 +87,12 @@ class Browser:
             assert state == "1", f"{path} failed to load: {self.toast()}"
 
     def wait(self, condition, timeout=15):
-        return WebDriverWait(self.driver, timeout).until(condition)
+        # Live updates re-render lists while a test reads them: a stale element means "look again".
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(condition)
+
+    def click(self, css, timeout=15):
+        """Clicks `css` once it is there, again if a live update replaced it meanwhile."""
+        self.wait(lambda d: d.find_element(By.CSS_SELECTOR, css).click() or True, timeout)
 
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
