@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable {
     public var linkSecret: [UInt8]
     /// The address residents reach the server at, for links in messages (no trailing slash).
     public var publicURL: String
+    /// Users the sign-in page lists, with their roles (the demo city's; empty otherwise).
+    public var demoUsers: [(username: String, role: Role)] = []
     /// Seconds between two looks at the event log for the console's live streams.
     public var liveInterval: TimeInterval = 1
     /// A live stream ends after this many seconds and the browser reconnects (EventSource does

@@ -49,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
                 say("Loading the demo city (demo data, marked as such)…")
                 let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: settings.policy, bcryptCost: settings.bcryptCost)
                 say("Demo city: \(summary.tickets) tickets, \(summary.units) units, \(summary.categories) categories.")
+                settings.demoUsers = summary.users.map { ($0.username, $0.role) }
                 say("Demo users (password: \(summary.password)):")
                 for u in summary.users { say("  \(u.username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(u.role.rawValue)\(u.unit.map { " of unit \($0)" } ?? "")") }
             } else {

@@ -136,6 +136,7 @@ def test_complaint_loop_across_roles(server, browsers):
     resident.find("input[name=resolved][value=true]").click()
     resident.find("input[name=satisfaction][value=satisfied]").click()
     resident.shot("05-resident-rating-link")
+    check_accessibility(resident, "rating link")
     resident.find("button[type=submit], input[type=submit]").click()
     resident.wait(lambda d: "感谢" in d.page_source and "Thank you" in d.page_source)
 
@@ -247,6 +248,7 @@ def test_languages_and_switch(server, browsers):
     en.get("/console/login", ready=False)
     assert en.find("html").get_attribute("lang") == "en"
     assert "Sign in" in en.find("h1").text
+    assert "supervisor" in en.find(".demo-users").text, "the demo users are listed on the sign-in page"
     check_accessibility(en, "login")
     en.find("a.lang").click()
     en.wait(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN")

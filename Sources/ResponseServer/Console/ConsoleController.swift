@@ -91,7 +91,11 @@ struct ConsoleController {
         }
         router.get("/console/login") { request, context -> Response in
             if let identity = context.identity, Role.loginRoles.contains(identity.role) { return Self.redirect(Self.home(identity.role)) }
-            return render("login", request: request, identity: nil, nav: nil, extra: ["next": Self.safeNext(request.uri.queryParameters["next"].map(String.init))])
+            return render("login", request: request, identity: nil, nav: nil, extra: [
+                "next": Self.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? "",
+                "demoUsers": configuration.demoUsers.map { ["username": $0.username, "role": $0.role.rawValue] },
+                "hasDemoUsers": !configuration.demoUsers.isEmpty,
+            ])
         }
         router.post("/console/login") { request, context -> Response in
             let form = FollowUpController.form(String(buffer: try await request.body.collect(upTo: 16_384)))
@@ -106,7 +110,9 @@ struct ConsoleController {
                 return response
             } catch let problem as Problem where problem.status == .unauthorized {
                 var page = render("login", request: request, identity: nil, nav: nil,
-                                  extra: ["next": next ?? "", "failed": true, "username": form["username"] ?? ""])
+                                  extra: ["next": next ?? "", "failed": true, "username": form["username"] ?? "",
+                                          "demoUsers": configuration.demoUsers.map { ["username": $0.username, "role": $0.role.rawValue] },
+                                          "hasDemoUsers": !configuration.demoUsers.isEmpty])
                 page.status = .unauthorized
                 return page
             }

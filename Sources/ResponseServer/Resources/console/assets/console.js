@@ -430,6 +430,7 @@
 
   async function ticketPage() {
     const box = $('#ticket'), number = box.dataset.number;
+    let ratingLink = null;
     await units().catch(() => []);
     categoriesCache = await api('GET', '/api/v1/categories').catch(() => []);
     async function load() {
@@ -468,9 +469,12 @@
       }
       if (role === 'agent' || role === 'supervisor' || role === 'admin') {
         const out = h('p', { 'aria-live': 'polite' });
+        // The link survives the page re-reading the ticket after a live update.
+        const show = () => { if (ratingLink) fill(out, t('link_made') + ': ', h('a', { href: ratingLink, id: 'follow-link' }, ratingLink)); };
         actions.append(h('div', {}, h('button', { type: 'button', id: 'make-link', onclick: async () => {
-          try { const link = await api('POST', `/api/v1/tickets/${tk.number}/follow-up-link`, {}); fill(out, t('link_made') + ': ', h('a', { href: link.url, id: 'follow-link' }, link.url)); } catch (e) { fail(e); }
+          try { ratingLink = (await api('POST', `/api/v1/tickets/${tk.number}/follow-up-link`, {})).url; show(); } catch (e) { fail(e); }
         } }, t('follow_link')), out));
+        show();
       }
       const timeline = h('section', { class: 'card', 'aria-labelledby': 'tl-h' }, h('h2', { id: 'tl-h' }, t('timeline')),
         h('ol', { class: 'timeline' }, (tk.timeline || []).map((e) => h('li', {}, h('strong', {}, t('event_' + e.type, e.type)), ' · ', fmtTime(e.at), ' · ',
