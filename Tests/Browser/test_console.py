@@ -208,6 +208,20 @@ def test_follow_up_queue_shows_script_and_questions(server, browsers):
     assert len(agent.driver.find_elements(By.CSS_SELECTOR, "#script ol li")) == 3
     agent.shot("08-follow-up-queue")
     check_accessibility(agent, "follow-up")
+    # Nothing is pre-filled: submitting unanswered questions records nothing.
+    first = agent.find("#queue form")
+    number = first.find_element(By.CSS_SELECTOR, "h3 a").text
+    first.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert number in agent.find("#queue").text
+    # The three answers of a dissatisfied complainant on a replied ticket: it leaves the queue as a redo.
+    first = next(f for f in agent.driver.find_elements(By.CSS_SELECTOR, "#queue form") if "Replied" in f.find_element(By.TAG_NAME, "h3").text)
+    number = first.find_element(By.CSS_SELECTOR, "h3 a").text
+    for name, value in [("contacted", "true"), ("resolved", "false"), ("satisfaction", "dissatisfied")]:
+        Select(first.find_element(By.NAME, name)).select_by_value(value)
+    first.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    agent.wait(lambda d: number not in d.find_element(By.ID, "queue").text, 20)
+    status = api(server, "GET", f"/api/v1/tickets/{number}", token(server, "agent"))["status"]
+    assert status == "reopened"
 
 
 def test_public_portal_file_track_dashboard(server, browsers):

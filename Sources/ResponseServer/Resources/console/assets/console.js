@@ -373,7 +373,7 @@
   const actionForms = {
     accept: () => [],
     contact: () => [field('note', t('note'), 'textarea', true)],
-    return: () => [selectField('reason', t('return_reason'), ['wrong_location', 'not_our_mandate', 'unclear_ownership', 'overlapping_mandate'].map((r) => [r, t('reason_' + r)])), field('note', t('note'), 'textarea')],
+    return: () => [selectField('reason', t('return_reason'), ['wrong_location', 'not_our_mandate', 'unclear_ownership', 'overlapping_mandate'].map((r) => [r, t('reason_' + r)]), true), field('note', t('note'), 'textarea')],
     reply: () => [field('text', t('reply'), 'textarea', true), checkField('resolved', t('resolved_q'), true)],
     'request-extension': () => [field('until', t('until'), 'datetime-local', true), field('reason', t('note'), 'textarea', true)],
     summon: () => [multiUnitField('units', t('units_to_summon')), field('note', t('note'), 'textarea')],
@@ -383,7 +383,7 @@
     urge: () => [field('note', t('note'), 'textarea')],
     close: () => [field('note', t('note'), 'textarea')],
     extend: () => [field('until', t('until'), 'datetime-local', true), field('reason', t('note'), 'textarea', true)],
-    'decide-extension': () => [selectField('approve', t('action_decide-extension'), [['true', t('approve')], ['false', t('refuse')]]), field('note', t('note'), 'textarea')],
+    'decide-extension': () => [selectField('approve', t('action_decide-extension'), [['true', t('approve')], ['false', t('refuse')]], true), field('note', t('note'), 'textarea')],
     reopen: () => [field('reason', t('note'), 'textarea', true)],
     answer: () => [field('text', t('reply'), 'textarea', true)],
   };
@@ -397,9 +397,11 @@
     const id = 'f' + (++fieldSeq);
     return h('div', { class: 'check' }, h('input', { id, name, type: 'checkbox', checked }), h('label', { for: id }, label));
   }
-  function selectField(name, label, options) {
+  /** A labelled list; with `ask`, it starts on an empty choice the user must make (required). */
+  function selectField(name, label, options, ask) {
     const id = 'f' + (++fieldSeq);
-    return h('div', {}, h('label', { for: id }, label), h('select', { id, name }, options.map(([v, l]) => h('option', { value: v }, l))));
+    return h('div', {}, h('label', { for: id }, label), h('select', { id, name, required: !!ask },
+      ask ? h('option', { value: '' }, t('pick')) : null, options.map(([v, l]) => h('option', { value: v }, l))));
   }
   function multiUnitField(name, label) {
     const id = 'f' + (++fieldSeq);
@@ -506,9 +508,10 @@
             h('h3', {}, ticketLink(tk.number), ' ', statusBadge(tk.status), ' ', tk.title),
             h('p', {}, c.anonymous ? t('anonymous') : [c.name, c.phone].filter(Boolean).join(' · ')),
             tk.reply ? h('p', { class: 'article' }, tk.reply) : null,
-            selectField('contacted', t('q_contacted'), [['true', t('yes')], ['false', t('no')]]),
-            selectField('resolved', t('q_resolved'), [['true', t('yes')], ['false', t('no')]]),
-            selectField('satisfaction', t('q_satisfied'), ['satisfied', 'basically_satisfied', 'dissatisfied'].map((s) => [s, t('sat_' + s)])),
+            // No answer is pre-filled: the agent records what the complainant said.
+            selectField('contacted', t('q_contacted'), [['true', t('yes')], ['false', t('no')]], true),
+            selectField('resolved', t('q_resolved'), [['true', t('yes')], ['false', t('no')]], true),
+            selectField('satisfaction', t('q_satisfied'), ['satisfied', 'basically_satisfied', 'dissatisfied'].map((s) => [s, t('sat_' + s)]), true),
             h('button', { type: 'submit', class: 'primary' }, t('record_rating')),
             h('button', { type: 'button', onclick: async () => {
               try { await api('POST', `/api/v1/tickets/${tk.number}/follow-up`, { outcome: 'no_answer' }); toast(t('done'), true); await load(); } catch (e) { fail(e); }
