@@ -313,6 +313,15 @@
         h('div', { class: 'actions' },
           unitPicker('pick-' + tk.number, (code) => act(tk.number, verb, { leadUnit: code }), label),
           tk.status === 'returned' && tk.yourActions.includes('reject-return') ? h('button', { type: 'button', class: 'danger', onclick: () => act(tk.number, 'reject-return', {}) }, t('reject_return')) : null));
+      if (tk.status === 'returned' || tk.status === 'arbitration') {
+        // Why the unit sent it back: the reason and note of its last return.
+        api('GET', `/api/v1/tickets/${tk.number}`).then((full) => {
+          const last = (full.timeline || []).filter((e) => e.type === 'returned').pop();
+          if (!last) return;
+          sugg.before(h('p', {}, h('strong', {}, t('return_reason') + ': '), t('reason_' + last.payload.reason, last.payload.reason || ''),
+            last.payload.note ? ' · ' + last.payload.note : '', last.actor && last.actor.unitCode ? ' · ' + unitName(last.actor.unitCode) : ''));
+        }).catch(() => {});
+      }
       if (tk.yourActions.includes(verb)) {
         api('GET', `/api/v1/tickets/${tk.number}/suggestions`).then((s) => {
           const options = s.units.slice(0, 3);
