@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable {
     public var linkSecret: [UInt8]
     /// The address residents reach the server at, for links in messages (no trailing slash).
     public var publicURL: String
+    /// What the public open data may show (coordinate precision, sensitive categories and kinds).
+    public var openData = PublicRecord.Policy()
     /// Users the sign-in page lists, with their roles (the demo city's; empty otherwise).
     public var demoUsers: [(username: String, role: Role)] = []
     /// Seconds between two looks at the event log for the console's live streams.

@@ -14,9 +14,15 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "csv or jsonl.") var format: Format = .csv
     @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
     @Option(help: "City id (default: the configured city).") var tenant: String?
+    @Flag(help: "The anonymised public open data (NYC 311 shape, docs/open-data.md) instead of full tickets.") var openData = false
+    @Option(help: "With --open-data: first local day, yyyy-MM-dd (default: yesterday).") var from: String?
+    @Option(help: "With --open-data: day after the last (default: the day after --from).") var to: String?
+    @Option(help: "With --open-data: write one file per day into this folder (DAY.csv or DAY.jsonl).") var daily: String?
 
     func run() async throws {
         let settings = try Settings(database: database).configuration
+        if openData { return try await exportOpenData(settings) }
+        if from != nil || to != nil || daily != nil { throw ValidationError("--from, --to and --daily go with --open-data") }
         try await withStore(settings) { store in
             let sink = try OutputSink(path: output)
             let format = self.format
@@ -34,6 +40,51 @@ struct ExportCommand: AsyncParsableCommand {
             }
             sink.close()
             FileHandle.standardError.write(Data("exported \(counter.value) tickets\n".utf8))
+        }
+    }
+
+    func exportOpenData(_ settings: ServerConfiguration) async throws {
+        try await withStore(settings) { store in
+            let tenantID = tenant ?? settings.tenant.id
+            let city = try await store.tenant(tenantID) ?? settings.tenant
+            let zone = TimeZone(identifier: city.timeZone) ?? .gmt
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            func day(_ text: String?, _ flag: String) throws -> Date? {
+                guard let text else { return nil }
+                let p = text.split(separator: "-").compactMap { Int($0) }
+                guard p.count == 3, let d = calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2])),
+                      calendar.dateComponents([.year, .month, .day], from: d) == DateComponents(year: p[0], month: p[1], day: p[2])
+                else { throw ValidationError("\(flag) must be a day such as 2026-11-25") }
+                return d
+            }
+            let today = calendar.startOfDay(for: Date())
+            let start = try day(from, "--from") ?? calendar.date(byAdding: .day, value: -1, to: today) ?? today
+            let end = try day(to, "--to") ?? calendar.date(byAdding: .day, value: 1, to: start) ?? start
+            guard end > start else { throw ValidationError("--to must be after --from") }
+            let names = try await OpenDataExport.names(store: store, tenantID: tenantID)
+            // One file per day with --daily, else one output.
+            var days: [(Date, Date)] = []
+            var cursor = start
+            while cursor < end, let next = calendar.date(byAdding: .day, value: 1, to: cursor) {
+                days.append((cursor, min(next, end)))
+                cursor = next
+            }
+            if daily == nil { days = [(start, end)] }
+            if let folder = daily { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            var total = 0
+            for (dayStart, dayEnd) in days {
+                let key = DayKeys(timeZone: zone).key(dayStart)
+                let path = daily.map { "\($0)/\(key).\(format == .csv ? "csv" : "jsonl")" } ?? output
+                let sink = try OutputSink(path: path)
+                if format == .csv { sink.write(PublicRecord.columns.joined(separator: ",") + "\n") }
+                let written = try await OpenDataExport.write(store: store, tenantID: tenantID, from: dayStart, to: dayEnd, names: names,
+                                                            policy: settings.openData, timeZone: zone, csv: format == .csv) { sink.write($0) }
+                sink.close()
+                total += written
+                if let path, daily != nil { FileHandle.standardError.write(Data("\(path): \(written) records\n".utf8)) }
+            }
+            FileHandle.standardError.write(Data("exported \(total) open-data records\n".utf8))
         }
     }
 

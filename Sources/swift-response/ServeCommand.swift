@@ -50,6 +50,11 @@ struct ServeCommand: AsyncParsableCommand {
                 let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: settings.policy, bcryptCost: settings.bcryptCost)
                 say("Demo city: \(summary.tickets) tickets, \(summary.units) units, \(summary.categories) categories.")
                 settings.demoUsers = summary.users.map { ($0.username, $0.role) }
+                // Discipline inspection and politics-and-law requests are published without place or reply.
+                if settings.openData.sensitiveCategories.isEmpty {
+                    settings.openData.sensitiveCategories = try await store.categories(tenantID: DemoCity.tenant.id)
+                        .filter { $0.level == 1 && ["纪检监察", "政法"].contains($0.name) }.map(\.code)
+                }
                 say("Demo users (password: \(summary.password)):")
                 for u in summary.users { say("  \(u.username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(u.role.rawValue)\(u.unit.map { " of unit \($0)" } ?? "")") }
             } else {

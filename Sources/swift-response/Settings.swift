@@ -37,6 +37,8 @@ struct ConfigFile: Decodable {
     var publicURL: String?
     /// Secret that signs follow-up links (prefer env SWIFT_RESPONSE_LINK_SECRET).
     var linkSecret: String?
+    /// What the public open data may show (docs/open-data.md).
+    var openData: PublicRecord.Policy?
 }
 
 /// Settings of one city in a multi-city deployment.
@@ -137,6 +139,10 @@ struct Settings {
             c.notifications = n
         }
         c.publicURL = env("SWIFT_RESPONSE_PUBLIC_URL") ?? file.publicURL ?? "http://\(c.host):\(c.port)"
+        if let policy = file.openData {
+            guard (0...6).contains(policy.coordinateDecimals) else { throw ValidationError("openData.coordinateDecimals must be 0 to 6") }
+            c.openData = policy
+        }
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
         if let secret = env("SWIFT_RESPONSE_LINK_SECRET") ?? file.linkSecret {
             guard secret.count >= 16 else { throw ValidationError("the link secret must be at least 16 characters") }

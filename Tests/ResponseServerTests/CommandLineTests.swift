@@ -119,6 +119,27 @@ struct CommandLineTests {
         let nowhere = try Self.run(["report", "monthly", "--database", db, "--city", "atlantis"])
         #expect(nowhere.status != 0 && nowhere.stderr.contains("no city 'atlantis'"))
 
+        // The open-data files: one per local day, the header, every ticket of the days once, nothing personal.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sr-open-data-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let days = DayKeys(identifier: DemoCity.tenant.timeZone)
+        let first3 = days.key(now.addingTimeInterval(-3 * 86_400)), last = days.key(now.addingTimeInterval(86_400))
+        let export = try Self.run(["export", "--open-data", "--database", db, "--tenant", "demo", "--from", first3, "--to", last, "--daily", folder])
+        #expect(export.status == 0, "\(export.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(files.count == 4 && files.first == "\(first3).csv", "\(files)")
+        var records = 0
+        for file in files {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            #expect(text.hasPrefix("unique_key,created_date,closed_date,agency,agency_name,complaint_type"))
+            #expect(!text.contains("演示用户") && !text.contains("1380000"), "no names or phones in \(file)")
+            records += text.split(separator: "\n").count - 1
+        }
+        #expect(export.stderr.contains("exported \(records) open-data records"), "\(export.stderr)")
+        #expect(records > 10)
+        let badDay = try Self.run(["export", "--open-data", "--database", db, "--from", "2026-13-01"])
+        #expect(badDay.status != 0 && badDay.stderr.contains("--from must be a day"))
+
         // Sixty days on, the demo's open tickets are all overdue: one pass records it, a second finds nothing.
         let later = now.addingTimeInterval(60 * 86_400).formatted(.iso8601)
         let first = try Self.run(["sweep", "--database", db, "--at", later])

@@ -362,3 +362,37 @@ struct LiveFeedTests {
         }
     }
 }
+
+@Suite("Open data over HTTP")
+struct OpenDataHTTPTests {
+    @Test("pages of anonymised records, JSON and CSV, by local day", arguments: Engine.available)
+    func openData(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
+            let agent = try await h.login("agent")
+            var numbers: [String] = []
+            for i in 0..<5 { numbers.append(try #require(try await h.fileTicket(agent, ["title": "测试 \(i)"]).json["number"] as? String)) }
+            let today = DayKeys(identifier: h.tenant.timeZone).key(Date())
+            var reply = try await h.send(.get, "/api/v1/public/open-data?from=\(today)&limit=2")
+            #expect(reply.status == .ok, "\(reply.text)")
+            var seen = ((reply.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["unique_key"] as? String }
+            #expect(seen.count == 2)
+            #expect(!reply.text.contains("李四") && !reply.text.contains("13912345678") && !reply.text.contains("li@example.com"))
+            #expect(((reply.json["items"] as? [[String: Any]])?.first?["latitude"] as? Double) == 39.91)
+            while let next = reply.json["next"] as? String {
+                reply = try await h.send(.get, "/api/v1/public/open-data?from=\(today)&limit=2&after=\(next)")
+                seen += ((reply.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["unique_key"] as? String }
+            }
+            #expect(seen == numbers, "every ticket once, in filing order")
+            reply = try await h.send(.get, "/api/v1/public/open-data?from=\(today)&format=csv")
+            #expect(reply.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let lines = reply.text.split(separator: "\n")
+            #expect(lines.first == Substring(PublicRecord.columns.joined(separator: ",")))
+            #expect(lines.count == 6)
+            // Yesterday (the default) holds none of them; bad days are refused.
+            #expect((try await h.send(.get, "/api/v1/public/open-data").json["items"] as? [Any])?.isEmpty == true)
+            #expect(try await h.send(.get, "/api/v1/public/open-data?from=2026-02-30").status == .badRequest)
+            #expect(try await h.send(.get, "/api/v1/public/open-data?from=2026-13-01").status == .badRequest)
+            #expect(try await h.send(.get, "/api/v1/public/open-data?from=\(today)&to=\(today)").status == .badRequest)
+        }
+    }
+}

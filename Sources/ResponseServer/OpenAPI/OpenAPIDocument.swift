@@ -173,6 +173,11 @@ enum OpenAPIDocument {
             "username": string(), "displayName": string(), "role": string(enum: Role.loginRoles.map(\.rawValue)),
             "unitCode": nullable(string()), "tenantID": string(), "active": ["type": "boolean"],
         ])
+        var recordFields: [String: Any] = [:]
+        for column in PublicRecord.columns {
+            recordFields[column] = ["latitude", "longitude"].contains(column) ? ["type": ["number", "null"]] as [String: Any] : nullable(string())
+        }
+        let openDataRecord = object(recordFields)
         let apiKey = object(["id": string(), "name": string(), "role": string(), "createdAt": time, "revokedAt": nullable(time), "key": string("the secret; only in the creation response")])
         return [
             "NewTicket": object([
@@ -300,6 +305,7 @@ enum OpenAPIDocument {
                 "mergedInto": nullable(string()),
                 "timeline": array(object(["at": time, "type": string(enum: EventType.allCases.map(\.rawValue)), "status": string(enum: TicketStatus.allCases.map(\.rawValue))])),
             ]),
+            "OpenDataPage": object(["items": array(openDataRecord), "next": nullable(string("cursor of the next page"))]),
             "Dashboard": object([
                 "city": string(), "period": string("yyyy-MM"), "responseRate": rate, "resolutionRate": rate, "satisfactionRate": rate,
                 "assigned": ["type": "integer"], "rated": ["type": "integer"], "open": ["type": "integer"], "volume": volume,

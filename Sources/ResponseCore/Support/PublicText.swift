@@ -3,8 +3,8 @@ import Foundation
 /// Text written by or about a complainant, made fit for a public response: runs of seven or
 /// more digits (phone and ID numbers) and e-mail addresses are replaced, and so is the
 /// complainant's own name where it appears. Contact fields themselves are never published.
-enum PublicText {
-    static func redact(_ text: String, name: String?) -> String {
+public enum PublicText {
+    public static func redact(_ text: String, name: String?) -> String {
         var out = text
         if let name = name?.trimmingCharacters(in: .whitespaces), name.count >= 2 {
             out = out.replacingOccurrences(of: name, with: "[name]")

@@ -1,0 +1,148 @@
+import Foundation
+
+/// One ticket as the city publishes it in its open data, in the shape of New York City's 311
+/// service requests: what was asked, where roughly, who handled it, how it ended — never who
+/// asked. Built by a pure function so the same rules serve the API, the daily files and tests.
+public struct PublicRecord: Codable, Sendable, Equatable {
+    /// The public tracking number.
+    public var uniqueKey: String
+    /// Local time of the city, ISO 8601 with offset.
+    public var createdDate: String
+    public var closedDate: String?
+    /// The lead unit's code and name (NYC: the agency).
+    public var agency: String?
+    public var agencyName: String?
+    /// The first-level category's name (NYC: complaint type).
+    public var complaintType: String?
+    /// The most specific category's name (NYC: descriptor).
+    public var descriptor: String?
+    /// `Open`, `Assigned`, `In Progress`, `Pending`, `Closed` (see ``status(_:)``).
+    public var status: String
+    /// The unit's reply, redacted; absent for sensitive requests.
+    public var resolutionDescription: String?
+    /// The district's name (NYC: borough).
+    public var borough: String?
+    /// Coarsened to the policy's decimals; absent for sensitive requests.
+    public var latitude: Double?
+    public var longitude: Double?
+    /// `PHONE`, `ONLINE`, `MOBILE`, `OTHER` as NYC names its channels.
+    public var openDataChannelType: String
+    /// The kind of request (complaint, consultation, …), which NYC does not have.
+    public var kind: String
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueKey = "unique_key", createdDate = "created_date", closedDate = "closed_date", agency, agencyName = "agency_name"
+        case complaintType = "complaint_type", descriptor, status, resolutionDescription = "resolution_description", borough
+        case latitude, longitude, openDataChannelType = "open_data_channel_type", kind
+    }
+
+    /// The columns of the CSV files, in order (the JSON keys are the same).
+    public static let columns = CodingKeys.allColumns
+
+    /// The names a record needs: units and categories by code.
+    public struct Names: Sendable {
+        public var units: [String: String]
+        public var categories: [String: (name: String, parent: String?)]
+        public init(units: [String: String], categories: [String: (name: String, parent: String?)]) {
+            self.units = units
+            self.categories = categories
+        }
+    }
+
+    /// What may be published, and how precisely.
+    public struct Policy: Codable, Sendable, Equatable {
+        /// Decimals kept of latitude and longitude: 3 ≈ 110 m, 2 ≈ 1.1 km.
+        public var coordinateDecimals: Int
+        /// Category codes (and everything under them) whose requests are published without place or reply.
+        public var sensitiveCategories: [String]
+        /// Kinds published without place or reply (reports of wrongdoing name the reported).
+        public var sensitiveKinds: [TicketKind]
+
+        public init(coordinateDecimals: Int = 3, sensitiveCategories: [String] = [], sensitiveKinds: [TicketKind] = [.report]) {
+            self.coordinateDecimals = coordinateDecimals
+            self.sensitiveCategories = sensitiveCategories
+            self.sensitiveKinds = sensitiveKinds
+        }
+
+        // A config file may name only the settings it changes.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Policy()
+            coordinateDecimals = try c.decodeIfPresent(Int.self, forKey: .coordinateDecimals) ?? d.coordinateDecimals
+            sensitiveCategories = try c.decodeIfPresent([String].self, forKey: .sensitiveCategories) ?? d.sensitiveCategories
+            sensitiveKinds = try c.decodeIfPresent([TicketKind].self, forKey: .sensitiveKinds) ?? d.sensitiveKinds
+        }
+
+        enum CodingKeys: String, CodingKey { case coordinateDecimals, sensitiveCategories, sensitiveKinds }
+
+        public func isSensitive(_ ticket: Ticket) -> Bool {
+            if sensitiveKinds.contains(ticket.kind) { return true }
+            guard let code = ticket.categoryCode else { return false }
+            return sensitiveCategories.contains { code == $0 || code.hasPrefix($0 + ".") }
+        }
+    }
+
+    /// The published form of `ticket`. Names, phones, e-mails, addresses, titles and descriptions
+    /// never leave; a sensitive request also loses its place and reply.
+    public init(_ ticket: Ticket, names: Names, policy: Policy, timeZone: TimeZone) {
+        var format = Date.ISO8601FormatStyle(timeZone: timeZone)
+        format = format.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .colon)
+        uniqueKey = ticket.number
+        createdDate = ticket.createdAt.formatted(format)
+        closedDate = ticket.closedAt?.formatted(format)
+        agency = ticket.leadUnit
+        agencyName = ticket.leadUnit.flatMap { names.units[$0] }
+        var chain: [String] = []
+        var next = ticket.categoryCode
+        while let code = next, let category = names.categories[code], chain.count < 10 {
+            chain.insert(category.name, at: 0)
+            next = category.parent
+        }
+        complaintType = chain.first
+        descriptor = chain.count > 1 ? chain.last : nil
+        status = Self.status(ticket.status)
+        borough = ticket.location.districtCode.flatMap { names.units[$0] }
+        kind = ticket.kind.rawValue
+        openDataChannelType = switch ticket.channel {
+        case .phone: "PHONE"
+        case .web, .open311: "ONLINE"
+        case .app, .wechat, .sms: "MOBILE"
+        case .other: "OTHER"
+        }
+        let sensitive = policy.isSensitive(ticket)
+        if !sensitive, let lat = ticket.location.latitude, let lon = ticket.location.longitude {
+            let scale = pow(10, Double(max(0, min(6, policy.coordinateDecimals))))
+            latitude = (lat * scale).rounded() / scale
+            longitude = (lon * scale).rounded() / scale
+        }
+        if !sensitive, let reply = ticket.reply {
+            resolutionDescription = PublicText.redact(reply, name: ticket.complainant.name)
+        }
+        if ticket.status == .merged, let parent = ticket.mergedInto {
+            resolutionDescription = "Duplicate of \(parent)."
+        }
+    }
+
+    /// The status as NYC publishes it.
+    public static func status(_ status: TicketStatus) -> String {
+        switch status {
+        case .received: "Open"
+        case .dispatched, .returned, .arbitration: "Assigned"
+        case .accepted, .contacted, .reopened: "In Progress"
+        case .replied, .evaluated: "Pending"
+        case .answered, .closed, .merged: "Closed"
+        }
+    }
+
+    /// The record as one CSV line, in ``columns`` order.
+    public var csvLine: String {
+        let coordinate = { (v: Double?) in v.map { String($0) } ?? "" }
+        return [uniqueKey, createdDate, closedDate ?? "", agency ?? "", agencyName ?? "", complaintType ?? "", descriptor ?? "", status,
+                resolutionDescription ?? "", borough ?? "", coordinate(latitude), coordinate(longitude), openDataChannelType, kind]
+            .map(CSVTable.field).joined(separator: ",")
+    }
+}
+
+extension PublicRecord.CodingKeys: CaseIterable {
+    static var allColumns: [String] { allCases.map(\.rawValue) }
+}
