@@ -85,20 +85,19 @@ struct ImportCommand: AsyncParsableCommand {
             prepared.append((new, record.created, record.closed, unitCode, resolution))
         }
 
-        // Pass 2, eight at a time so the store files them in batches: each ticket is created,
+        // Pass 2, 32 at a time so the store files them in batches: each ticket is created,
         // dispatched to its agency and accepted, and replied and closed when the source closed it,
         // through the same state machine as live tickets.
         let items = prepared
         let next = Counter(), done = Counter()
         let total = items.count, label = path, policy = policy
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<8 {
+            for _ in 0..<32 {
                 group.addTask {
                     while true {
                         let i = next.next()
                         if i >= total { return }
                         let (new, created, closed, unit, resolution) = items[i]
-                        let (ticket, _) = try await store.createTicket(new, tenant: tenant, actor: importer, now: created)
                         var steps: [(TicketAction, Date)] = []
                         if let unit {
                             steps += [(.dispatch(leadUnit: unit, coUnits: [], note: nil), created), (.accept, created)]
@@ -107,10 +106,11 @@ struct ImportCommand: AsyncParsableCommand {
                                 steps += [(.reply(text: text, resolved: true), closed), (.close(note: "imported"), closed)]
                             }
                         }
-                        for (action, at) in steps {
-                            _ = try await store.apply(action, number: ticket.number, tenantID: tenant.id, expectedVersion: nil,
-                                                      context: .init(now: at, actor: importer, policy: policy)) { _ in }
-                        }
+                        // The whole history in the ticket's own intake transaction (one commit per
+                        // batch of tickets instead of one per step: measured 5× fewer commits).
+                        _ = try await store.createTicket(new, tenant: tenant, actor: importer, now: created, followUps: steps.map {
+                            IntakeFollowUp($0.0, context: .init(now: $0.1, actor: importer, policy: policy))
+                        })
                         let n = done.next() + 1
                         if n % 1000 == 0 || n == total {
                             let rate = Double(n) / max(Date().timeIntervalSince(start), 0.001)
