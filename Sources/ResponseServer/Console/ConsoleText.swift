@@ -17,7 +17,11 @@ struct ConsoleText: Sendable {
     let json: [Language: String]
 
     init(data: Data) throws {
-        let raw = try JSONDecoder().decode([String: [String: String]].self, from: data)
+        self.init(raw: try JSONDecoder().decode([String: [String: String]].self, from: data))
+    }
+
+    /// - Parameter raw: Key → language code → text.
+    init(raw: [String: [String: String]]) {
         var strings: [Language: [String: String]] = [:]
         for language in Language.allCases {
             strings[language] = raw.compactMapValues { $0[language.rawValue] ?? $0["en"] }

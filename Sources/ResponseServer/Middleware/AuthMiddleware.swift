@@ -37,7 +37,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// The console's session cookie (HttpOnly, SameSite=Strict).
     static let sessionCookie = "sr_session"
-    static let csrfHeader = HTTPField.Name("X-Requested-With")!
+    static let csrfHeader = HTTPField.Name.requestedWith
     static let csrfValue = "swift-response"
 
     static func changesState(_ method: HTTPRequest.Method) -> Bool {

@@ -76,7 +76,7 @@ struct OpenDataController {
         headers[.cacheControl] = "public, max-age=60"
         if format == "csv" {
             headers[.contentType] = "text/csv; charset=utf-8"
-            if let next = result.next?.token { headers[HTTPField.Name("X-Next-Cursor")!] = next }
+            if let next = result.next?.token { headers[.nextCursor] = next }
             let body = ([PublicRecord.columns.joined(separator: ",")] + records.map(\.csvLine)).joined(separator: "\n") + "\n"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         }

@@ -107,7 +107,6 @@
     source.addEventListener('open', () => { if (status) status.textContent = '● ' + t('live_on'); });
     source.addEventListener('error', () => { if (status) status.textContent = '○ ' + t('live_off'); });
     source.addEventListener('ticket', (e) => {
-      body.dataset.lastEvent = e.data;
       again(JSON.parse(e.data));
     });
     // Many changes at once: reload whatever the page shows.
