@@ -120,6 +120,7 @@ class Browser:
         size = self.driver.get_window_size()
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         self.driver.set_window_size(size["width"], min(max(height, size["height"]), 5000))
+        self.driver.execute_script("window.scrollTo(0, 0)")
         self.driver.save_screenshot(str(OUT / f"{name}.png"))
         self.driver.set_window_size(size["width"], size["height"])
 

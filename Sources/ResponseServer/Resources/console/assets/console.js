@@ -169,7 +169,8 @@
         map = window.L.map(el, { attributionControl: false, zoomSnap: 0.25 });
         const outline = window.L.geoJSON(districtLayer, { style: { color: '#0b4f8a', weight: 2, fillOpacity: 0.05 } }).addTo(map);
         if (streetLayer) window.L.geoJSON(streetLayer, { style: { color: '#5b7fa3', weight: 1, dashArray: '3', fill: false } }).addTo(map);
-        outline.eachLayer((layer) => layer.bindTooltip(layer.feature.properties.name || layer.feature.properties.key, { sticky: true }));
+        // District names on the map itself, so a place can be found without hovering.
+        outline.eachLayer((layer) => layer.bindTooltip(layer.feature.properties.name || layer.feature.properties.key, { permanent: true, direction: 'center', className: 'area-label' }));
         map.fitBounds(outline.getBounds());
         map.on('click', (e) => setPoint(e.latlng.lat, e.latlng.lng));
       } catch (e) {
@@ -591,7 +592,10 @@
       }
       if (mapLayer) mapLayer.remove();
       mapLayer = window.L.geoJSON(geo, { style: (f) => ({ color: '#333', weight: 1, fillOpacity: 0.8, fillColor: shade((byCode[f.properties.key] || { open: 0 }).open) }) }).addTo(map);
-      mapLayer.eachLayer((layer) => { const p = layer.feature.properties, d = byCode[p.key] || { open: 0, overdue: 0 }; layer.bindTooltip(`${p.name || p.key}: ${d.open} ${t('open_count')}, ${d.overdue} ${t('overdue')}`); });
+      mapLayer.eachLayer((layer) => {
+        const p = layer.feature.properties, d = byCode[p.key] || { open: 0, overdue: 0 };
+        layer.bindTooltip(`${p.name || p.key}: ${d.open}`, { permanent: true, direction: 'center', className: 'area-label' });
+      });
       map.fitBounds(mapLayer.getBounds());
     }
     async function trend() {
