@@ -582,7 +582,8 @@
       if (!window.L) return;
       let geo;
       try { geo = await api('GET', '/api/v1/geo/district'); } catch (e) { fill($('#choropleth'), h('p', { class: 'hint' }, t('no_map'))); return; }
-      const max = Math.max(1, ...load.map((x) => x.open));
+      // The scale spans the districts on the map (tickets not yet located are only in the table).
+      const max = Math.max(1, ...load.filter((x) => x.districtCode).map((x) => x.open));
       const shade = (n) => { const k = n / max; return k > 0.8 ? '#08306b' : k > 0.6 ? '#2171b5' : k > 0.4 ? '#4292c6' : k > 0.2 ? '#9ecae1' : k > 0 ? '#deebf7' : '#f7fbff'; };
       if (!map) {
         map = window.L.map($('#choropleth'), { attributionControl: false, zoomSnap: 0.25 });
