@@ -48,25 +48,21 @@ struct ExportCommand: AsyncParsableCommand {
             let tenantID = tenant ?? settings.tenant.id
             let city = try await store.tenant(tenantID) ?? settings.tenant
             let zone = TimeZone(identifier: city.timeZone) ?? .gmt
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
+            let keys = DayKeys(timeZone: zone)
             func day(_ text: String?, _ flag: String) throws -> Date? {
                 guard let text else { return nil }
-                let p = text.split(separator: "-").compactMap { Int($0) }
-                guard p.count == 3, let d = calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2])),
-                      calendar.dateComponents([.year, .month, .day], from: d) == DateComponents(year: p[0], month: p[1], day: p[2])
-                else { throw ValidationError("\(flag) must be a day such as 2026-11-25") }
+                guard let d = keys.start(ofValidDay: text) else { throw ValidationError("\(flag) must be a day such as 2026-11-25") }
                 return d
             }
-            let today = calendar.startOfDay(for: Date())
-            let start = try day(from, "--from") ?? calendar.date(byAdding: .day, value: -1, to: today) ?? today
-            let end = try day(to, "--to") ?? calendar.date(byAdding: .day, value: 1, to: start) ?? start
+            let today = keys.startOfDay(Date())
+            let start = try day(from, "--from") ?? keys.adding(days: -1, to: today) ?? today
+            let end = try day(to, "--to") ?? keys.adding(days: 1, to: start) ?? start
             guard end > start else { throw ValidationError("--to must be after --from") }
             let names = try await OpenDataExport.names(store: store, tenantID: tenantID)
             // One file per day with --daily, else one output.
             var days: [(Date, Date)] = []
             var cursor = start
-            while cursor < end, let next = calendar.date(byAdding: .day, value: 1, to: cursor) {
+            while cursor < end, let next = keys.adding(days: 1, to: cursor) {
                 days.append((cursor, min(next, end)))
                 cursor = next
             }
@@ -74,7 +70,7 @@ struct ExportCommand: AsyncParsableCommand {
             if let folder = daily { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             var total = 0
             for (dayStart, dayEnd) in days {
-                let key = DayKeys(timeZone: zone).key(dayStart)
+                let key = keys.key(dayStart)
                 let path = daily.map { "\($0)/\(key).\(format == .csv ? "csv" : "jsonl")" } ?? output
                 let sink = try OutputSink(path: path)
                 if format == .csv { sink.write(PublicRecord.columns.joined(separator: ",") + "\n") }

@@ -127,4 +127,20 @@ public struct DayKeys: Sendable {
         guard parts.count == 3 else { return nil }
         return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
+
+    /// ``start(of:)`` of a day that exists: `nil` for `2026-02-30` or `2026-13-01`, which
+    /// ``start(of:)`` would roll over into the next month or year.
+    public func start(ofValidDay key: String) -> Date? {
+        let parts = key.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = start(of: key),
+              calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: parts[0], month: parts[1], day: parts[2])
+        else { return nil }
+        return date
+    }
+
+    /// The start of the calendar day holding `date`.
+    public func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+
+    /// The instant `days` calendar days after `date` (daylight saving respected).
+    public func adding(days: Int, to date: Date) -> Date? { calendar.date(byAdding: .day, value: days, to: date) }
 }

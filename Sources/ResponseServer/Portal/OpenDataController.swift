@@ -36,22 +36,18 @@ struct OpenDataController {
         let params = request.uri.queryParameters
         func value(_ name: String) -> String? { params[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         var errors: [FieldError] = []
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
+        let days = DayKeys(timeZone: zone)
         func day(_ name: String) -> Date? {
             guard let text = value(name) else { return nil }
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, text.count == 10,
-                  let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-                  calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: parts[0], month: parts[1], day: parts[2]) else {
+            guard text.count == 10, let date = days.start(ofValidDay: text) else {
                 errors.append(FieldError(field: name, message: "a day such as 2026-11-25"))
                 return nil
             }
             return date
         }
-        let today = calendar.startOfDay(for: clock.now())
-        let from = day("from") ?? calendar.date(byAdding: .day, value: -1, to: today) ?? today
-        let to = day("to") ?? calendar.date(byAdding: .day, value: 1, to: from) ?? from
+        let today = days.startOfDay(clock.now())
+        let from = day("from") ?? days.adding(days: -1, to: today) ?? today
+        let to = day("to") ?? days.adding(days: 1, to: from) ?? from
         if to <= from { errors.append(FieldError(field: "to", message: "must be after from")) }
         if to.timeIntervalSince(from) > 366 * 86_400 { errors.append(FieldError(field: "to", message: "at most 366 days after from")) }
         let format = value("format") ?? "json"
