@@ -92,12 +92,11 @@ public struct PublicRecord: Codable, Sendable, Equatable {
         closedDate = ticket.closedAt?.formatted(format)
         agency = ticket.leadUnit
         agencyName = ticket.leadUnit.flatMap { names.units[$0] }
-        var chain: [String] = []
-        var next = ticket.categoryCode
-        while let code = next, let category = names.categories[code], chain.count < 10 {
-            chain.insert(category.name, at: 0)
-            next = category.parent
-        }
+        // Names from the first-level category down to the ticket's own.
+        let chain: [String] = ticket.categoryCode.map { code in
+            guard names.categories[code] != nil else { return [] }
+            return ([code] + CategoryTaxonomy.ancestors(of: code) { names.categories[$0]?.parent }).reversed().compactMap { names.categories[$0]?.name }
+        } ?? []
         complaintType = chain.first
         descriptor = chain.count > 1 ? chain.last : nil
         status = Self.status(ticket.status)

@@ -51,6 +51,18 @@ public struct CategoryTaxonomy: Sendable, Equatable {
         categories.first { $0.code == code }
     }
 
+    /// The codes above `code`, its parent first and the first-level category last, given how to
+    /// find a code's parent (at most 10 steps, so a cycle in bad data cannot hang a request).
+    public static func ancestors(of code: String, parent: (String) -> String?) -> [String] {
+        var chain: [String] = []
+        var next = parent(code)
+        while let p = next, chain.count < 10 {
+            chain.append(p)
+            next = parent(p)
+        }
+        return chain
+    }
+
     /// The full path of names, `城乡建设 / 安全生产 / 安全隐患`.
     public func path(of code: String) -> [String] {
         var names: [String] = []

@@ -250,11 +250,7 @@ struct DeskController {
         let categories = try await store.categories(tenantID: tenant.id)
         let parent = Dictionary(categories.map { ($0.code, $0.parentCode) }, uniquingKeysWith: { a, _ in a })
         let names = Dictionary(categories.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        func top(_ code: String) -> String {
-            var c = code, hops = 0
-            while let p = parent[c] ?? nil, hops < 10 { c = p; hops += 1 }
-            return c
-        }
+        func top(_ code: String) -> String { CategoryTaxonomy.ancestors(of: code) { parent[$0] ?? nil }.last ?? code }
         var series: [String: [Int]] = [:]
         for row in rows where row.day >= first && row.day <= today {
             let key = row.categoryCode.map(top) ?? ""

@@ -40,12 +40,7 @@ actor KnowledgeBase {
         let parent = Dictionary(categories.map { ($0.code, $0.parentCode) }, uniquingKeysWith: { a, _ in a })
         var result: [String: [String]] = [:]
         for c in categories {
-            var chain: [String] = [], next = c.parentCode
-            while let p = next, chain.count < 10 {
-                chain.append(p)
-                next = parent[p] ?? nil
-            }
-            result[c.code] = chain
+            result[c.code] = CategoryTaxonomy.ancestors(of: c.code) { parent[$0] ?? nil }
         }
         ancestors[tenantID] = result
         return result
