@@ -44,6 +44,10 @@ public func buildApplication(
         let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications), configuration: configuration, clock: clock)
         services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
     }
+    if let interval = configuration.insight.interval {
+        let monitor = AlertMonitor(store: store, tenant: configuration.tenant, settings: configuration.insight, clock: clock, logger: logger)
+        services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await monitor.tick() })
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swift-response"),
@@ -94,6 +98,7 @@ public func buildRouter(
     DeskController(store: store, clock: clock, configuration: configuration, dispatch: dispatch, knowledge: knowledge).register(on: api)
     PublicController(store: store, clock: clock, configuration: configuration, intake: intake).register(on: api)
     OpenDataController(store: store, clock: clock, configuration: configuration).register(on: api)
+    InsightController(store: store, clock: clock, configuration: configuration).register(on: api)
     // Without a running feed (a router built on its own) streams answer 503.
     let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: Logger(label: "swift-response"))
     LiveController(feed: feed, configuration: configuration).register(on: router)

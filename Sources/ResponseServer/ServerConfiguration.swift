@@ -44,6 +44,8 @@ public struct ServerConfiguration: Sendable {
     public var openData = PublicRecord.Policy()
     /// Users the sign-in page lists, with their roles (the demo city's; empty otherwise).
     public var demoUsers: [(username: String, role: Role)] = []
+    /// Demand analysis and the early-warning detector.
+    public var insight = InsightSettings()
     /// Seconds between two looks at the event log for the console's live streams.
     public var liveInterval: TimeInterval = 1
     /// A live stream ends after this many seconds and the browser reconnects (EventSource does

@@ -250,5 +250,83 @@ struct Migration: Sendable {
                 "CREATE INDEX kb_articles_tenant ON kb_articles (tenant_id, id)",
             ]
         },
+        Migration(version: 7, name: "demand aggregates and spike alerts") { _ in
+            [
+                // Tickets filed per city day, category and place, added to in the transaction that
+                // files (or re-classifies) the ticket: frequent-problem queries read these, never
+                // the tickets. Empty text stands for "unknown" because key columns cannot be NULL.
+                """
+                CREATE TABLE demand_daily (
+                  tenant_id TEXT NOT NULL,
+                  day TEXT NOT NULL,
+                  category_code TEXT NOT NULL,
+                  district_code TEXT NOT NULL,
+                  street_code TEXT NOT NULL,
+                  tickets BIGINT NOT NULL,
+                  PRIMARY KEY (tenant_id, day, category_code, district_code, street_code)
+                )
+                """,
+                // The same per month, so a query over a year reads twelve months' rows, not 365 days'.
+                """
+                CREATE TABLE demand_monthly (
+                  tenant_id TEXT NOT NULL,
+                  month TEXT NOT NULL,
+                  category_code TEXT NOT NULL,
+                  district_code TEXT NOT NULL,
+                  street_code TEXT NOT NULL,
+                  tickets BIGINT NOT NULL,
+                  PRIMARY KEY (tenant_id, month, category_code, district_code, street_code)
+                )
+                """,
+                // Per ~200 m grid cell (GridCell), for hotspots; keyed category first because a
+                // hotspot query asks for one category's cells.
+                """
+                CREATE TABLE demand_cells (
+                  tenant_id TEXT NOT NULL,
+                  category_code TEXT NOT NULL,
+                  day TEXT NOT NULL,
+                  cell BIGINT NOT NULL,
+                  street_code TEXT NOT NULL,
+                  tickets BIGINT NOT NULL,
+                  PRIMARY KEY (tenant_id, category_code, day, cell, street_code)
+                )
+                """,
+                "CREATE INDEX demand_cells_day ON demand_cells (tenant_id, day)",
+                // Repeat callers (kind 'caller', key a hash of the phone digits) and repeat
+                // places (kind 'address') per city month.
+                """
+                CREATE TABLE demand_repeats (
+                  tenant_id TEXT NOT NULL,
+                  month TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  label TEXT NOT NULL,
+                  tickets BIGINT NOT NULL,
+                  last_number TEXT NOT NULL,
+                  PRIMARY KEY (tenant_id, month, kind, key)
+                )
+                """,
+                "CREATE INDEX demand_repeats_top ON demand_repeats (tenant_id, month, kind, tickets)",
+                // Volume spikes raised by the early-warning detector.
+                """
+                CREATE TABLE alerts (
+                  id TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  category_code TEXT NOT NULL,
+                  district_code TEXT NOT NULL,
+                  window_minutes BIGINT NOT NULL,
+                  onset_at BIGINT NOT NULL,
+                  detected_at BIGINT NOT NULL,
+                  observed BIGINT NOT NULL,
+                  expected DOUBLE PRECISION NOT NULL,
+                  probability DOUBLE PRECISION NOT NULL,
+                  status TEXT NOT NULL,
+                  acknowledged_by TEXT,
+                  updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX alerts_city ON alerts (tenant_id, detected_at)",
+            ]
+        },
     ]
 }

@@ -224,6 +224,7 @@ extension SQLTicketStore {
                     }
                 }
                 try await Self.record(chunk.map { ($0.0, $0.1, days) }, notify: false, on: db)
+                try await Self.recordDemand(chunk.map { DemandChange(tenantID: $0.0.tenantID, facts: DemandFacts.of($0.0, days: days), sign: 1, countsRepeats: true) }, on: db)
             }
         }
     }

@@ -82,7 +82,9 @@ extension SQLTicketStore {
             let eventRows = try chunk.flatMap { try $0.1.map { SQLQueryString.bindList(try EventRow.values($0)) } }
             try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
         }
-        try await record(zip(batch, results).map { item, result in (result.0, result.1, DayKeys(identifier: item.tenant.timeZone)) }, on: db)
+        let recorded = zip(batch, results).map { item, result in (ticket: result.0, events: result.1, days: DayKeys(identifier: item.tenant.timeZone)) }
+        try await record(recorded, on: db)
+        try await recordDemand(recorded.map { DemandChange(tenantID: $0.ticket.tenantID, facts: DemandFacts.of($0.ticket, days: $0.days), sign: 1, countsRepeats: true) }, on: db)
         return results
     }
 
@@ -158,7 +160,9 @@ extension SQLTicketStore {
             guard !events.isEmpty else { return (current, []) }
             try await Self.update(next, previousVersion: current.version, on: db)
             for event in events { try await Self.insert(event, on: db) }
-            try await Self.record([(next, events, DayKeys(identifier: context.policy.calendar.timeZone))], on: db)
+            let days = DayKeys(identifier: context.policy.calendar.timeZone)
+            try await Self.record([(next, events, days)], on: db)
+            try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days), on: db)
             return (next, events)
         }
     }

@@ -118,6 +118,33 @@ public protocol TicketStore: Sendable {
     /// - Parameter utcOffset: The city's offset from UTC in seconds, which decides the days.
     func dailyVolume(tenantID: String, from: Date, to: Date, utcOffset: Int) async throws -> [DailyVolume]
 
+    /// Tickets filed per category and place over the city days of `range`, from the demand
+    /// aggregates (whole months from the monthly ones).
+    /// - Parameters:
+    ///   - district: Only this district; `street` only this street.
+    ///   - byStreet: Count per street too (otherwise `street` is empty in the results).
+    func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?, byStreet: Bool) async throws -> [DemandCount]
+    /// Tickets per category, ~200 m grid cell and street over `range`.
+    /// - Parameter categories: Only these category codes; every category when `nil`.
+    func demandCells(tenantID: String, range: DayRange, categories: [String]?) async throws -> [DemandCell]
+    /// The callers or places with the most tickets in a city month (`yyyy-MM`), at least `minimum` each.
+    func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry]
+    /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.
+    func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, bounds: GeoBounds?, limit: Int) async throws -> [TicketSummary]
+    /// Recomputes a city's demand aggregates from its tickets (after an upgrade, or a repair).
+    /// - Returns: The number of tickets counted.
+    func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int
+
+    /// Tickets filed in `[from, to)` in filing order, `limit` at a time: the early-warning feed.
+    /// - Parameter after: The id of the last filing read at `from` (keyset paging).
+    func filings(tenantID: String, from: Date, to: Date, after: String?, limit: Int) async throws -> [Filing]
+    /// Stores an alert; `false` when it was stored already (by this or another server).
+    func saveAlert(_ alert: SpikeAlert) async throws -> Bool
+    /// Alerts detected in `[from, to)`, newest first.
+    func alerts(tenantID: String, from: Date, to: Date, status: SpikeAlert.Status?, limit: Int) async throws -> [SpikeAlert]
+    /// Marks an open alert as taken in hand; returns it as it now stands (`nil`: no such alert).
+    func acknowledgeAlert(id: String, tenantID: String, by user: String, at now: Date) async throws -> SpikeAlert?
+
     func createAPIKey(_ key: APIKey) async throws
     func apiKey(hash: String) async throws -> APIKey?
     func apiKeys(tenantID: String) async throws -> [APIKey]

@@ -8,7 +8,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure classification and location on real data (human summary, then one JSON line).",
-        subcommands: [EvalClassifyCommand.self, EvalLocateCommand.self]
+        subcommands: [EvalClassifyCommand.self, EvalLocateCommand.self, EvalWarningCommand.self]
     )
 }
 

@@ -70,12 +70,22 @@ struct ImportCommand: AsyncParsableCommand {
                 }
                 unitCode = code
             }
+            // The file's own neighbourhood becomes the district, so demand can be counted by place.
+            var districtCode: String? = nil
+            if let area = record.area, !area.isEmpty {
+                let code = format.rawValue + "-" + OpenDataRecord.slug(area)
+                if !knownUnits.contains(code) {
+                    try await store.saveUnit(OrgUnit(code: code, tenantID: tenant.id, name: String(area.prefix(200)), kind: .district))
+                    knownUnits.insert(code)
+                }
+                districtCode = code
+            }
             let title = [record.type, record.descriptor].compactMap { $0 }.joined(separator: " — ")
             let new = NewTicket(
                 kind: .complaint, channel: record.channel, title: String(title.prefix(NewTicket.maxTitle)),
                 description: ([record.descriptor, record.address.map { "at \($0)" }, "(\(format.rawValue) 311 #\(record.sourceID))"].compactMap { $0 }).joined(separator: " "),
                 categoryCode: categoryCode,
-                location: Location(latitude: record.latitude, longitude: record.longitude, address: record.address.map { String($0.prefix(500)) })
+                location: Location(latitude: record.latitude, longitude: record.longitude, address: record.address.map { String($0.prefix(500)) }, districtCode: districtCode)
             )
             if !new.validationErrors().isEmpty {
                 skipped += 1

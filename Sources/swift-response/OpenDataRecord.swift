@@ -80,6 +80,8 @@ struct OpenDataRecord {
 
     static func channel(_ source: String?) -> Channel {
         let s = (source ?? "").lowercased()
+        // Filed by city staff (inspections, work-order systems), not by residents.
+        if s.contains("worker") || s.contains("employee") || s.contains("internal") || s.contains("integration") { return .other }
         if s.contains("phone") || s.contains("call") || s.contains("hotline") || s.contains("voice") { return .phone }
         if s.contains("app") || s.contains("mobile") || s.contains("twitter") { return .app }
         if s.contains("web") || s.contains("online") || s.contains("self service") || s.contains("email") { return .web }

@@ -61,6 +61,7 @@ struct ServerHarness {
             // Background work is started by the tests that need it, so the others stay deterministic.
             configuration.sweepInterval = nil
             configuration.notifications.relayInterval = nil
+            configuration.insight.interval = nil
             try configure(&configuration)
             let configured = configuration
             let app = buildApplication(configuration: configured, store: store, clock: clock)

@@ -35,6 +35,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case followUp
     /// Read the assessment of units (rates and rankings).
     case readAssessment
+    /// Read demand analysis (frequent problems, hotspots, repeat callers, spike alerts) and
+    /// acknowledge alerts.
+    case readInsight
 }
 
 extension Role {
@@ -62,6 +65,9 @@ extension Role {
         case .sweep: self == .system
         case .followUp: [.agent, .supervisor, .admin, .system].contains(self)
         case .readAssessment: self != .system
+        // Handlers see their own unit's work, not the city's demand; repeat-caller lists are
+        // for those who oversee.
+        case .readInsight: [.dispatcher, .supervisor, .admin, .integration].contains(self)
         }
     }
 }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import ResponseCore
+import ResponseStore
 
 /// Builds the OpenAPI 3.1 document from the registered routes and the schemas below. Served at
 /// `/api/v1/openapi.json`; a test checks every documented operation against the live router.
@@ -108,6 +109,14 @@ enum OpenAPIDocument {
             "updatedAt": time, "updatedBy": string(), "score": ["type": ["number", "null"], "description": "search relevance (BM25)"],
         ])
         let named = object(["code": string(), "name": nullable(string()), "confidence": ["type": ["number", "null"]]])
+        let dayRange = object(["from": string("first day, yyyy-MM-dd"), "to": string("day after the last, yyyy-MM-dd")])
+        let alert = object([
+            "id": string(), "tenantID": string(), "category": string(), "categoryName": nullable(string()),
+            "district": string("empty: the whole city"), "districtName": nullable(string()), "windowMinutes": ["type": "integer"],
+            "onset": time, "detectedAt": time, "observed": ["type": "integer"], "expected": ["type": "number"],
+            "probability": ["type": "number", "description": "Poisson tail probability of the count"],
+            "status": string(enum: SpikeAlert.Status.allCases.map(\.rawValue)), "acknowledgedBy": nullable(string()), "updatedAt": time,
+        ])
         let volume = object([
             "days": array(string(format: "date")),
             "series": array(object(["code": nullable(string("first-level category")), "name": string(), "total": ["type": "integer"], "counts": array(["type": "integer"])])),
@@ -310,6 +319,38 @@ enum OpenAPIDocument {
                 "city": string(), "period": string("yyyy-MM"), "responseRate": rate, "resolutionRate": rate, "satisfactionRate": rate,
                 "assigned": ["type": "integer"], "rated": ["type": "integer"], "open": ["type": "integer"], "volume": volume,
             ]),
+            "FrequentProblems": object([
+                "range": dayRange, "previous": dayRange, "yearEarlier": dayRange, "level": ["type": "integer"], "district": nullable(string()),
+                "street": nullable(string()), "total": ["type": "integer"],
+                "problems": array(object([
+                    "category": string("code at the asked level; empty: no category"), "categoryName": nullable(string()), "district": nullable(string()),
+                    "districtName": nullable(string()), "tickets": ["type": "integer"], "share": ["type": "number"], "previous": ["type": "integer"],
+                    "yearEarlier": ["type": "integer"], "change": ["type": ["number", "null"]], "yearChange": ["type": ["number", "null"]],
+                ])),
+            ]),
+            "TextClusters": object([
+                "range": dayRange, "category": string(), "categoryName": nullable(string()), "tickets": ["type": "integer"],
+                "sampled": ["type": "integer", "description": "newest tickets read and grouped (at most 2,000)"],
+                "clusters": array(object([
+                    "label": string("title of the most typical ticket"), "keywords": array(string()), "tickets": ["type": "integer"],
+                    "share": ["type": "number"], "numbers": array(string()),
+                ])),
+            ]),
+            "Hotspots": object([
+                "range": dayRange, "level": ["type": "integer"], "radius": ["type": "number"], "minimumTickets": ["type": "integer"],
+                "hotspots": array(object([
+                    "category": string(), "categoryName": nullable(string()), "tickets": ["type": "integer"], "previous": ["type": "integer"],
+                    "growth": ["type": ["number", "null"]], "latitude": ["type": "number"], "longitude": ["type": "number"],
+                    "radius": ["type": "number", "description": "metres"], "unit": nullable(string("street office with most of its tickets")),
+                    "unitName": nullable(string()), "cells": array(["type": "integer"]), "numbers": array(string()),
+                ])),
+            ]),
+            "Repeats": object([
+                "kind": string(enum: RepeatKind.allCases.map(\.rawValue)), "month": string("yyyy-MM"),
+                "items": array(object(["label": string("masked phone, or the address"), "tickets": ["type": "integer"], "lastNumber": string()])),
+            ]),
+            "Alert": alert,
+            "Alerts": object(["range": dayRange, "items": array(alert)]),
             "Problem": object([
                 "type": string(format: "uri"), "title": string(), "status": ["type": "integer"], "detail": string(),
                 "errors": array(object(["field": string(), "message": string()])),

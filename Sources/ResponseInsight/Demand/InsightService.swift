@@ -1,0 +1,169 @@
+import Foundation
+import ResponseCore
+import ResponseStore
+
+/// Demand analysis over the store's aggregates: frequent problems, what people say inside a
+/// category, hotspots and repeat callers and places. Every query reads aggregate rows or a
+/// bounded sample of tickets; none scans a city's tickets.
+public struct InsightService: Sendable {
+    let store: any TicketStore
+
+    /// Most tickets read to group texts (the newest of the period).
+    public static let textSample = 2_000
+
+    public init(store: any TicketStore) { self.store = store }
+
+    /// A city's categories and units, for names and roll-ups.
+    public struct Reference: Sendable {
+        public var categories: [String: Category]
+        public var units: [String: OrgUnit]
+
+        public init(categories: [Category], units: [OrgUnit]) {
+            self.categories = Dictionary(categories.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+            self.units = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        /// The code's category at `level` (its ancestor, or itself when at or above it).
+        public func rollUp(_ code: String, to level: Int) -> String {
+            var current = code
+            for _ in 0..<10 {
+                guard let c = categories[current], c.level > level, let parent = c.parentCode else { return current }
+                current = parent
+            }
+            return current
+        }
+
+        /// `code` and every category below it.
+        public func descendants(of code: String) -> [String] {
+            guard let level = categories[code]?.level else { return [code] }
+            return categories.keys.filter { rollUp($0, to: level) == code }.sorted()
+        }
+    }
+
+    public func reference(tenantID: String) async throws -> Reference {
+        Reference(categories: try await store.categories(tenantID: tenantID), units: try await store.units(tenantID: tenantID))
+    }
+
+    /// What a frequent-problems query returns.
+    public struct FrequentReport: Codable, Sendable, Equatable {
+        public var range: DayRange
+        public var previous: DayRange
+        public var yearEarlier: DayRange
+        public var level: Int
+        public var district: String?
+        public var street: String?
+        public var total: Int
+        public var problems: [FrequentProblem]
+    }
+
+    /// The `limit` categories (at taxonomy `level`) with most tickets over `range`, with change.
+    /// - Parameters:
+    ///   - district: Only this district; `street`: only this street.
+    ///   - byDistrict: Rank category × district pairs instead of categories.
+    public func frequent(
+        tenantID: String, range: DayRange, level: Int, district: String?, street: String?, byDistrict: Bool, limit: Int, reference: Reference
+    ) async throws -> FrequentReport {
+        let ranges = [range, range.previous, range.yearEarlier]
+        var counts: [[DemandCount]] = []
+        for r in ranges { counts.append(try await store.demandCounts(tenantID: tenantID, range: r, district: district, street: street, byStreet: false)) }
+        let (total, ranked) = FrequentProblem.rank(
+            current: counts[0], previous: counts[1], yearEarlier: counts[2], rollUp: { reference.rollUp($0, to: level) }, byDistrict: byDistrict, limit: limit
+        )
+        let problems = ranked.map { p in
+            var p = p
+            p.categoryName = reference.categories[p.category]?.name
+            p.districtName = p.district.flatMap { reference.units[$0]?.name }
+            return p
+        }
+        return FrequentReport(range: range, previous: ranges[1], yearEarlier: ranges[2], level: level, district: district, street: street, total: total, problems: problems)
+    }
+
+    /// What a text-cluster query returns.
+    public struct ClusterReport: Codable, Sendable, Equatable {
+        public var range: DayRange
+        public var category: String
+        public var categoryName: String?
+        /// Tickets of the category in the period (from the aggregates).
+        public var tickets: Int
+        /// Of which the newest this many were read and grouped.
+        public var sampled: Int
+        public var clusters: [TextCluster]
+    }
+
+    /// Groups the texts of a category's (and its sub-categories') newest tickets of the period.
+    /// - Parameter days: The city's calendar, to turn days into instants.
+    public func clusters(
+        tenantID: String, range: DayRange, category: String, district: String?, days: DayKeys, reference: Reference, clusterer: TextClusterer = TextClusterer()
+    ) async throws -> ClusterReport {
+        let codes = reference.descendants(of: category)
+        let wanted = Set(codes)
+        let total = try await store.demandCounts(tenantID: tenantID, range: range, district: district, street: nil, byStreet: false)
+            .filter { wanted.contains($0.category) }.reduce(0) { $0 + $1.tickets }
+        let (from, to) = (days.start(of: range.from) ?? .distantPast, days.start(of: range.to) ?? .distantFuture)
+        let sample = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: district, bounds: nil, limit: Self.textSample)
+        let groups = clusterer.cluster(sample.map { TextClusterer.Document(id: $0.number, title: $0.title, text: PublicText.redact($0.description, name: nil)) })
+        return ClusterReport(range: range, category: category, categoryName: reference.categories[category]?.name, tickets: total, sampled: sample.count, clusters: groups)
+    }
+
+    /// What a hotspot query returns.
+    public struct HotspotReport: Codable, Sendable, Equatable {
+        public var range: DayRange
+        public var level: Int
+        public var radius: Double
+        public var minimumTickets: Int
+        public var hotspots: [Hotspot]
+    }
+
+    /// Hotspots of the period, per category at `level`, most tickets first.
+    /// - Parameters:
+    ///   - category: Only this category (and those below it); every category when `nil`.
+    ///   - withTickets: Attach the newest ticket numbers of each of the first hotspots.
+    public func hotspots(
+        tenantID: String, range: DayRange, category: String?, level: Int, finder: HotspotFinder, limit: Int, withTickets: Int,
+        days: DayKeys, reference: Reference
+    ) async throws -> HotspotReport {
+        let codes = category.map { reference.descendants(of: $0) }
+        let now = try await store.demandCells(tenantID: tenantID, range: range, categories: codes)
+        let before = try await store.demandCells(tenantID: tenantID, range: range.previous, categories: codes)
+        var byCategory: [String: [DemandCell]] = [:], beforeBy: [String: [DemandCell]] = [:]
+        for c in now { byCategory[reference.rollUp(c.category, to: level), default: []].append(c) }
+        for c in before { beforeBy[reference.rollUp(c.category, to: level), default: []].append(c) }
+        var spots: [Hotspot] = []
+        for (code, cells) in byCategory where !code.isEmpty {
+            spots += finder.find(category: code, cells: cells, previous: beforeBy[code] ?? [])
+        }
+        spots.sort { a, b in a.tickets != b.tickets ? a.tickets > b.tickets : (a.category, a.cells.first ?? 0) < (b.category, b.cells.first ?? 0) }
+        spots = Array(spots.prefix(max(0, limit)))
+        let (from, to) = (days.start(of: range.from) ?? .distantPast, days.start(of: range.to) ?? .distantFuture)
+        for i in spots.indices {
+            spots[i].categoryName = reference.categories[spots[i].category]?.name
+            spots[i].unitName = spots[i].unit.flatMap { reference.units[$0]?.name }
+            guard i < withTickets else { continue }
+            let cells = Set(spots[i].cells)
+            let box = Self.bounds(of: spots[i].cells)
+            let tickets = try await store.recentTickets(
+                tenantID: tenantID, categories: reference.descendants(of: spots[i].category), from: from, to: to, district: nil, bounds: box, limit: 200
+            )
+            spots[i].numbers = tickets.filter { t in
+                guard let lat = t.latitude, let lon = t.longitude, let cell = GridCell(latitude: lat, longitude: lon) else { return false }
+                return cells.contains(cell.id)
+            }.prefix(20).map(\.number)
+        }
+        return HotspotReport(range: range, level: level, radius: finder.radius, minimumTickets: finder.minimumTickets, hotspots: spots)
+    }
+
+    /// The box around some cells (a little larger, for rounding).
+    static func bounds(of cells: [Int64]) -> GeoBounds {
+        var box = GeoBounds(south: 90, west: 180, north: -90, east: -180)
+        for id in cells {
+            let c = GridCell(id: id).centre
+            box.south = min(box.south, c.latitude)
+            box.north = max(box.north, c.latitude)
+            box.west = min(box.west, c.longitude)
+            box.east = max(box.east, c.longitude)
+        }
+        // A cell's centre is at most ~150 m from its corners; 0.003° is more than that anywhere
+        // outside the polar caps.
+        return GeoBounds(south: box.south - 0.003, west: box.west - 0.006, north: box.north + 0.003, east: box.east + 0.006)
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import Hummingbird
+import ResponseCore
+import ResponseInsight
+import ResponseStore
+
+/// `/api/v1/insight/…`: frequent problems, what people say inside a category, hotspots, repeat
+/// callers and places, and the early-warning alerts. For dispatchers, supervisors, admins and
+/// integrations; every query reads the demand aggregates or a bounded sample.
+struct InsightController {
+    let store: any TicketStore
+    let clock: any WallClock
+    let configuration: ServerConfiguration
+
+    static let period: [APIRoute.QueryParameter] = [
+        .init(name: "from", description: "first city day, yyyy-MM-dd (default: 7 days before to)", schemaType: "string"),
+        .init(name: "to", description: "day after the last, yyyy-MM-dd (default: tomorrow, so today is included); at most 366 days after from", schemaType: "string"),
+    ]
+
+    func register(on api: RouteRegistry) {
+        api.add(.get, "/api/v1/insight/frequent", summary: "The most frequent problems of a period, with change against the period before and a year before",
+                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "FrequentProblems", query: Self.period + [
+                    .init(name: "level", description: "taxonomy level of the categories, 1–3 (default 1)", schemaType: "integer"),
+                    .init(name: "district", description: "only this district", schemaType: "string"),
+                    .init(name: "street", description: "only this street", schemaType: "string"),
+                    .init(name: "by", description: "category (default) or district: rank category × district pairs", schemaType: "string"),
+                    .init(name: "limit", description: "1–100 (default 10)", schemaType: "integer"),
+                ], handler: frequent)
+        api.add(.get, "/api/v1/insight/clusters", summary: "Groups of near-identical texts inside a category: what exactly people complain about",
+                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "TextClusters", query: Self.period + [
+                    .init(name: "category", description: "category code (required); its sub-categories are included", schemaType: "string"),
+                    .init(name: "district", description: "only this district", schemaType: "string"),
+                ], handler: clusters)
+        api.add(.get, "/api/v1/insight/hotspots", summary: "Spatial clusters of tickets of one category (grid + DBSCAN), with centre, radius, growth and unit",
+                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Hotspots", query: Self.period + [
+                    .init(name: "category", description: "only this category (and those below it)", schemaType: "string"),
+                    .init(name: "level", description: "taxonomy level at which tickets count as the same category (default 2)", schemaType: "integer"),
+                    .init(name: "radius", description: "DBSCAN radius in metres, 200–2000 (default 300)", schemaType: "integer"),
+                    .init(name: "min", description: "DBSCAN minimum tickets, 2–1000 (default 5)", schemaType: "integer"),
+                    .init(name: "limit", description: "1–100 (default 20)", schemaType: "integer"),
+                    .init(name: "tickets", description: "attach ticket numbers to the first N hotspots, 0–20 (default 5)", schemaType: "integer"),
+                ], handler: hotspots)
+        api.add(.get, "/api/v1/insight/repeats", summary: "Callers (masked phone) or places with the most tickets in a month",
+                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Repeats", query: [
+                    .init(name: "kind", description: "caller (default) or address", schemaType: "string"),
+                    .init(name: "month", description: "yyyy-MM (default: the current month)", schemaType: "string"),
+                    .init(name: "min", description: "at least this many tickets (default 3)", schemaType: "integer"),
+                    .init(name: "limit", description: "1–1000 (default 50)", schemaType: "integer"),
+                ], handler: repeats)
+        api.add(.get, "/api/v1/insight/alerts", summary: "Volume spikes raised by the early-warning detector, newest first",
+                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Alerts", query: Self.period + [
+                    .init(name: "status", description: "open or acknowledged (default: both)", schemaType: "string"),
+                ], handler: alerts)
+        api.add(.post, "/api/v1/insight/alerts/{id}/acknowledge", summary: "Mark an alert as taken in hand", tag: "insight",
+                access: "dispatcher, supervisor, admin", response: "Alert", handler: acknowledge)
+    }
+
+    func tenant(_ id: String) async throws -> Tenant {
+        if id == configuration.tenant.id { return configuration.tenant }
+        guard let tenant = try await store.tenant(id) else { throw Problem.notFound("no city \(id)") }
+        return tenant
+    }
+
+    /// Reads the query: a day range and the named integers, each checked against its bounds.
+    struct Query {
+        let params: Hummingbird.Parameters
+        var errors: [FieldError] = []
+
+        func text(_ name: String) -> String? { params[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+
+        mutating func int(_ name: String, default value: Int, in bounds: ClosedRange<Int>) -> Int {
+            guard let raw = text(name) else { return value }
+            guard let n = Int(raw), bounds.contains(n) else {
+                errors.append(FieldError(field: name, message: "a whole number from \(bounds.lowerBound) to \(bounds.upperBound)"))
+                return value
+            }
+            return n
+        }
+
+        mutating func range(today: String) -> DayRange {
+            let tomorrow = DayRange.key(number: (DayRange.number(today) ?? 0) + 1)
+            let to = text("to") ?? tomorrow
+            let from = text("from") ?? DayRange.days(7, endingBefore: to).from
+            let range = DayRange(from: from, to: to)
+            if DayRange.number(from) == nil { errors.append(FieldError(field: "from", message: "a day, yyyy-MM-dd")) }
+            if DayRange.number(to) == nil { errors.append(FieldError(field: "to", message: "a day, yyyy-MM-dd")) }
+            if errors.isEmpty && !range.isValid { errors.append(FieldError(field: "to", message: "must be after from")) }
+            if errors.isEmpty && range.count > 366 { errors.append(FieldError(field: "to", message: "at most 366 days after from")) }
+            return range
+        }
+
+        func check() throws {
+            if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
+        }
+    }
+
+    @Sendable func frequent(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<InsightService.FrequentReport> {
+        let identity = try context.require(.readInsight)
+        let tenant = try await tenant(identity.tenantID)
+        var q = Query(params: request.uri.queryParameters)
+        let range = q.range(today: DayKeys(identifier: tenant.timeZone).key(clock.now()))
+        let level = q.int("level", default: 1, in: 1...3), limit = q.int("limit", default: 10, in: 1...100)
+        let by = q.text("by") ?? "category"
+        if !["category", "district"].contains(by) { q.errors.append(FieldError(field: "by", message: "category or district")) }
+        try q.check()
+        let service = InsightService(store: store)
+        let report = try await service.frequent(
+            tenantID: tenant.id, range: range, level: level, district: q.text("district"), street: q.text("street"), byDistrict: by == "district",
+            limit: limit, reference: try await service.reference(tenantID: tenant.id)
+        )
+        return JSONResponse(value: report)
+    }
+
+    @Sendable func clusters(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<InsightService.ClusterReport> {
+        let identity = try context.require(.readInsight)
+        let tenant = try await tenant(identity.tenantID)
+        let days = DayKeys(identifier: tenant.timeZone)
+        var q = Query(params: request.uri.queryParameters)
+        let range = q.range(today: days.key(clock.now()))
+        if q.text("category") == nil { q.errors.append(FieldError(field: "category", message: "required: a category code")) }
+        try q.check()
+        let service = InsightService(store: store)
+        let reference = try await service.reference(tenantID: tenant.id)
+        guard let category = q.text("category"), reference.categories[category] != nil else { throw Problem.notFound("no category \(q.text("category") ?? "")") }
+        return JSONResponse(value: try await service.clusters(tenantID: tenant.id, range: range, category: category, district: q.text("district"), days: days, reference: reference))
+    }
+
+    @Sendable func hotspots(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<InsightService.HotspotReport> {
+        let identity = try context.require(.readInsight)
+        let tenant = try await tenant(identity.tenantID)
+        let days = DayKeys(identifier: tenant.timeZone)
+        var q = Query(params: request.uri.queryParameters)
+        let range = q.range(today: days.key(clock.now()))
+        let level = q.int("level", default: 2, in: 1...3), limit = q.int("limit", default: 20, in: 1...100)
+        let finder = HotspotFinder(radius: Double(q.int("radius", default: 300, in: 200...2000)), minimumTickets: q.int("min", default: 5, in: 2...1000))
+        let withTickets = q.int("tickets", default: 5, in: 0...20)
+        try q.check()
+        let service = InsightService(store: store)
+        let reference = try await service.reference(tenantID: tenant.id)
+        if let c = q.text("category"), reference.categories[c] == nil { throw Problem.notFound("no category \(c)") }
+        return JSONResponse(value: try await service.hotspots(
+            tenantID: tenant.id, range: range, category: q.text("category"), level: level, finder: finder, limit: limit, withTickets: withTickets,
+            days: days, reference: reference
+        ))
+    }
+
+    /// One line of a repeat list.
+    struct RepeatView: Codable, Sendable {
+        var label: String
+        var tickets: Int
+        var lastNumber: String
+    }
+
+    struct RepeatList: Codable, Sendable {
+        var kind: RepeatKind
+        var month: String
+        var items: [RepeatView]
+    }
+
+    @Sendable func repeats(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<RepeatList> {
+        let identity = try context.require(.readInsight)
+        let tenant = try await tenant(identity.tenantID)
+        var q = Query(params: request.uri.queryParameters)
+        let kind = RepeatKind(rawValue: q.text("kind") ?? "caller")
+        if kind == nil { q.errors.append(FieldError(field: "kind", message: "caller or address")) }
+        let month = q.text("month") ?? String(DayKeys(identifier: tenant.timeZone).key(clock.now()).prefix(7))
+        if DayRange.number(month + "-01") == nil || month.count != 7 { q.errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+        let minimum = q.int("min", default: 3, in: 2...1_000_000), limit = q.int("limit", default: 50, in: 1...1000)
+        try q.check()
+        let entries = try await store.repeats(tenantID: tenant.id, kind: kind ?? .caller, month: month, minimum: minimum, limit: limit)
+        // The key (a hash of the phone, or the normalised address) stays inside: labels are masked.
+        return JSONResponse(value: RepeatList(kind: kind ?? .caller, month: month, items: entries.map { RepeatView(label: $0.label, tickets: $0.tickets, lastNumber: $0.lastNumber) }))
+    }
+
+    struct AlertList: Codable, Sendable {
+        var range: DayRange
+        var items: [SpikeAlert]
+    }
+
+    @Sendable func alerts(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<AlertList> {
+        let identity = try context.require(.readInsight)
+        let tenant = try await tenant(identity.tenantID)
+        let days = DayKeys(identifier: tenant.timeZone)
+        var q = Query(params: request.uri.queryParameters)
+        let range = q.range(today: days.key(clock.now()))
+        let status = q.text("status").map { SpikeAlert.Status(rawValue: $0) }
+        if status == .some(nil) { q.errors.append(FieldError(field: "status", message: "open or acknowledged")) }
+        try q.check()
+        let from = days.start(of: range.from) ?? .distantPast, to = days.start(of: range.to) ?? .distantFuture
+        let items = try await store.alerts(tenantID: tenant.id, from: from, to: to, status: status ?? nil, limit: 500)
+        return JSONResponse(value: AlertList(range: range, items: try await named(items, tenantID: tenant.id)))
+    }
+
+    @Sendable func acknowledge(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SpikeAlert> {
+        let identity = try context.require(.readInsight)
+        guard identity.role != .integration else { throw Problem.forbidden("an integration may read alerts, not acknowledge them") }
+        let id = context.parameters.get("id") ?? ""
+        guard let alert = try await store.acknowledgeAlert(id: id, tenantID: identity.tenantID, by: identity.name, at: clock.now()) else {
+            throw Problem.notFound("no alert \(id)")
+        }
+        return JSONResponse(value: try await named([alert], tenantID: identity.tenantID)[0])
+    }
+
+    /// Alerts with their category and district names.
+    func named(_ alerts: [SpikeAlert], tenantID: String) async throws -> [SpikeAlert] {
+        guard !alerts.isEmpty else { return [] }
+        let reference = try await InsightService(store: store).reference(tenantID: tenantID)
+        return alerts.map { a in
+            var a = a
+            a.categoryName = reference.categories[a.category]?.name
+            a.districtName = reference.units[a.district]?.name
+            return a
+        }
+    }
+}

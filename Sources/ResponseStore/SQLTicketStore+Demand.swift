@@ -1,0 +1,286 @@
+import Foundation
+import ResponseCore
+import SQLKit
+import Synchronization
+
+/// One change to the demand aggregates: a ticket filed (+1), or moved between keys by a
+/// re-classification or re-location (−1 at the old key, +1 at the new).
+struct DemandChange {
+    var tenantID: String
+    var facts: DemandFacts
+    var sign: Int64
+    /// Repeat callers and places count filings only, never re-classifications.
+    var countsRepeats: Bool
+}
+
+extension SQLTicketStore {
+    /// Adds changes to the aggregates in the caller's transaction. Changes are combined per key
+    /// first: one multi-row upsert may not touch a row twice (PostgreSQL refuses it).
+    static func recordDemand(_ changes: [DemandChange], on db: any SQLDatabase) async throws {
+        guard !changes.isEmpty else { return }
+        struct PlaceKey: Hashable { var tenant, period, category, district, street: String }
+        struct CellKey: Hashable { var tenant, category, day: String; var cell: Int64; var street: String }
+        struct RepeatKey: Hashable { var tenant, month, kind, key: String }
+        var daily: [PlaceKey: Int64] = [:], monthly: [PlaceKey: Int64] = [:], cells: [CellKey: Int64] = [:]
+        var repeats: [RepeatKey: (label: String, tickets: Int64, last: String)] = [:]
+        for change in changes {
+            let f = change.facts
+            daily[PlaceKey(tenant: change.tenantID, period: f.day, category: f.category, district: f.district, street: f.street), default: 0] += change.sign
+            monthly[PlaceKey(tenant: change.tenantID, period: f.month, category: f.category, district: f.district, street: f.street), default: 0] += change.sign
+            if let cell = f.cell {
+                cells[CellKey(tenant: change.tenantID, category: f.category, day: f.day, cell: cell.id, street: f.street), default: 0] += change.sign
+            }
+            guard change.countsRepeats else { continue }
+            for (kind, key, label) in [("caller", f.caller, f.callerLabel), ("address", f.address, f.addressLabel)] {
+                guard let key, let label else { continue }
+                let k = RepeatKey(tenant: change.tenantID, month: f.month, kind: kind, key: key)
+                let before = repeats[k]
+                repeats[k] = (before?.label ?? label, (before?.tickets ?? 0) + change.sign, max(before?.last ?? "", f.number))
+            }
+        }
+        for (table, period, sums) in [("demand_daily", "day", daily), ("demand_monthly", "month", monthly)] {
+            let rows = sums.filter { $0.value != 0 }.map { k, v in SQLQueryString.bindList([k.tenant, k.period, k.category, k.district, k.street, v]) }
+            for chunk in Self.chunks(rows) {
+                try await db.raw(
+                    """
+                    INSERT INTO \(ident: table) (tenant_id, \(ident: period), category_code, district_code, street_code, tickets) VALUES \(chunk.joined(separator: ", "))
+                    ON CONFLICT (tenant_id, \(ident: period), category_code, district_code, street_code) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets
+                    """
+                ).run()
+            }
+        }
+        let cellRows = cells.filter { $0.value != 0 }.map { k, v in SQLQueryString.bindList([k.tenant, k.category, k.day, k.cell, k.street, v]) }
+        for chunk in Self.chunks(cellRows) {
+            try await db.raw(
+                """
+                INSERT INTO demand_cells (tenant_id, category_code, day, cell, street_code, tickets) VALUES \(chunk.joined(separator: ", "))
+                ON CONFLICT (tenant_id, category_code, day, cell, street_code) DO UPDATE SET tickets = demand_cells.tickets + excluded.tickets
+                """
+            ).run()
+        }
+        let repeatRows = repeats.map { k, v in SQLQueryString.bindList([k.tenant, k.month, k.kind, k.key, v.label, v.tickets, v.last]) }
+        for chunk in Self.chunks(repeatRows) {
+            try await db.raw(
+                """
+                INSERT INTO demand_repeats (tenant_id, month, kind, key, label, tickets, last_number) VALUES \(chunk.joined(separator: ", "))
+                ON CONFLICT (tenant_id, month, kind, key) DO UPDATE SET tickets = demand_repeats.tickets + excluded.tickets,
+                  last_number = CASE WHEN excluded.last_number > demand_repeats.last_number THEN excluded.last_number ELSE demand_repeats.last_number END
+                """
+            ).run()
+        }
+    }
+
+    /// Rows in groups that stay far below both engines' limit on bound parameters.
+    static func chunks(_ rows: [SQLQueryString], size: Int = 150) -> [[SQLQueryString]] {
+        stride(from: 0, to: rows.count, by: size).map { Array(rows[$0..<min($0 + size, rows.count)]) }
+    }
+
+    /// The change `apply` owes the aggregates when an action moved a ticket between keys.
+    static func demandMove(from before: Ticket, to after: Ticket, days: DayKeys) -> [DemandChange] {
+        let old = DemandFacts.of(before, days: days), new = DemandFacts.of(after, days: days)
+        guard !old.sameKeys(as: new) else { return [] }
+        return [
+            DemandChange(tenantID: before.tenantID, facts: old, sign: -1, countsRepeats: false),
+            DemandChange(tenantID: after.tenantID, facts: new, sign: 1, countsRepeats: false),
+        ]
+    }
+
+    public func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?, byStreet: Bool) async throws -> [DemandCount] {
+        let (days, months) = range.split()
+        var parts: [(table: String, column: String, from: String, to: String)] = days.map { ("demand_daily", "day", $0.from, $0.to) }
+        if let months { parts.append(("demand_monthly", "month", months.from, months.to)) }
+        var sums: [DemandCount.Key: Int] = [:]
+        for part in parts {
+            var conditions: [SQLQueryString] = [
+                "tenant_id = \(bind: tenantID)", "\(ident: part.column) >= \(bind: part.from)", "\(ident: part.column) < \(bind: part.to)",
+            ]
+            if let district { conditions.append("district_code = \(bind: district)") }
+            if let street { conditions.append("street_code = \(bind: street)") }
+            let groups = byStreet ? "category_code, district_code, street_code" : "category_code, district_code"
+            let rows = try await backend.reader.raw(
+                """
+                SELECT \(unsafeRaw: groups), SUM(tickets) AS n FROM \(ident: part.table)
+                WHERE \(conditions.joined(separator: " AND ")) GROUP BY \(unsafeRaw: groups)
+                """
+            ).all()
+            for row in rows {
+                let key = DemandCount.Key(
+                    category: try row.decode(column: "category_code", as: String.self),
+                    district: try row.decode(column: "district_code", as: String.self),
+                    street: byStreet ? try row.decode(column: "street_code", as: String.self) : ""
+                )
+                sums[key, default: 0] += Int(try row.decode(column: "n", as: Int64.self))
+            }
+        }
+        return sums.filter { $0.value > 0 }.map { DemandCount(key: $0.key, tickets: $0.value) }
+    }
+
+    public func demandCells(tenantID: String, range: DayRange, categories: [String]?) async throws -> [DemandCell] {
+        var conditions: [SQLQueryString] = ["tenant_id = \(bind: tenantID)", "day >= \(bind: range.from)", "day < \(bind: range.to)"]
+        if let categories {
+            guard !categories.isEmpty else { return [] }
+            conditions.append("category_code IN (\(binds: Array(categories.prefix(900))))")
+        }
+        let rows = try await backend.reader.raw(
+            """
+            SELECT category_code, cell, street_code, SUM(tickets) AS n FROM demand_cells
+            WHERE \(conditions.joined(separator: " AND ")) GROUP BY category_code, cell, street_code
+            """
+        ).all()
+        return try rows.compactMap { row in
+            let n = Int(try row.decode(column: "n", as: Int64.self))
+            guard n > 0 else { return nil }
+            return DemandCell(category: try row.decode(column: "category_code", as: String.self), cell: GridCell(id: try row.decode(column: "cell", as: Int64.self)),
+                              street: try row.decode(column: "street_code", as: String.self), tickets: n)
+        }
+    }
+
+    public func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry] {
+        // Read in descending order off the (tenant, month, kind, tickets) index: no sort of the month.
+        let rows = try await backend.reader.raw(
+            """
+            SELECT key, label, tickets, last_number FROM demand_repeats
+            WHERE tenant_id = \(bind: tenantID) AND month = \(bind: month) AND kind = \(bind: kind.rawValue) AND tickets >= \(bind: Int64(max(1, minimum)))
+            ORDER BY tickets DESC, key LIMIT \(literal: max(1, min(limit, 1000)))
+            """
+        ).all()
+        return try rows.map {
+            RepeatEntry(key: try $0.decode(column: "key", as: String.self), label: try $0.decode(column: "label", as: String.self),
+                        tickets: Int(try $0.decode(column: "tickets", as: Int64.self)), lastNumber: try $0.decode(column: "last_number", as: String.self))
+        }
+    }
+
+    public func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, bounds: GeoBounds?, limit: Int) async throws -> [TicketSummary] {
+        // One indexed query per category, each reading its newest rows off (tenant, category,
+        // created_at): a single IN query would sort every match of a busy category.
+        let limit = max(1, min(limit, 5_000))
+        var all: [TicketSummary] = []
+        for code in categories.prefix(200) {
+            var conditions: [SQLQueryString] = [
+                "tenant_id = \(bind: tenantID)", "category_code = \(bind: code)",
+                "created_at >= \(bind: from.millisecondsSince1970)", "created_at < \(bind: to.millisecondsSince1970)",
+            ]
+            if let district { conditions.append("district_code = \(bind: district)") }
+            if let b = bounds {
+                conditions.append("latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)")
+            }
+            let rows = try await backend.reader.raw(
+                """
+                SELECT number, title, description, category_code, district_code, street_code, latitude, longitude, created_at FROM tickets
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC LIMIT \(literal: limit)
+                """
+            ).all()
+            all += try rows.map { row in
+                TicketSummary(
+                    number: try row.decode(column: "number", as: String.self), title: try row.decode(column: "title", as: String.self),
+                    description: try row.decode(column: "description", as: String.self), category: try row.decode(column: "category_code", as: String?.self),
+                    district: try row.decode(column: "district_code", as: String?.self), street: try row.decode(column: "street_code", as: String?.self),
+                    latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
+                    createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+                )
+            }
+        }
+        all.sort { ($0.createdAt, $0.number) > ($1.createdAt, $1.number) }
+        return Array(all.prefix(limit))
+    }
+
+    public func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int {
+        try await backend.transaction { db in
+            for table in ["demand_daily", "demand_monthly", "demand_cells", "demand_repeats"] {
+                try await db.raw("DELETE FROM \(ident: table) WHERE tenant_id = \(bind: tenantID)").run()
+            }
+        }
+        let days = DayKeys(identifier: timeZone)
+        let counted = Counted()
+        try await forEachTicket(tenantID: tenantID, batchSize: 500) { tickets in
+            let changes = tickets.map { DemandChange(tenantID: tenantID, facts: DemandFacts.of($0, days: days), sign: 1, countsRepeats: true) }
+            try await self.backend.transaction { db in try await Self.recordDemand(changes, on: db) }
+            progress(counted.add(tickets.count))
+        }
+        return counted.add(0)
+    }
+}
+
+/// A running total shared with a `@Sendable` closure.
+private final class Counted: Sendable {
+    private let value = Mutex(0)
+    func add(_ n: Int) -> Int { value.withLock { $0 += n; return $0 } }
+}
+
+/// Tickets filed with one category in one place.
+public struct DemandCount: Sendable, Equatable {
+    public struct Key: Hashable, Sendable {
+        public var category: String
+        public var district: String
+        /// Empty unless counted by street.
+        public var street: String
+    }
+    public var key: Key
+    public var tickets: Int
+    public var category: String { key.category }
+    public var district: String { key.district }
+    public var street: String { key.street }
+
+    public init(category: String, district: String, street: String = "", tickets: Int) {
+        self.init(key: Key(category: category, district: district, street: street), tickets: tickets)
+    }
+
+    init(key: Key, tickets: Int) {
+        self.key = key
+        self.tickets = tickets
+    }
+}
+
+/// Tickets of one category in one grid cell (and street).
+public struct DemandCell: Sendable, Equatable {
+    public var category: String
+    public var cell: GridCell
+    public var street: String
+    public var tickets: Int
+
+    public init(category: String, cell: GridCell, street: String, tickets: Int) {
+        self.category = category
+        self.cell = cell
+        self.street = street
+        self.tickets = tickets
+    }
+}
+
+/// Which repeat list.
+public enum RepeatKind: String, Sendable, CaseIterable, Codable {
+    case caller, address
+}
+
+/// A caller or place that filed many tickets in a month.
+public struct RepeatEntry: Sendable, Equatable {
+    /// A hash of the phone digits, or the normalised address.
+    public var key: String
+    /// The masked phone, or the address as written.
+    public var label: String
+    public var tickets: Int
+    public var lastNumber: String
+}
+
+/// A box of coordinates.
+public struct GeoBounds: Sendable, Equatable {
+    public var south, west, north, east: Double
+    public init(south: Double, west: Double, north: Double, east: Double) {
+        self.south = south
+        self.west = west
+        self.north = north
+        self.east = east
+    }
+}
+
+/// The few fields analysis reads from a ticket (no personal data).
+public struct TicketSummary: Sendable, Equatable {
+    public var number: String
+    public var title: String
+    public var description: String
+    public var category: String?
+    public var district: String?
+    public var street: String?
+    public var latitude: Double?
+    public var longitude: Double?
+    public var createdAt: Date
+}
