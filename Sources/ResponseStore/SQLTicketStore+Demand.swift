@@ -99,7 +99,7 @@ extension SQLTicketStore {
             let groups = byStreet ? "category_code, district_code, street_code" : "category_code, district_code"
             let rows = try await backend.reader.raw(
                 """
-                SELECT \(unsafeRaw: groups), SUM(tickets) AS n FROM \(ident: part.table)
+                SELECT \(unsafeRaw: groups), CAST(SUM(tickets) AS BIGINT) AS n FROM \(ident: part.table)
                 WHERE \(conditions.joined(separator: " AND ")) GROUP BY \(unsafeRaw: groups)
                 """
             ).all()
@@ -123,7 +123,7 @@ extension SQLTicketStore {
         }
         let rows = try await backend.reader.raw(
             """
-            SELECT category_code, cell, street_code, SUM(tickets) AS n FROM demand_cells
+            SELECT category_code, cell, street_code, CAST(SUM(tickets) AS BIGINT) AS n FROM demand_cells
             WHERE \(conditions.joined(separator: " AND ")) GROUP BY category_code, cell, street_code
             """
         ).all()

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ResponseCore
+import ResponseInsight
+import ResponseServer
+import ResponseStore
+import Synchronization
+import Testing
+
+@Suite("Demand insight over HTTP: frequent problems, text groups, hotspots, repeats, spike alerts")
+struct InsightHTTPTests {
+    @Test("the analyses answer from the aggregates, by role, with names and without personal data", arguments: Engine.available)
+    func analyses(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
+            let agent = try await h.login("agent"), supervisor = try await h.login("supervisor")
+            for k in 0..<6 {
+                let reply = try await h.fileTicket(agent, ["location": ["latitude": 39.91 + Double(k) * 0.0001, "longitude": 116.45, "districtCode": "cy", "streetCode": "cy-01"]])
+                #expect(reply.status == .created, "\(reply.text)")
+            }
+            _ = try await h.fileTicket(agent, ["title": "无类别", "categoryCode": NSNull(), "complainant": ["anonymous": true]])
+
+            var reply = try await h.send(.get, "/api/v1/insight/frequent?level=1", token: supervisor)
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(reply.json["total"] as? Int == 7)
+            var problems = try #require(reply.json["problems"] as? [[String: Any]])
+            #expect(problems.first?["category"] as? String == "01" && problems.first?["tickets"] as? Int == 6)
+            #expect(problems.first?["categoryName"] as? String == "城乡建设")
+            #expect(problems.first?["previous"] as? Int == 0)
+            reply = try await h.send(.get, "/api/v1/insight/frequent?level=3&by=district&limit=1", token: supervisor)
+            problems = try #require(reply.json["problems"] as? [[String: Any]])
+            #expect(problems.count == 1 && problems[0]["category"] as? String == "01.01.01" && problems[0]["districtName"] as? String == "朝阳区")
+
+            reply = try await h.send(.get, "/api/v1/insight/clusters?category=01", token: supervisor)
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(reply.json["tickets"] as? Int == 6 && reply.json["sampled"] as? Int == 6)
+            let clusters = try #require(reply.json["clusters"] as? [[String: Any]])
+            #expect(clusters.first?["tickets"] as? Int == 6, "the same complaint six times is one group")
+
+            reply = try await h.send(.get, "/api/v1/insight/hotspots?level=1&tickets=1", token: supervisor)
+            #expect(reply.status == .ok, "\(reply.text)")
+            let spots = try #require(reply.json["hotspots"] as? [[String: Any]])
+            #expect(spots.count == 1)
+            #expect(spots.first?["tickets"] as? Int == 6 && spots.first?["unit"] as? String == "cy-01" && spots.first?["unitName"] as? String == "建外街道")
+            #expect((spots.first?["numbers"] as? [String])?.count == 6)
+            #expect(spots.first?["growth"] == nil, "no growth without tickets before")
+
+            reply = try await h.send(.get, "/api/v1/insight/repeats?kind=caller", token: supervisor)
+            #expect(reply.status == .ok)
+            let items = try #require(reply.json["items"] as? [[String: Any]])
+            #expect(items.count == 1 && items[0]["tickets"] as? Int == 6 && items[0]["label"] as? String == "*******5678")
+            #expect(!reply.text.contains("13912345678"))
+            #expect(try await h.send(.get, "/api/v1/insight/repeats?kind=address&min=7", token: supervisor).json["items"] as? [Any] != nil)
+
+            // Roles and input.
+            #expect(try await h.send(.get, "/api/v1/insight/frequent", token: agent).status == .forbidden)
+            #expect(try await h.send(.get, "/api/v1/insight/hotspots", token: try await h.login("handler")).status == .forbidden)
+            #expect(try await h.send(.get, "/api/v1/insight/frequent").status == .unauthorized)
+            #expect(try await h.send(.get, "/api/v1/insight/frequent", token: try await h.login("dispatcher")).status == .ok)
+            for bad in ["frequent?level=9", "frequent?from=2026-02-30", "frequent?from=2026-11-20&to=2026-11-10", "frequent?from=2020-01-01&to=2026-01-01",
+                        "frequent?by=street", "clusters", "hotspots?radius=5", "repeats?kind=friend", "repeats?month=2026-13", "alerts?status=closed"] {
+                let r = try await h.send(.get, "/api/v1/insight/" + bad, token: supervisor)
+                #expect(r.status == .badRequest, "\(bad): \(r.status)")
+                #expect(r.json["errors"] is [Any], "\(bad) names the field")
+            }
+            #expect(try await h.send(.get, "/api/v1/insight/clusters?category=99", token: supervisor).status == .notFound)
+        }
+    }
+
+    @Test("a burst of tickets raises one alert per stream: stored, listed with names, POSTed to the webhook, acknowledged")
+    func alerts() async throws {
+        let received = Mutex<[Data]>([])
+        let router = Router()
+        router.post("/alerts") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 65_536)
+            received.withLock { $0.append(Data(body.readableBytesView)) }
+            return Response(status: .noContent)
+        }
+        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await receiver.test(.live) { hook in
+            let port = try #require(hook.port)
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200)) // 2026-11-25 12:00 in Beijing
+            try await ServerHarness.run(clock: clock) { h in
+                var settings = InsightSettings()
+                settings.detector.warmUpDays = 0
+                settings.webhook = URL(string: "http://127.0.0.1:\(port)/alerts")
+                let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, clock: clock, logger: Logger(label: "test"))
+                #expect(try await monitor.tick().isEmpty, "nothing filed yet")
+                let agent = try await h.login("agent")
+                var raised: [SpikeAlert] = []
+                for _ in 0..<8 {
+                    #expect(try await h.fileTicket(agent).status == .created)
+                    clock.advance(by: 30)
+                    raised += try await monitor.tick()
+                }
+                // Level 2 (the default): 噪音扰民 counts as 市政管理; the district's stream and the city's.
+                #expect(raised.count == 2)
+                #expect(Set(raised.map(\.district)) == ["cy", ""])
+                #expect(raised.allSatisfy { $0.category == "01.01" && $0.observed == 5 && $0.status == .open })
+                #expect(try await monitor.tick().isEmpty, "nothing twice")
+
+                let supervisor = try await h.login("supervisor")
+                var reply = try await h.send(.get, "/api/v1/insight/alerts?status=open", token: supervisor)
+                #expect(reply.status == .ok)
+                let items = try #require(reply.json["items"] as? [[String: Any]])
+                #expect(items.count == 2)
+                let district = try #require(items.first { $0["district"] as? String == "cy" })
+                #expect(district["categoryName"] as? String == "市政管理" && district["districtName"] as? String == "朝阳区")
+                let id = try #require(district["id"] as? String)
+
+                let posted = received.withLock { $0 }
+                #expect(posted.count == 2)
+                let body = try #require(posted.first.flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+                #expect(body["category"] as? String == "01.01" && body["observed"] as? Int == 5)
+
+                #expect(try await h.send(.post, "/api/v1/insight/alerts/\(id)/acknowledge", token: try await h.login("handler")).status == .forbidden)
+                reply = try await h.send(.post, "/api/v1/insight/alerts/\(id)/acknowledge", token: supervisor)
+                #expect(reply.status == .ok)
+                #expect(reply.json["status"] as? String == "acknowledged" && reply.json["acknowledgedBy"] as? String == h.user("supervisor"))
+                #expect(try await h.send(.post, "/api/v1/insight/alerts/al-unknown/acknowledge", token: supervisor).status == .notFound)
+                reply = try await h.send(.get, "/api/v1/insight/alerts?status=open", token: supervisor)
+                #expect((reply.json["items"] as? [Any])?.count == 1)
+            }
+        }
+    }
+}

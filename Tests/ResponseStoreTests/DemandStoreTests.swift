@@ -1,0 +1,85 @@
+import Foundation
+import ResponseCore
+import Testing
+@testable import ResponseStore
+
+@Suite("Demand aggregates and alerts in the store (SQLite and PostgreSQL)")
+struct DemandStoreTests {
+    static let t0 = TicketStoreTests.t0  // 2026-11-18 08:00 in Shanghai
+    static let day = "2026-11-18"
+
+    @Test("filing counts each ticket by day, category, place and cell; re-classifying moves it; repeats count callers and places", arguments: Engine.available)
+    func aggregates(engine: Engine) async throws {
+        try await StoreHarness.with(engine) { h in
+            let range = DayRange(from: Self.day, to: "2026-11-19")
+            var tickets: [Ticket] = []
+            for k in 0..<3 { tickets.append(try await h.file("噪音", category: "01.02.03", district: "chaoyang", at: Self.t0.addingTimeInterval(Double(k * 60)))) }
+            tickets.append(try await h.file("停水", category: "03.01.01", district: "haidian", at: Self.t0.addingTimeInterval(600)))
+            var counts = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil, byStreet: false)
+            #expect(Set(counts.map { "\($0.category)@\($0.district)=\($0.tickets)" }) == ["01.02.03@chaoyang=3", "03.01.01@haidian=1"])
+            #expect(try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: "haidian", street: nil, byStreet: false).map(\.tickets) == [1])
+            #expect(try await h.store.demandCounts(tenantID: h.tenant.id, range: range.previous, district: nil, street: nil, byStreet: false).isEmpty)
+
+            // The dispatcher corrects a category: the count moves, the total stays.
+            _ = try await h.apply(.triage(Triage(categoryCode: "01.05", districtCode: nil, streetCode: nil, notes: [:])), to: tickets[0], at: Self.t0.addingTimeInterval(900))
+            counts = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil, byStreet: false)
+            #expect(Set(counts.map { "\($0.category)@\($0.district)=\($0.tickets)" }) == ["01.02.03@chaoyang=2", "01.05@chaoyang=1", "03.01.01@haidian=1"])
+            // Whole months are read from the monthly table: the same answer.
+            let month = try await h.store.demandCounts(tenantID: h.tenant.id, range: DayRange(from: "2026-11-01", to: "2026-12-01"), district: nil, street: nil, byStreet: false)
+            #expect(Set(month.map { "\($0.category)=\($0.tickets)" }) == Set(counts.map { "\($0.category)=\($0.tickets)" }))
+
+            let cells = try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: ["01.02.03", "01.05"])
+            #expect(cells.reduce(0) { $0 + $1.tickets } == 3)
+            #expect(Set(cells.map(\.cell)) == [GridCell(latitude: 39.9, longitude: 116.4)])
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: []).isEmpty)
+
+            // The harness files every ticket from one phone and one address.
+            let callers = try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 2, limit: 10)
+            #expect(callers.count == 1)
+            #expect(callers.first?.tickets == 4, "re-classifying is not a new call")
+            #expect(callers.first?.label == "*******1234")
+            #expect(callers.first?.lastNumber == tickets[3].number)
+            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .address, month: "2026-11", minimum: 2, limit: 10).first?.tickets == 4)
+            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 5, limit: 10).isEmpty)
+
+            let recent = try await h.store.recentTickets(tenantID: h.tenant.id, categories: ["01.02.03", "03.01.01"], from: Self.t0, to: Self.t0.addingTimeInterval(3600),
+                                                         district: nil, bounds: GeoBounds(south: 39.8, west: 116.3, north: 40, east: 116.5), limit: 2)
+            #expect(recent.map(\.number) == [tickets[3].number, tickets[2].number], "newest first across categories")
+
+            // A rebuild from the tickets gives the live figures back.
+            let before = Set(counts.map { "\($0.category)@\($0.district)=\($0.tickets)" })
+            #expect(try await h.store.rebuildDemand(tenantID: h.tenant.id, timeZone: h.tenant.timeZone) { _ in } == 4)
+            let rebuilt = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil, byStreet: false)
+            #expect(Set(rebuilt.map { "\($0.category)@\($0.district)=\($0.tickets)" }) == before)
+            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 2, limit: 10).first?.tickets == 4)
+        }
+    }
+
+    @Test("filings page in filing order; alerts are stored once, listed, and acknowledged once", arguments: Engine.available)
+    func filingsAndAlerts(engine: Engine) async throws {
+        try await StoreHarness.with(engine) { h in
+            for k in 0..<5 { _ = try await h.file("t\(k)", category: "01", district: "chaoyang", at: Self.t0.addingTimeInterval(Double(k / 2))) }
+            let first = try await h.store.filings(tenantID: h.tenant.id, from: Self.t0, to: Self.t0.addingTimeInterval(60), after: nil, limit: 3)
+            #expect(first.count == 3)
+            let last = try #require(first.last)
+            let rest = try await h.store.filings(tenantID: h.tenant.id, from: last.createdAt, to: Self.t0.addingTimeInterval(60), after: last.id, limit: 10)
+            #expect(rest.count == 2)
+            #expect(Set((first + rest).map(\.id)).count == 5)
+            #expect(first.allSatisfy { $0.category == "01" && $0.district == "chaoyang" && $0.channel == .phone })
+
+            let alert = SpikeAlert(tenantID: h.tenant.id, category: "01", district: "chaoyang", windowMinutes: 60, onset: Self.t0, detectedAt: Self.t0.addingTimeInterval(300),
+                                   observed: 9, expected: 0.4, probability: 1e-9, now: Self.t0.addingTimeInterval(301))
+            #expect(try await h.store.saveAlert(alert))
+            #expect(try await h.store.saveAlert(alert) == false, "a second server seeing the same spike stores nothing")
+            let listed = try await h.store.alerts(tenantID: h.tenant.id, from: Self.t0, to: Self.t0.addingTimeInterval(3600), status: .open, limit: 10)
+            #expect(listed == [alert])
+            let acknowledged = try #require(try await h.store.acknowledgeAlert(id: alert.id, tenantID: h.tenant.id, by: "sup", at: Self.t0.addingTimeInterval(400)))
+            #expect(acknowledged.status == .acknowledged && acknowledged.acknowledgedBy == "sup")
+            let again = try await h.store.acknowledgeAlert(id: alert.id, tenantID: h.tenant.id, by: "other", at: Self.t0.addingTimeInterval(500))
+            #expect(again?.acknowledgedBy == "sup", "the first to take it in hand stays on record")
+            #expect(try await h.store.acknowledgeAlert(id: "al-none", tenantID: h.tenant.id, by: "sup", at: Self.t0) == nil)
+            #expect(try await h.store.alerts(tenantID: h.tenant.id, from: Self.t0, to: Self.t0.addingTimeInterval(3600), status: .open, limit: 10).isEmpty)
+            #expect(try await h.store.alerts(tenantID: "other-city", from: Self.t0, to: Self.t0.addingTimeInterval(3600), status: nil, limit: 10).isEmpty)
+        }
+    }
+}
