@@ -106,11 +106,16 @@ struct SpikeDetectorTests {
         let first = try #require(caughtAt)
         #expect(first + 1 == SpikeDetector.Settings().minimumTickets, "the first ticket that reaches the minimum tips it")
         #expect(alerts.contains { $0.stream.district == "dorchester" })
-        #expect(alerts.contains { $0.stream.district.isEmpty }, "the whole city's stream of the category spikes too")
+        #expect(!alerts.contains { $0.stream.district.isEmpty }, "the city's stream stays silent: it is the district's incident")
         let district = try #require(alerts.first { $0.stream.district == "dorchester" })
         #expect(district.onset <= onset && onset.timeIntervalSince(district.onset) < 300)
         #expect(district.probability < 1e-6 && district.expected < 1)
-        #expect(alerts.count == 2, "each stream alerts once, then stays quiet through the cool-down")
+        #expect(alerts.count == 1, "one alert, then quiet through the cool-down")
+        // Unlocated tickets (no district) are watched in the city's stream.
+        var city = SpikeDetector(timeZone: Self.zone)
+        for e in quietHistory(days: 30) { _ = city.observe(category: e.category, district: "", at: e.at) }
+        let cityAlerts = (0..<12).flatMap { k in city.observe(category: "potholes", district: "", at: onset.addingTimeInterval(Double(k * 120))) }
+        #expect(cityAlerts.count == 1 && cityAlerts[0].stream.district.isEmpty)
     }
 
     @Test("nothing is raised during the warm-up, and a stream keeps a cool-down after an alert")

@@ -31,7 +31,7 @@ public struct SpikeDetector: Sendable {
         /// After an alert the stream stays quiet this long.
         public var cooldownHours: Double = 12
         /// Expected counts are multiplied by this (real counts vary more than Poisson's).
-        public var overdispersion: Double = 2
+        public var overdispersion: Double = 3
         /// Expected count per hour below which a stream counts as this quiet.
         public var floorPerHour: Double = 0.05
 
@@ -134,7 +134,7 @@ public struct SpikeDetector: Sendable {
     }
 
     /// Counts one ticket of `category` in `district` (empty when not located) filed at `date`.
-    /// - Returns: The alerts it raised: for the district's stream, the city's, both or none.
+    /// - Returns: The alert it raised for the district's stream, or for the city's, if any.
     public mutating func observe(category: String, district: String, at date: Date) -> [Alert] {
         observed += 1
         let t = Int(date.timeIntervalSince1970.rounded(.down))
@@ -143,8 +143,12 @@ public struct SpikeDetector: Sendable {
         if firstDay == nil { firstDay = day }
         learnProfile(category: category, local: local, day: day)
         var alerts: [Alert] = []
-        if !district.isEmpty, let a = count(Stream(category: category, district: district), t: t, local: local, day: day) { alerts.append(a) }
-        if let a = count(Stream(category: category, district: ""), t: t, local: local, day: day) { alerts.append(a) }
+        let districtStream = Stream(category: category, district: district)
+        if !district.isEmpty, let a = count(districtStream, t: t, local: local, day: day, evaluate: true) { alerts.append(a) }
+        // A spike in one district is one incident: the city's stream of the category speaks only
+        // when no district of it is already alerting (a spike spread over the city, or unlocated).
+        let districtAlerting = !district.isEmpty && (streams[districtStream]?.quietUntil ?? .min) > t
+        if let a = count(Stream(category: category, district: ""), t: t, local: local, day: day, evaluate: !districtAlerting) { alerts.append(a) }
         return alerts
     }
 
@@ -158,7 +162,7 @@ public struct SpikeDetector: Sendable {
 
     // MARK: - Internals
 
-    mutating func count(_ stream: Stream, t: Int, local: Int, day: Int) -> Alert? {
+    mutating func count(_ stream: Stream, t: Int, local: Int, day: Int, evaluate: Bool) -> Alert? {
         let bin = Int((Double(t) / Double(Self.binSeconds)).rounded(.down))
         var s = streams[stream] ?? StreamState(bins: Array(repeating: 0, count: ringSize), lastBin: bin, day: day, dayCount: 0)
         roll(&s, to: day)
@@ -176,7 +180,7 @@ public struct SpikeDetector: Sendable {
         s.bins[Self.slot(bin, ringSize)] += 1
         s.dayCount += 1
         defer { streams[stream] = s }
-        guard let first = firstDay, day - first >= settings.warmUpDays, t >= s.quietUntil else { return nil }
+        guard evaluate, let first = firstDay, day - first >= settings.warmUpDays, t >= s.quietUntil else { return nil }
         var best: Alert? = nil
         for window in settings.windows {
             let width = window / 5
