@@ -26,21 +26,34 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func importFile(_ path: String, store: SQLTicketStore, tenant: Tenant, policy: DeadlinePolicy) async throws {
-        let text = try Self.read(path)
-        let table = CSVTable(text: text)
+        let table = CSVTable(text: try Self.read(path))
         guard let format = OpenDataRecord.Format.detect(table.header) else {
             throw ValidationError("\(path): unknown layout (expected the NYC, SF, Boston or LA 311 open-data header)")
         }
-        let dates = DateParser(timeZone: format.timeZone)
+        let start = Date()
         let rows = limit.map { Array(table.rows.prefix($0)) } ?? table.rows
+        let (items, skipped) = try await Self.prepare(rows, table: table, format: format, store: store, tenant: tenant)
+        try await Self.file(items, store: store, tenant: tenant, policy: policy, importer: Actor(name: "import:\(format.rawValue)", role: .system), label: path)
+        print("\(path): imported \(items.count) \(format.rawValue) tickets, skipped \(skipped) rows without an id, type or readable date, in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
+
+    /// One row made ready to file: the ticket and what later happened to it.
+    struct Item: Sendable {
+        var ticket: NewTicket
+        var created: Date
+        var closed: Date?
+        var unit: String?
+        var resolution: String?
+    }
+
+    /// Pass 1, in order: reads the rows and creates the categories (type, then descriptor), the
+    /// agencies' units and the neighbourhoods' district units they need.
+    /// - Returns: The rows as tickets, in file order, and how many rows were skipped.
+    static func prepare(_ rows: [[String]], table: CSVTable, format: OpenDataRecord.Format, store: SQLTicketStore, tenant: Tenant) async throws -> (items: [Item], skipped: Int) {
+        let dates = DateParser(timeZone: format.timeZone)
         var knownUnits = Set(try await store.units(tenantID: tenant.id).map(\.code))
         var knownCategories = Set(try await store.categories(tenantID: tenant.id).map(\.code))
-        let importer = Actor(name: "import:\(format.rawValue)", role: .system)
-        let start = Date()
-
-        // Pass 1, in order: read the rows and create the categories (type, then descriptor) and
-        // the agencies' units they need.
-        var prepared: [(NewTicket, Date, Date?, String?, String?)] = []
+        var prepared: [Item] = []
         var skipped = 0
         for row in rows {
             guard let record = OpenDataRecord.make(row, table: table, format: format, dates: dates) else {
@@ -91,34 +104,35 @@ struct ImportCommand: AsyncParsableCommand {
                 skipped += 1
                 continue
             }
-            let resolution = record.resolution.map { String($0.prefix(10_000)) }
-            prepared.append((new, record.created, record.closed, unitCode, resolution))
+            prepared.append(Item(ticket: new, created: record.created, closed: record.closed, unit: unitCode, resolution: record.resolution.map { String($0.prefix(10_000)) }))
         }
+        return (prepared, skipped)
+    }
 
-        // Pass 2, 32 at a time so the store files them in batches: each ticket is created,
-        // dispatched to its agency and accepted, and replied and closed when the source closed it,
-        // through the same state machine as live tickets.
-        let items = prepared
+    /// Pass 2, 32 at a time so the store files them in batches: each ticket is created,
+    /// dispatched to its agency and accepted, and replied and closed when the source closed it,
+    /// through the same state machine as live tickets.
+    static func file(_ items: [Item], store: SQLTicketStore, tenant: Tenant, policy: DeadlinePolicy, importer: Actor, label: String) async throws {
         let next = Counter(), done = Counter()
-        let total = items.count, label = path, policy = policy
+        let total = items.count, start = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<32 {
                 group.addTask {
                     while true {
                         let i = next.next()
                         if i >= total { return }
-                        let (new, created, closed, unit, resolution) = items[i]
+                        let item = items[i]
                         var steps: [(TicketAction, Date)] = []
-                        if let unit {
-                            steps += [(.dispatch(leadUnit: unit, coUnits: [], note: nil), created), (.accept, created)]
-                            if let closed {
-                                let text = (resolution ?? "").isEmpty ? "Closed." : (resolution ?? "Closed.")
+                        if let unit = item.unit {
+                            steps += [(.dispatch(leadUnit: unit, coUnits: [], note: nil), item.created), (.accept, item.created)]
+                            if let closed = item.closed {
+                                let text = (item.resolution ?? "").isEmpty ? "Closed." : (item.resolution ?? "Closed.")
                                 steps += [(.reply(text: text, resolved: true), closed), (.close(note: "imported"), closed)]
                             }
                         }
                         // The whole history in the ticket's own intake transaction (one commit per
                         // batch of tickets instead of one per step: measured 5× fewer commits).
-                        _ = try await store.createTicket(new, tenant: tenant, actor: importer, now: created, followUps: steps.map {
+                        _ = try await store.createTicket(item.ticket, tenant: tenant, actor: importer, now: item.created, followUps: steps.map {
                             IntakeFollowUp($0.0, context: .init(now: $0.1, actor: importer, policy: policy))
                         })
                         let n = done.next() + 1
@@ -131,8 +145,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        FileHandle.standardError.write(Data("\n".utf8))
-        print("\(path): imported \(total) \(format.rawValue) tickets, skipped \(skipped) rows without an id, type or readable date, in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        if total > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
     /// The file's text; `.gz` files are decompressed with the system's gzip.

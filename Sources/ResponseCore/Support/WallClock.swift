@@ -51,3 +51,29 @@ extension Date {
         self.init(timeIntervalSince1970: TimeInterval(ms) / 1000)
     }
 }
+
+/// A clock that runs `speed` times faster than real time from `origin`: replays of past days
+/// (`swift-response replay --speed 100x`) run the whole server — intake, detector, deadlines —
+/// in the data's own time.
+public final class ScaledClock: WallClock {
+    let origin: Date
+    let speed: Double
+    let started = ContinuousClock.now
+
+    public init(origin: Date, speed: Double) {
+        self.origin = origin
+        self.speed = speed
+    }
+
+    public func now() -> Date {
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Date(millisecondsSince1970: origin.addingTimeInterval(seconds * speed).millisecondsSince1970)
+    }
+
+    /// The real time left until the clock shows `date` (zero when it already has).
+    public func wait(until date: Date) -> Duration {
+        let ahead = date.timeIntervalSince(now()) / speed
+        return ahead > 0 ? .milliseconds(Int64(ahead * 1000)) : .zero
+    }
+}

@@ -118,6 +118,8 @@ public struct SpikeDetector: Sendable {
     /// Hour-of-week counts per category, and for the city ("" key).
     var profiles: [String: [Double]] = [:]
     var firstDay: Int?
+    /// Per category, until when one of its districts is alerting (the city's stream keeps quiet).
+    var districtAlertUntil: [String: Int] = [:]
     var profileDay: Int?
     /// Today's hour-of-week counts, folded into `profiles` when the day is over.
     var pending: [String: [Int: Double]] = [:]
@@ -143,11 +145,13 @@ public struct SpikeDetector: Sendable {
         if firstDay == nil { firstDay = day }
         learnProfile(category: category, local: local, day: day)
         var alerts: [Alert] = []
-        let districtStream = Stream(category: category, district: district)
-        if !district.isEmpty, let a = count(districtStream, t: t, local: local, day: day, evaluate: true) { alerts.append(a) }
+        if !district.isEmpty, let a = count(Stream(category: category, district: district), t: t, local: local, day: day, evaluate: true) {
+            alerts.append(a)
+            districtAlertUntil[category] = t + Int(settings.cooldownHours * 3600)
+        }
         // A spike in one district is one incident: the city's stream of the category speaks only
-        // when no district of it is already alerting (a spike spread over the city, or unlocated).
-        let districtAlerting = !district.isEmpty && (streams[districtStream]?.quietUntil ?? .min) > t
+        // when none of its districts is alerting (a spike spread over the city, or unlocated).
+        let districtAlerting = (districtAlertUntil[category] ?? .min) > t
         if let a = count(Stream(category: category, district: ""), t: t, local: local, day: day, evaluate: !districtAlerting) { alerts.append(a) }
         return alerts
     }
