@@ -102,3 +102,30 @@ enum AlertRow {
         return a
     }
 }
+
+extension SQLTicketStore {
+    public func overdueByUnit(tenantID: String, now: Date, limit: Int) async throws -> [UnitOverdue] {
+        // Read through (tenant, status, created_at): only open work, a small part of all tickets.
+        let open = TicketStatus.allCases.filter(\.isOpenWork).map(\.rawValue)
+        let rows = try await backend.reader.raw(
+            """
+            SELECT lead_unit, COUNT(*) AS n FROM tickets
+            WHERE tenant_id = \(bind: tenantID) AND status IN (\(binds: open)) AND resolution_due < \(bind: now.millisecondsSince1970) AND lead_unit IS NOT NULL
+            GROUP BY lead_unit ORDER BY n DESC, lead_unit LIMIT \(literal: max(1, min(limit, 1000)))
+            """
+        ).all()
+        return try rows.map { UnitOverdue(unit: try $0.decode(column: "lead_unit", as: String.self), overdue: Int(try $0.decode(column: "n", as: Int64.self))) }
+    }
+}
+
+/// How many open tickets of a unit are past their resolution deadline.
+public struct UnitOverdue: Codable, Sendable, Equatable {
+    public var unit: String
+    public var unitName: String?
+    public var overdue: Int
+    public init(unit: String, unitName: String? = nil, overdue: Int) {
+        self.unit = unit
+        self.unitName = unitName
+        self.overdue = overdue
+    }
+}

@@ -145,6 +145,9 @@ public protocol TicketStore: Sendable {
     /// Marks an open alert as taken in hand; returns it as it now stands (`nil`: no such alert).
     func acknowledgeAlert(id: String, tenantID: String, by user: String, at now: Date) async throws -> SpikeAlert?
 
+    /// The units with most open tickets past their resolution deadline at `now`, most first.
+    func overdueByUnit(tenantID: String, now: Date, limit: Int) async throws -> [UnitOverdue]
+
     func createAPIKey(_ key: APIKey) async throws
     func apiKey(hash: String) async throws -> APIKey?
     func apiKeys(tenantID: String) async throws -> [APIKey]

@@ -55,6 +55,19 @@ struct InsightHTTPTests {
             #expect(!reply.text.contains("13912345678"))
             #expect(try await h.send(.get, "/api/v1/insight/repeats?kind=address&min=7", token: supervisor).json["items"] as? [Any] != nil)
 
+            // The daily brief, as JSON and as a page.
+            reply = try await h.send(.get, "/api/v1/insight/brief", token: supervisor)
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(reply.json["tickets"] as? Int == 7 && reply.json["previousDay"] as? Int == 0)
+            #expect((reply.json["problems"] as? [[String: Any]])?.first?["categoryName"] as? String == "市政管理", "level 2")
+            #expect((reply.json["hotspots"] as? [[String: Any]])?.first?["tickets"] as? Int == 6, "a new hotspot")
+            #expect(reply.json["overdue"] as? [Any] != nil)
+            reply = try await h.send(.get, "/api/v1/insight/brief?format=html", token: supervisor)
+            #expect(reply.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(reply.text.contains("Daily brief") && reply.text.contains("市政管理") && reply.text.contains("<strong>7</strong> tickets today"))
+            #expect(!reply.text.contains("13912345678"))
+            #expect(try await h.send(.get, "/api/v1/insight/brief?day=yesterday", token: supervisor).status == .badRequest)
+
             // Roles and input.
             #expect(try await h.send(.get, "/api/v1/insight/frequent", token: agent).status == .forbidden)
             #expect(try await h.send(.get, "/api/v1/insight/hotspots", token: try await h.login("handler")).status == .forbidden)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import ResponseCore
 import ResponseInsight
@@ -51,6 +52,11 @@ struct InsightController {
                 tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Alerts", query: Self.period + [
                     .init(name: "status", description: "open or acknowledged (default: both)", schemaType: "string"),
                 ], handler: alerts)
+        api.add(.get, "/api/v1/insight/brief", summary: "The daily brief: volume, top 10 problems, new hotspots, spike alerts, units most overdue (JSON, or HTML with format=html)",
+                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "DailyBrief", query: [
+                    .init(name: "day", description: "city day, yyyy-MM-dd (default: today)", schemaType: "string"),
+                    .init(name: "format", description: "json (default) or html", schemaType: "string"),
+                ], handler: brief)
         api.add(.post, "/api/v1/insight/alerts/{id}/acknowledge", summary: "Mark an alert as taken in hand", tag: "insight",
                 access: "dispatcher, supervisor, admin", response: "Alert", handler: acknowledge)
     }
@@ -199,6 +205,28 @@ struct InsightController {
             throw Problem.notFound("no alert \(id)")
         }
         return JSONResponse(value: try await named([alert], tenantID: identity.tenantID)[0])
+    }
+
+    @Sendable func brief(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.require(.readInsight)
+        let tenant = try await tenant(identity.tenantID)
+        let days = DayKeys(identifier: tenant.timeZone)
+        let q = Query(params: request.uri.queryParameters)
+        let day = q.text("day") ?? days.key(clock.now())
+        var errors: [FieldError] = []
+        if DayRange.number(day) == nil { errors.append(FieldError(field: "day", message: "a day, yyyy-MM-dd")) }
+        let format = q.text("format") ?? "json"
+        if !["json", "html"].contains(format) { errors.append(FieldError(field: "format", message: "json or html")) }
+        if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
+        let service = InsightService(store: store)
+        let brief = try await service.dailyBrief(tenant: tenant, day: day, days: days, now: clock.now(), reference: try await service.reference(tenantID: tenant.id))
+        var headers = HTTPFields()
+        if format == "html" {
+            headers[.contentType] = "text/html; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DailyBriefPage.html(brief))))
+        }
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(brief))))
     }
 
     /// Alerts with their category and district names.

@@ -350,6 +350,13 @@ enum OpenAPIDocument {
                 "items": array(object(["label": string("masked phone, or the address"), "tickets": ["type": "integer"], "lastNumber": string()])),
             ]),
             "Alert": alert,
+            "DailyBrief": object([
+                "city": string(), "cityName": string(), "day": string("yyyy-MM-dd"), "generatedAt": time, "tickets": ["type": "integer"],
+                "previousDay": ["type": "integer"], "sameDayLastWeek": ["type": "integer"], "weekAverage": ["type": "number"],
+                "problems": array(["type": "object", "description": "as in FrequentProblems"]), "hotspots": array(["type": "object", "description": "as in Hotspots"]),
+                "alerts": array(alert),
+                "overdue": array(object(["unit": string(), "unitName": nullable(string()), "overdue": ["type": "integer"]])),
+            ]),
             "Alerts": object(["range": dayRange, "items": array(alert)]),
             "Problem": object([
                 "type": string(format: "uri"), "title": string(), "status": ["type": "integer"], "detail": string(),
