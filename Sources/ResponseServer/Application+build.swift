@@ -99,6 +99,7 @@ public func buildRouter(
     PublicController(store: store, clock: clock, configuration: configuration, intake: intake).register(on: api)
     OpenDataController(store: store, clock: clock, configuration: configuration).register(on: api)
     InsightController(store: store, clock: clock, configuration: configuration).register(on: api)
+    TopicController(store: store, clock: clock, configuration: configuration).register(on: api)
     // Without a running feed (a router built on its own) streams answer 503.
     let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: Logger(label: "swift-response"))
     LiveController(feed: feed, configuration: configuration).register(on: router)

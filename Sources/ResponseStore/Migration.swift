@@ -328,5 +328,33 @@ struct Migration: Sendable {
                 "CREATE INDEX alerts_city ON alerts (tenant_id, detected_at)",
             ]
         },
+        Migration(version: 8, name: "topics of the month") { backend in
+            [
+                // The topic as it stands (problems and tasks as JSON), and every version of it.
+                """
+                CREATE TABLE topics (
+                  id TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  month TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  updated_at BIGINT NOT NULL,
+                  version BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX topics_month ON topics (tenant_id, month)",
+                """
+                CREATE TABLE topic_log (
+                  id \(backend.autoIncrementPrimaryKey),
+                  topic_id TEXT NOT NULL,
+                  tenant_id TEXT NOT NULL,
+                  version BIGINT NOT NULL,
+                  at BIGINT NOT NULL,
+                  actor TEXT NOT NULL,
+                  body TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX topic_log_topic ON topic_log (topic_id, version)",
+            ] + backend.appendOnlySchema(table: "topic_log")
+        },
     ]
 }

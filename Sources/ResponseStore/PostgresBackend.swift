@@ -79,6 +79,16 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
         ]
     }
 
+    public func appendOnlySchema(table: String) -> [String] {
+        [
+            """
+            CREATE FUNCTION \(table)_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '\(table) is append-only'; END $$
+            """,
+            "CREATE TRIGGER \(table)_no_change BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION \(table)_append_only()",
+        ]
+    }
+
     public func textMatch(_ term: String) -> SQLQueryString {
         "(tickets.title || ' ' || tickets.description) ILIKE \(bind: Self.likePattern(term)) ESCAPE '\\'"
     }

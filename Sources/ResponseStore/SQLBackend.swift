@@ -19,6 +19,8 @@ public protocol SQLBackend: Sendable {
     var fullTextSearchSchema: [String] { get }
     /// Statements that refuse UPDATE and DELETE on the event log.
     var appendOnlyEventsSchema: [String] { get }
+    /// Triggers that refuse UPDATE and DELETE on `table` (an audit log).
+    func appendOnlySchema(table: String) -> [String]
     /// A predicate that holds when `term` occurs in the ticket's title or description.
     func textMatch(_ term: String) -> SQLQueryString
     /// Suffix that locks the selected row for the rest of the transaction (empty on SQLite,

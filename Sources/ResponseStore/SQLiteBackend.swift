@@ -114,6 +114,13 @@ public final class SQLiteBackend: SQLBackend {
         ]
     }
 
+    public func appendOnlySchema(table: String) -> [String] {
+        [
+            "CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END",
+            "CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END",
+        ]
+    }
+
     public func textMatch(_ term: String) -> SQLQueryString {
         // Trigrams need three characters; shorter terms (common in Chinese: 噪音, 停水) fall back
         // to LIKE, which is exact but scans.

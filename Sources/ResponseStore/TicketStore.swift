@@ -148,6 +148,18 @@ public protocol TicketStore: Sendable {
     /// The units with most open tickets past their resolution deadline at `now`, most first.
     func overdueByUnit(tenantID: String, now: Date, limit: Int) async throws -> [UnitOverdue]
 
+    /// Adds a topic (`expectedVersion` nil) or replaces the version the caller read; every
+    /// version is kept in an append-only log. ``StoreError/conflict(_:)`` when it moved on.
+    func saveTopic(_ topic: Topic, expectedVersion: Int?) async throws -> Topic
+    /// A city's topics, newest month first; only `month`'s when given.
+    func topics(tenantID: String, month: String?) async throws -> [Topic]
+    func topic(id: String, tenantID: String) async throws -> Topic?
+    /// Every version of a topic, oldest first.
+    func topicHistory(id: String, tenantID: String) async throws -> [Topic]
+    /// Tickets filed in `[from, to)` matching a saved query: any of the categories (none: all),
+    /// any of the districts (none: all), and every word.
+    func countTickets(tenantID: String, categories: [String], districts: [String], words: [String], from: Date, to: Date) async throws -> Int
+
     func createAPIKey(_ key: APIKey) async throws
     func apiKey(hash: String) async throws -> APIKey?
     func apiKeys(tenantID: String) async throws -> [APIKey]

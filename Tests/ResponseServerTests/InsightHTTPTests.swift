@@ -141,3 +141,69 @@ struct InsightHTTPTests {
         }
     }
 }
+
+@Suite("Topics of the month over HTTP")
+struct TopicHTTPTests {
+    @Test("open a topic with its problems, follow its volume by month, change it with the version read, keep every version", arguments: Engine.available)
+    func topics(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
+            let agent = try await h.login("agent"), supervisor = try await h.login("supervisor")
+            for _ in 0..<3 { _ = try await h.fileTicket(agent) }
+            _ = try await h.fileTicket(agent, ["title": "停水三天", "description": "自来水停水，无人处理", "categoryCode": NSNull()])
+            let month = String(DayKeys(identifier: h.tenant.timeZone).key(Date()).prefix(7))
+            let body: [String: Any] = [
+                "month": month, "title": "夜间施工扰民专项治理", "leadUnit": "cy",
+                "problems": [
+                    ["title": "工地夜间施工", "categories": ["01.01"], "districts": ["cy"]],
+                    ["title": "停水", "words": ["停水"]],
+                ],
+                "tasks": [["title": "排查在施工地", "unit": "cy-01", "done": false]],
+            ]
+            var reply = try await h.send(.post, "/api/v1/topics", token: supervisor, json: body)
+            #expect(reply.status == .created, "\(reply.text)")
+            let id = try #require(reply.json["id"] as? String)
+            #expect(reply.json["version"] as? Int == 1 && reply.json["status"] as? String == "planned")
+
+            reply = try await h.send(.get, "/api/v1/topics/\(id)", token: try await h.login("dispatcher"))
+            #expect(reply.status == .ok, "\(reply.text)")
+            let volume = try #require(reply.json["volume"] as? [String: Any])
+            let months = try #require(volume["months"] as? [String])
+            #expect(months.count == 4 && months.last == month, "three months before, and the topic's month (nothing after it yet)")
+            let problems = try #require(volume["problems"] as? [[String: Any]])
+            #expect((problems[0]["counts"] as? [Int])?.last == 3, "from the aggregates: 01.01 covers 01.01.01")
+            #expect((problems[1]["counts"] as? [Int])?.last == 1, "from the words")
+            #expect(problems[0]["after"] == nil)
+
+            var change = body
+            change["status"] = "active"
+            change["tasks"] = [["title": "排查在施工地", "unit": "cy-01", "done": true, "note": "12 处"]]
+            change["version"] = 1
+            reply = try await h.send(.post, "/api/v1/topics/\(id)", token: supervisor, json: change)
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(reply.json["version"] as? Int == 2 && reply.json["status"] as? String == "active")
+            reply = try await h.send(.post, "/api/v1/topics/\(id)", token: supervisor, json: change)
+            #expect(reply.status == .conflict, "version 1 is stale now")
+            change["version"] = nil
+            #expect(try await h.send(.post, "/api/v1/topics/\(id)", token: supervisor, json: change).status == .badRequest)
+
+            reply = try await h.send(.get, "/api/v1/topics/\(id)/history", token: supervisor)
+            let versions = try #require(reply.json["items"] as? [[String: Any]])
+            #expect(versions.map { $0["version"] as? Int } == [1, 2])
+            #expect((try await h.send(.get, "/api/v1/topics?month=\(month)", token: supervisor).json["items"] as? [Any])?.count == 1)
+            #expect((try await h.send(.get, "/api/v1/topics?month=2001-01", token: supervisor).json["items"] as? [Any])?.isEmpty == true)
+
+            // Who may, and what is checked.
+            #expect(try await h.send(.post, "/api/v1/topics", token: try await h.login("dispatcher"), json: body).status == .forbidden)
+            #expect(try await h.send(.get, "/api/v1/topics", token: try await h.login("handler")).status == .forbidden)
+            var bad = body
+            bad["leadUnit"] = "nobody"
+            bad["problems"] = [["title": "x"], ["title": "y", "categories": ["99"]], ["title": "z", "words": ["a"]], ["title": "w", "words": ["b"]]]
+            reply = try await h.send(.post, "/api/v1/topics", token: supervisor, json: bad)
+            #expect(reply.status == .badRequest)
+            let fields = Set((reply.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+            #expect(fields.isSuperset(of: ["leadUnit", "problems", "problems[0]", "problems[1].categories"]))
+            #expect(try await h.send(.get, "/api/v1/topics/tp-none", token: supervisor).status == .notFound)
+            #expect(try await h.send(.get, "/api/v1/topics?month=2026-13", token: supervisor).status == .badRequest)
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import ResponseCore
+import SQLKit
 import Testing
 @testable import ResponseStore
 
@@ -80,6 +81,30 @@ struct DemandStoreTests {
             #expect(try await h.store.acknowledgeAlert(id: "al-none", tenantID: h.tenant.id, by: "sup", at: Self.t0) == nil)
             #expect(try await h.store.alerts(tenantID: h.tenant.id, from: Self.t0, to: Self.t0.addingTimeInterval(3600), status: .open, limit: 10).isEmpty)
             #expect(try await h.store.alerts(tenantID: "other-city", from: Self.t0, to: Self.t0.addingTimeInterval(3600), status: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("topics keep every version in an append-only log and refuse a stale change", arguments: Engine.available)
+    func topics(engine: Engine) async throws {
+        try await StoreHarness.with(engine) { h in
+            let topic = Topic(id: "tp-1", tenantID: h.tenant.id, month: "2026-11", title: "噪音", leadUnit: "cy",
+                              problems: [.init(title: "工地", categories: ["01"])], updatedAt: Self.t0, updatedBy: "sup")
+            let first = try await h.store.saveTopic(topic, expectedVersion: nil)
+            var next = first
+            next.status = .active
+            let second = try await h.store.saveTopic(next, expectedVersion: 1)
+            #expect(second.version == 2)
+            await #expect(throws: StoreError.self) { _ = try await h.store.saveTopic(next, expectedVersion: 1) }
+            #expect(try await h.store.topic(id: "tp-1", tenantID: h.tenant.id)?.status == .active)
+            #expect(try await h.store.topicHistory(id: "tp-1", tenantID: h.tenant.id).map(\.version) == [1, 2])
+            #expect(try await h.store.topics(tenantID: h.tenant.id, month: "2026-10").isEmpty)
+            await #expect(throws: (any Error).self) {
+                try await h.store.backend.transaction { db in try await db.raw("UPDATE topic_log SET actor = 'someone else'").run() }
+            }
+            await #expect(throws: (any Error).self) {
+                try await h.store.backend.transaction { db in try await db.raw("DELETE FROM topic_log").run() }
+            }
+            #expect(try await h.store.topicHistory(id: "tp-1", tenantID: h.tenant.id).allSatisfy { $0.updatedBy == "sup" })
         }
     }
 }

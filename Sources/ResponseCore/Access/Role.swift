@@ -38,6 +38,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Read demand analysis (frequent problems, hotspots, repeat callers, spike alerts) and
     /// acknowledge alerts.
     case readInsight
+    /// Open and steer topics of the month.
+    case manageTopics
 }
 
 extension Role {
@@ -68,6 +70,7 @@ extension Role {
         // Handlers see their own unit's work, not the city's demand; repeat-caller lists are
         // for those who oversee.
         case .readInsight: [.dispatcher, .supervisor, .admin, .integration].contains(self)
+        case .manageTopics: [.supervisor, .admin].contains(self)
         }
     }
 }

@@ -109,6 +109,19 @@ enum OpenAPIDocument {
             "updatedAt": time, "updatedBy": string(), "score": ["type": ["number", "null"], "description": "search relevance (BM25)"],
         ])
         let named = object(["code": string(), "name": nullable(string()), "confidence": ["type": ["number", "null"]]])
+        let topicFields: [String: Any] = [
+            "month": string("yyyy-MM"), "title": string(), "leadUnit": string("unit code"), "status": string(enum: Topic.Status.allCases.map(\.rawValue)),
+            "problems": array(object([
+                "title": string(), "categories": array(string()), "districts": array(string()), "words": array(string("all must appear in the text")),
+            ], required: ["title"])),
+            "tasks": array(object(["title": string(), "unit": nullable(string()), "due": nullable(time), "done": ["type": "boolean"], "note": nullable(string())], required: ["title", "done"])),
+            "outcome": nullable(string()),
+        ]
+        let topicInput = object(topicFields.merging(["version": ["type": "integer", "description": "required to change a topic"]]) { a, _ in a },
+                                required: ["month", "title", "leadUnit", "problems"])
+        let topic = object(topicFields.merging([
+            "id": string(), "tenantID": string(), "updatedAt": time, "updatedBy": string(), "version": ["type": "integer"],
+        ]) { a, _ in a })
         let dayRange = object(["from": string("first day, yyyy-MM-dd"), "to": string("day after the last, yyyy-MM-dd")])
         let alert = object([
             "id": string(), "tenantID": string(), "category": string(), "categoryName": nullable(string()),
@@ -350,6 +363,19 @@ enum OpenAPIDocument {
                 "items": array(object(["label": string("masked phone, or the address"), "tickets": ["type": "integer"], "lastNumber": string()])),
             ]),
             "Alert": alert,
+            "TopicInput": topicInput,
+            "Topic": topic,
+            "TopicList": object(["items": array(topic)]),
+            "TopicDetail": object([
+                "topic": topic,
+                "volume": object([
+                    "months": array(string("yyyy-MM")), "topicMonth": string(),
+                    "problems": array(object([
+                        "title": string(), "counts": array(["type": "integer"]), "before": ["type": "number"],
+                        "after": ["type": ["number", "null"]], "change": ["type": ["number", "null"]],
+                    ])),
+                ]),
+            ]),
             "DailyBrief": object([
                 "city": string(), "cityName": string(), "day": string("yyyy-MM-dd"), "generatedAt": time, "tickets": ["type": "integer"],
                 "previousDay": ["type": "integer"], "sameDayLastWeek": ["type": "integer"], "weekAverage": ["type": "number"],
