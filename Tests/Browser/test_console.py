@@ -290,3 +290,56 @@ def test_roles_see_only_their_screens(server, browsers):
     assert "403" in handler.find("h1").text
     nav = handler.find("header nav").text
     assert "Inbox" in nav and "Dispatch" not in nav and "Intake" not in nav
+
+
+def test_insight_screen(server, browsers):
+    """Spike alerts, frequent problems and what people say, hotspots, repeat callers and the
+    topic of the month, on the demo city's seeded demand."""
+    sup = browsers(language="en-US")
+    sup.login("supervisor")
+    # The early warning looks at the store right after start: reload until its alert is there.
+    for _ in range(20):
+        sup.get("/console/insight")
+        if "A5" in sup.find("#alerts").text:
+            break
+        sup.driver.implicitly_wait(0)
+        import time
+        time.sleep(1)
+    alerts = sup.find("#alerts").text
+    assert "A5" in alerts, f"the demo's water outage spike is listed: {alerts}"
+    check_accessibility(sup, "insight")
+    sup.click("#alerts button.primary")
+    sup.wait(lambda d: "Taken in hand by supervisor" in d.find_element(By.CSS_SELECTOR, "#alerts").text)
+
+    sup.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#frequent tbody tr"))
+    sup.click("#frequent tbody tr button.link")
+    sup.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#clusters table tbody tr"))
+    hotspots = sup.find("#hotspots").text
+    assert "Gaoqiao" in hotspots or "高桥街道" in hotspots, hotspots
+    assert sup.driver.find_elements(By.CSS_SELECTOR, "#hotspot-map path.leaflet-interactive"), "hotspots are drawn on the map"
+    callers = sup.find("#repeat-callers").text
+    assert "*******0000" in callers and "4" in callers, callers
+
+    # The demo topic: its volume by month, and a task ticked off.
+    sup.click("#topics tbody tr button.link")
+    sup.wait(lambda d: "专项治理" in d.find_element(By.CSS_SELECTOR, "#topic-detail h3").text)
+    assert "Before (per month)" in sup.find("#topic-detail").text
+    sup.click("#task-1")
+    sup.wait(lambda d: "2/2" in d.find_element(By.CSS_SELECTOR, "#topics").text)
+    # A new topic from the form.
+    sup.click("#topic-new-box summary")
+    form = sup.find("#topic-new")
+    form.find_element(By.NAME, "title").send_keys("Pothole season")
+    Select(form.find_element(By.NAME, "leadUnit")).select_by_index(1)
+    form.find_element(By.NAME, "p0_title").send_keys("Potholes after frost")
+    form.find_element(By.NAME, "p0_words").send_keys("pothole")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    sup.wait(lambda d: "Pothole season" in d.find_element(By.CSS_SELECTOR, "#topics").text)
+    assert not sup.errors(), sup.errors()
+    sup.shot("13-insight")
+
+    dispatcher = browsers(language="zh-CN")
+    dispatcher.login("dispatcher")
+    dispatcher.get("/console/insight")
+    assert "诉求分析" in dispatcher.find("h1").text
+    assert not dispatcher.find("#topic-new-box").is_displayed(), "only supervisors open topics"

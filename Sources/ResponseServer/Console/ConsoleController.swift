@@ -35,6 +35,7 @@ struct ConsoleController {
         Page(path: "/console/dispatch", template: "dispatch", nav: "dispatch", roles: [.dispatcher, .supervisor, .admin]),
         Page(path: "/console/inbox", template: "inbox", nav: "inbox", roles: [.handler]),
         Page(path: "/console/oversight", template: "oversight", nav: "oversight", roles: [.supervisor, .admin, .dispatcher]),
+        Page(path: "/console/insight", template: "insight", nav: "insight", roles: [.supervisor, .admin, .dispatcher]),
         Page(path: "/console/knowledge", template: "knowledge", nav: "knowledge", roles: Set(Role.loginRoles)),
     ]
 
@@ -192,7 +193,7 @@ struct ConsoleController {
     /// The string that names each page in its `<title>`.
     static let titles: [String: String] = [
         "login": "login_title", "intake": "intake_title", "followup": "followup_title", "dispatch": "dispatch_title", "inbox": "inbox_title",
-        "oversight": "oversight_title", "knowledge": "kb_title", "ticket": "timeline", "portal": "portal_title", "track": "portal_track",
+        "oversight": "oversight_title", "insight": "insight_title", "knowledge": "kb_title", "ticket": "timeline", "portal": "portal_title", "track": "portal_track",
         "dashboard": "portal_dashboard", "licences": "licences", "forbidden": "error",
     ]
 

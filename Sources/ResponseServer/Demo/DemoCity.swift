@@ -108,7 +108,8 @@ public struct DemoCity: Sendable {
                 kind: kinds[i % kinds.count], channel: [.phone, .phone, .phone, .web, .app, .wechat][i % 6],
                 title: String(title.prefix(NewTicket.maxTitle)), description: detail, categoryCode: category,
                 urgency: i % 17 == 0 ? .urgent : .normal,
-                location: Location(address: district.map { "\($0.name)（演示地址）" }, districtCode: district?.code, streetCode: street),
+                location: Location(latitude: street.flatMap { demoPoint(street: $0, i: i) }?.latitude, longitude: street.flatMap { demoPoint(street: $0, i: i) }?.longitude,
+                                   address: district.map { "\($0.name)（演示地址）" }, districtCode: district?.code, streetCode: street),
                 complainant: Complainant(name: "演示用户\(i + 1)", phone: String(format: "1380000%04d", i), email: nil, anonymous: i % 11 == 0)
             )
             let agent = Actor(name: "agent", role: .agent)
@@ -124,8 +125,9 @@ public struct DemoCity: Sendable {
             }
             count += 1
         }
+        try await seedInsight(into: store, taxonomy: taxonomy, now: now, policy: policy)
         _ = try await loadArticles(into: store, now: now)
-        return summary(count, units.count, taxonomy.categories.count)
+        return summary(count + 15, units.count, taxonomy.categories.count)
     }
 
     /// Moves a demo ticket along the lifecycle: `stage` 0 leaves it received, 9 closes it.

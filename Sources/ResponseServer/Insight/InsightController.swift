@@ -16,6 +16,7 @@ struct InsightController {
     static let period: [APIRoute.QueryParameter] = [
         .init(name: "from", description: "first city day, yyyy-MM-dd (default: 7 days before to)", schemaType: "string"),
         .init(name: "to", description: "day after the last, yyyy-MM-dd (default: tomorrow, so today is included); at most 366 days after from", schemaType: "string"),
+        .init(name: "days", description: "without from: this many days before to, 1–366 (default 7)", schemaType: "integer"),
     ]
 
     func register(on api: RouteRegistry) {
@@ -86,7 +87,8 @@ struct InsightController {
         mutating func range(today: String) -> DayRange {
             let tomorrow = DayRange.key(number: (DayRange.number(today) ?? 0) + 1)
             let to = text("to") ?? tomorrow
-            let from = text("from") ?? DayRange.days(7, endingBefore: to).from
+            let count = int("days", default: 7, in: 1...366)
+            let from = text("from") ?? DayRange.days(count, endingBefore: to).from
             let range = DayRange(from: from, to: to)
             if DayRange.number(from) == nil { errors.append(FieldError(field: "from", message: "a day, yyyy-MM-dd")) }
             if DayRange.number(to) == nil { errors.append(FieldError(field: "to", message: "a day, yyyy-MM-dd")) }

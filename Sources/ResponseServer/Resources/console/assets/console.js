@@ -637,6 +637,189 @@
     live(load);
   }
 
+  // ---- demand insight ---------------------------------------------------------------------------
+  async function insight() {
+    await units().catch(() => []);
+    categoriesCache = await api('GET', '/api/v1/categories').catch(() => categoriesCache);
+    const change = (x) => (x === null || x === undefined ? t('new_label') : (x >= 0 ? '+' : '') + (x * 100).toFixed(0) + '%');
+    const place = (code, name) => (code ? (name || unitName(code)) : t('whole_city'));
+    const canManage = role === 'supervisor' || role === 'admin';
+    const days = $('#fq-days'), level = $('#fq-level');
+    // The last N city days, today included (the server knows the city's calendar).
+    const range = () => ({ days: days.value });
+    async function alerts() {
+      const list = await api('GET', '/api/v1/insight/alerts?' + new URLSearchParams(range()));
+      fill($('#alerts'), table([
+        { label: t('detected'), cell: (a) => fmtTime(a.detectedAt) },
+        { label: t('category'), cell: (a) => a.categoryName || a.category },
+        { label: t('district'), cell: (a) => place(a.district, a.districtName) },
+        { label: t('observed'), num: true, cell: (a) => `${a.observed} / ${a.windowMinutes} min` },
+        { label: t('expected'), num: true, cell: (a) => a.expected.toFixed(1) },
+        { label: t('status'), cell: (a) => (a.status === 'open' && role !== 'integration'
+          ? h('button', { type: 'button', class: 'primary', onclick: async () => {
+            try { await api('POST', `/api/v1/insight/alerts/${encodeURIComponent(a.id)}/acknowledge`); toast(t('done'), true); await alerts(); } catch (e) { fail(e); }
+          } }, t('acknowledge'))
+          : `${t('acknowledged_by')} ${a.acknowledgedBy || '—'}`) },
+      ], list.items.map((a) => Object.assign(a, { _class: a.status === 'open' ? 'overdue' : null }))));
+    }
+    async function clusters(category, name) {
+      const r = await api('GET', '/api/v1/insight/clusters?' + new URLSearchParams(Object.assign(range(), { category })));
+      fill($('#clusters'), h('p', { class: 'hint' }, `${name}: ${r.sampled} / ${r.tickets} ${t('sampled')}`), table([
+        { label: t('title'), cell: (c) => c.label },
+        { label: t('keywords'), cell: (c) => c.keywords.join(' · ') },
+        { label: t('observed'), num: true, cell: (c) => String(c.tickets) },
+        { label: t('share'), num: true, cell: (c) => (c.share * 100).toFixed(1) + '%' },
+        { label: t('examples'), cell: (c) => c.numbers.slice(0, 3).flatMap((n, i) => (i ? [' ', ticketLink(n)] : [ticketLink(n)])) },
+      ], r.clusters));
+    }
+    async function frequent() {
+      const r = await api('GET', '/api/v1/insight/frequent?' + new URLSearchParams(Object.assign(range(), { level: level.value, limit: 15 })));
+      fill($('#frequent'), table([
+        { label: t('category'), cell: (p) => (p.category ? h('button', { type: 'button', class: 'link', onclick: () => clusters(p.category, p.categoryName || p.category).catch(fail) }, p.categoryName || p.category) : '—') },
+        { label: t('observed'), num: true, cell: (p) => String(p.tickets) },
+        { label: t('share'), num: true, cell: (p) => (p.share * 100).toFixed(1) + '%' },
+        { label: t('change_prev'), num: true, cell: (p) => `${change(p.change)} (${p.previous})` },
+        { label: t('change_year'), num: true, cell: (p) => `${change(p.yearChange)} (${p.yearEarlier})` },
+      ], r.problems));
+    }
+    let map = null, layer = null;
+    async function hotspots() {
+      const r = await api('GET', '/api/v1/insight/hotspots?' + new URLSearchParams(Object.assign(range(), { level: level.value, limit: 15, tickets: 5 })));
+      fill($('#hotspots'), table([
+        { label: t('category'), cell: (s) => s.categoryName || s.category },
+        { label: t('observed'), num: true, cell: (s) => String(s.tickets) },
+        { label: t('growth'), num: true, cell: (s) => `${change(s.growth)} (${s.previous})` },
+        { label: t('unit'), cell: (s) => (s.unit ? (s.unitName || s.unit) : '—') },
+        { label: t('radius_m'), num: true, cell: (s) => `${Math.round(s.radius)} m` },
+        { label: t('examples'), cell: (s) => s.numbers.slice(0, 3).flatMap((n, i) => (i ? [' ', ticketLink(n)] : [ticketLink(n)])) },
+      ], r.hotspots));
+      if (!window.L || !r.hotspots.length) return;
+      // A circle needs a view to project its radius: set one before adding them.
+      if (!map) map = window.L.map($('#hotspot-map'), { attributionControl: false, zoomSnap: 0.25 }).setView([r.hotspots[0].latitude, r.hotspots[0].longitude], 12);
+      if (layer) layer.remove();
+      layer = window.L.featureGroup(r.hotspots.map((s) => window.L.circle([s.latitude, s.longitude], { radius: s.radius, color: '#a8071a', weight: 1, fillOpacity: 0.35 })
+        .bindTooltip(`${s.categoryName || s.category}: ${s.tickets}`))).addTo(map);
+      try { window.L.geoJSON(await api('GET', '/api/v1/geo/district'), { style: () => ({ color: '#555', weight: 1, fill: false }) }).addTo(map); } catch (e) { /* no boundaries: circles only */ }
+      map.fitBounds(window.L.latLngBounds(r.hotspots.map((x) => [x.latitude, x.longitude])).pad(0.5), { maxZoom: 15 });
+    }
+    async function repeats() {
+      const [callers, places] = await Promise.all([api('GET', '/api/v1/insight/repeats?kind=caller&limit=10'), api('GET', '/api/v1/insight/repeats?kind=address&limit=10')]);
+      const cols = [
+        { label: t('observed'), num: true, cell: (r) => String(r.tickets) },
+        { label: t('last_ticket'), cell: (r) => ticketLink(r.lastNumber) },
+      ];
+      fill($('#repeat-callers'), table([{ label: t('callers'), cell: (r) => r.label }].concat(cols), callers.items));
+      fill($('#repeat-places'), table([{ label: t('places'), cell: (r) => r.label }].concat(cols), places.items));
+    }
+    const districts = () => (unitsCache || []).filter((u) => u.kind === 'district');
+    function problemFields(i, p) {
+      const cat = selectField(`p${i}_category`, `${t('problem_n')} ${i + 1} · ${t('category')}`, categoriesCache.map((c) => [c.code, categoryName(c.code)]), true);
+      const dis = selectField(`p${i}_district`, t('district'), districts().map((u) => [u.code, u.name]), true);
+      const title = field(`p${i}_title`, `${t('problem_n')} ${i + 1} · ${t('title')}`, 'text', i === 0);
+      const words = field(`p${i}_words`, t('words'));
+      if (p) {
+        title.querySelector('input').value = p.title;
+        if (p.categories[0]) cat.querySelector('select').value = p.categories[0];
+        if (p.districts[0]) dis.querySelector('select').value = p.districts[0];
+        words.querySelector('input').value = p.words.join(' ');
+      }
+      cat.querySelector('select').required = false;
+      dis.querySelector('select').required = false;
+      return h('fieldset', {}, h('legend', {}, `${t('problem_n')} ${i + 1}`), h('div', { class: 'row' }, title, cat, dis, words));
+    }
+    function topicBody(v) {
+      const problems = [0, 1, 2].map((i) => ({
+        title: v[`p${i}_title`], categories: v[`p${i}_category`] ? [v[`p${i}_category`]] : [],
+        districts: v[`p${i}_district`] ? [v[`p${i}_district`]] : [], words: (v[`p${i}_words`] || '').split(/\s+/).filter(Boolean),
+      })).filter((p) => p.title);
+      return { month: v.month, title: v.title, leadUnit: v.leadUnit, problems };
+    }
+    async function topicDetail(id) {
+      const d = await api('GET', `/api/v1/topics/${encodeURIComponent(id)}`);
+      const tp = d.topic, vol = d.volume;
+      const box = $('#topic-detail');
+      const volume = h('table', { class: 'responsive' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('problem_n')), vol.months.map((m) => h('th', { scope: 'col', class: 'num' }, m === vol.topicMonth ? `[${m}]` : m)),
+          h('th', { scope: 'col', class: 'num' }, t('before_avg')), h('th', { scope: 'col', class: 'num' }, t('after_avg')))),
+        h('tbody', {}, vol.problems.map((p) => h('tr', {}, h('td', { 'data-label': t('problem_n') }, p.title),
+          p.counts.map((n, i) => h('td', { 'data-label': vol.months[i], class: 'num' }, String(n))),
+          h('td', { 'data-label': t('before_avg'), class: 'num' }, p.before.toFixed(1)),
+          h('td', { 'data-label': t('after_avg'), class: 'num' }, p.after === null || p.after === undefined ? '—' : `${p.after.toFixed(1)} (${change(p.change)})`)))));
+      const tasks = h('ul', {}, tp.tasks.map((task, i) => h('li', {}, canManage ? h('input', { type: 'checkbox', id: `task-${i}`, checked: task.done, onchange: (e) => save({ tasks: tp.tasks.map((x, k) => (k === i ? Object.assign({}, x, { done: e.target.checked }) : x)) }) }) : (task.done ? '✓ ' : '○ '),
+        h('label', { for: `task-${i}` }, ` ${task.title}${task.unit ? ' · ' + unitName(task.unit) : ''}`))));
+      async function save(changes) {
+        try {
+          await api('POST', `/api/v1/topics/${encodeURIComponent(tp.id)}`, Object.assign({ month: tp.month, title: tp.title, leadUnit: tp.leadUnit, status: tp.status,
+            problems: tp.problems, tasks: tp.tasks, outcome: tp.outcome, version: tp.version }, changes));
+          toast(t('done'), true);
+          await topics();
+          await topicDetail(tp.id);
+        } catch (e) { fail(e); }
+      }
+      const manage = canManage ? h('form', { id: 'topic-edit', onsubmit: (e) => {
+        e.preventDefault();
+        const v = formValues(e.target);
+        const tasksNow = v.task ? tp.tasks.concat([{ title: v.task, unit: v.task_unit || null, done: false }]) : tp.tasks;
+        save({ status: v.status, outcome: v.outcome || null, tasks: tasksNow });
+      } }, h('div', { class: 'row' },
+        selectField('status', t('topic_status'), ['planned', 'active', 'done'].map((s) => [s, t('status_' + s)])),
+        field('task', t('task_add')), selectField('task_unit', t('unit'), (unitsCache || []).map((u) => [u.code, u.name]), true)),
+      field('outcome', t('outcome'), 'textarea'), h('button', { type: 'submit', class: 'primary' }, t('save'))) : null;
+      fill(box, h('h3', {}, `${tp.title} · ${tp.month} · ${unitName(tp.leadUnit)} · ${t('status_' + tp.status)}`), volume,
+        h('h4', {}, t('tasks')), tasks, tp.outcome ? h('p', {}, `${t('outcome')}: ${tp.outcome}`) : null, manage);
+      if (manage) {
+        manage.querySelector('select[name=status]').value = tp.status;
+        manage.querySelector('select[name=task_unit]').required = false;
+        if (tp.outcome) manage.querySelector('textarea[name=outcome]').value = tp.outcome;
+      }
+    }
+    async function topics() {
+      const list = await api('GET', '/api/v1/topics');
+      fill($('#topics'), table([
+        { label: t('month'), cell: (tp) => tp.month },
+        { label: t('topic_theme'), cell: (tp) => h('button', { type: 'button', class: 'link', onclick: () => topicDetail(tp.id).catch(fail) }, tp.title) },
+        { label: t('lead_unit'), cell: (tp) => unitName(tp.leadUnit) },
+        { label: t('topic_status'), cell: (tp) => t('status_' + tp.status) },
+        { label: t('tasks'), num: true, cell: (tp) => `${tp.tasks.filter((x) => x.done).length}/${tp.tasks.length}` },
+      ], list.items));
+    }
+    if (canManage) {
+      const form = $('#topic-new');
+      fill(form, h('div', { class: 'row' }, field('title', t('topic_theme'), 'text', true),
+        h('div', {}, h('label', { for: 'topic-month' }, t('month')), h('input', { id: 'topic-month', name: 'month', type: 'month', required: true, value: new Date().toISOString().slice(0, 7) })),
+        selectField('leadUnit', t('lead_unit'), (unitsCache || []).map((u) => [u.code, `${u.name} (${u.code})`]), true)),
+      [0, 1, 2].map((i) => problemFields(i)), h('button', { type: 'submit', class: 'primary' }, t('topic_new')));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        try {
+          const created = await api('POST', '/api/v1/topics', topicBody(formValues(form)));
+          toast(t('done'), true);
+          form.reset();
+          $('#topic-new-box').open = false;
+          await topics();
+          await topicDetail(created.id);
+        } catch (err) { fail(err); }
+      });
+    } else {
+      $('#topic-new-box').hidden = true;
+    }
+    async function load() {
+      try {
+        await alerts();
+        await frequent();
+        await hotspots();
+        await repeats();
+      } catch (e) { fail(e); }
+    }
+    days.addEventListener('change', () => load());
+    level.addEventListener('change', () => load());
+    await load();
+    await topics().catch(fail);
+    live(load);
+    // Alerts come from the detector, not from ticket changes: look again every half minute too.
+    setInterval(() => alerts().catch(() => {}), 30000);
+  }
+
   // ---- knowledge base --------------------------------------------------------------------------
   async function knowledge() {
     const q = $('#kb-q'), expired = $('#kb-expired'), list = $('#kb-list'), editor = $('#kb-editor');
@@ -742,7 +925,7 @@
     } catch (e) { fail(e); }
   }
 
-  const pages = { intake, dispatch: dispatchPage, inbox, ticket: ticketPage, followup: followUp, oversight, knowledge, portal, track, dashboard };
+  const pages = { intake, dispatch: dispatchPage, inbox, ticket: ticketPage, followup: followUp, oversight, insight, knowledge, portal, track, dashboard };
   if (pages[page]) {
     pages[page]().then(() => { body.dataset.ready = '1'; }).catch((e) => { fail(e); body.dataset.ready = 'error'; });
   } else {
