@@ -252,18 +252,19 @@ struct Migration: Sendable {
         },
         Migration(version: 7, name: "demand aggregates and spike alerts") { _ in
             [
-                // Tickets filed per city day, category and place, added to in the transaction that
-                // files (or re-classifies) the ticket: frequent-problem queries read these, never
-                // the tickets. Empty text stands for "unknown" because key columns cannot be NULL.
+                // Tickets filed per city day, category and district, added to in the transaction
+                // that files (or re-classifies) the ticket: frequent-problem queries read these,
+                // never the tickets. Empty text stands for "unknown" (key columns cannot be NULL).
+                // Streets are kept apart (demand_streets): at city scale they would multiply the
+                // rows every district-level query reads by the streets per district.
                 """
                 CREATE TABLE demand_daily (
                   tenant_id TEXT NOT NULL,
                   day TEXT NOT NULL,
                   category_code TEXT NOT NULL,
                   district_code TEXT NOT NULL,
-                  street_code TEXT NOT NULL,
                   tickets BIGINT NOT NULL,
-                  PRIMARY KEY (tenant_id, day, category_code, district_code, street_code)
+                  PRIMARY KEY (tenant_id, day, category_code, district_code)
                 )
                 """,
                 // The same per month, so a query over a year reads twelve months' rows, not 365 days'.
@@ -273,9 +274,19 @@ struct Migration: Sendable {
                   month TEXT NOT NULL,
                   category_code TEXT NOT NULL,
                   district_code TEXT NOT NULL,
-                  street_code TEXT NOT NULL,
                   tickets BIGINT NOT NULL,
-                  PRIMARY KEY (tenant_id, month, category_code, district_code, street_code)
+                  PRIMARY KEY (tenant_id, month, category_code, district_code)
+                )
+                """,
+                // Per street, keyed street first: a street's query reads only its own rows.
+                """
+                CREATE TABLE demand_streets (
+                  tenant_id TEXT NOT NULL,
+                  street_code TEXT NOT NULL,
+                  day TEXT NOT NULL,
+                  category_code TEXT NOT NULL,
+                  tickets BIGINT NOT NULL,
+                  PRIMARY KEY (tenant_id, street_code, day, category_code)
                 )
                 """,
                 // Per ~200 m grid cell (GridCell), for hotspots; keyed category first because a

@@ -18,15 +18,16 @@ extension SQLTicketStore {
     /// first: one multi-row upsert may not touch a row twice (PostgreSQL refuses it).
     static func recordDemand(_ changes: [DemandChange], on db: any SQLDatabase) async throws {
         guard !changes.isEmpty else { return }
-        struct PlaceKey: Hashable { var tenant, period, category, district, street: String }
+        struct PlaceKey: Hashable { var tenant, period, category, place: String }
         struct CellKey: Hashable { var tenant, category, day: String; var cell: Int64; var street: String }
         struct RepeatKey: Hashable { var tenant, month, kind, key: String }
-        var daily: [PlaceKey: Int64] = [:], monthly: [PlaceKey: Int64] = [:], cells: [CellKey: Int64] = [:]
+        var daily: [PlaceKey: Int64] = [:], monthly: [PlaceKey: Int64] = [:], streets: [PlaceKey: Int64] = [:], cells: [CellKey: Int64] = [:]
         var repeats: [RepeatKey: (label: String, tickets: Int64, last: String)] = [:]
         for change in changes {
             let f = change.facts
-            daily[PlaceKey(tenant: change.tenantID, period: f.day, category: f.category, district: f.district, street: f.street), default: 0] += change.sign
-            monthly[PlaceKey(tenant: change.tenantID, period: f.month, category: f.category, district: f.district, street: f.street), default: 0] += change.sign
+            daily[PlaceKey(tenant: change.tenantID, period: f.day, category: f.category, place: f.district), default: 0] += change.sign
+            monthly[PlaceKey(tenant: change.tenantID, period: f.month, category: f.category, place: f.district), default: 0] += change.sign
+            if !f.street.isEmpty { streets[PlaceKey(tenant: change.tenantID, period: f.day, category: f.category, place: f.street), default: 0] += change.sign }
             if let cell = f.cell {
                 cells[CellKey(tenant: change.tenantID, category: f.category, day: f.day, cell: cell.id, street: f.street), default: 0] += change.sign
             }
@@ -38,13 +39,14 @@ extension SQLTicketStore {
                 repeats[k] = (before?.label ?? label, (before?.tickets ?? 0) + change.sign, max(before?.last ?? "", f.number))
             }
         }
-        for (table, period, sums) in [("demand_daily", "day", daily), ("demand_monthly", "month", monthly)] {
-            let rows = sums.filter { $0.value != 0 }.map { k, v in SQLQueryString.bindList([k.tenant, k.period, k.category, k.district, k.street, v]) }
+        for (table, period, place, sums) in [("demand_daily", "day", "district_code", daily), ("demand_monthly", "month", "district_code", monthly),
+                                             ("demand_streets", "day", "street_code", streets)] {
+            let rows = sums.filter { $0.value != 0 }.map { k, v in SQLQueryString.bindList([k.tenant, k.period, k.category, k.place, v]) }
             for chunk in Self.chunks(rows) {
                 try await db.raw(
                     """
-                    INSERT INTO \(ident: table) (tenant_id, \(ident: period), category_code, district_code, street_code, tickets) VALUES \(chunk.joined(separator: ", "))
-                    ON CONFLICT (tenant_id, \(ident: period), category_code, district_code, street_code) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets
+                    INSERT INTO \(ident: table) (tenant_id, \(ident: period), category_code, \(ident: place), tickets) VALUES \(chunk.joined(separator: ", "))
+                    ON CONFLICT (tenant_id, \(ident: place), \(ident: period), category_code) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets
                     """
                 ).run()
             }
@@ -85,7 +87,21 @@ extension SQLTicketStore {
         ]
     }
 
-    public func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?, byStreet: Bool) async throws -> [DemandCount] {
+    public func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?) async throws -> [DemandCount] {
+        if let street {
+            // A street's own rows, day by day: few enough without a monthly table.
+            let rows = try await backend.reader.raw(
+                """
+                SELECT category_code, CAST(SUM(tickets) AS BIGINT) AS n FROM demand_streets
+                WHERE tenant_id = \(bind: tenantID) AND street_code = \(bind: street) AND day >= \(bind: range.from) AND day < \(bind: range.to)
+                GROUP BY category_code
+                """
+            ).all()
+            return try rows.compactMap { row in
+                let n = Int(try row.decode(column: "n", as: Int64.self))
+                return n > 0 ? DemandCount(category: try row.decode(column: "category_code", as: String.self), district: "", street: street, tickets: n) : nil
+            }
+        }
         let (days, months) = range.split()
         var parts: [(table: String, column: String, from: String, to: String)] = days.map { ("demand_daily", "day", $0.from, $0.to) }
         if let months { parts.append(("demand_monthly", "month", months.from, months.to)) }
@@ -95,19 +111,15 @@ extension SQLTicketStore {
                 "tenant_id = \(bind: tenantID)", "\(ident: part.column) >= \(bind: part.from)", "\(ident: part.column) < \(bind: part.to)",
             ]
             if let district { conditions.append("district_code = \(bind: district)") }
-            if let street { conditions.append("street_code = \(bind: street)") }
-            let groups = byStreet ? "category_code, district_code, street_code" : "category_code, district_code"
             let rows = try await backend.reader.raw(
                 """
-                SELECT \(unsafeRaw: groups), CAST(SUM(tickets) AS BIGINT) AS n FROM \(ident: part.table)
-                WHERE \(conditions.joined(separator: " AND ")) GROUP BY \(unsafeRaw: groups)
+                SELECT category_code, district_code, CAST(SUM(tickets) AS BIGINT) AS n FROM \(ident: part.table)
+                WHERE \(conditions.joined(separator: " AND ")) GROUP BY category_code, district_code
                 """
             ).all()
             for row in rows {
                 let key = DemandCount.Key(
-                    category: try row.decode(column: "category_code", as: String.self),
-                    district: try row.decode(column: "district_code", as: String.self),
-                    street: byStreet ? try row.decode(column: "street_code", as: String.self) : ""
+                    category: try row.decode(column: "category_code", as: String.self), district: try row.decode(column: "district_code", as: String.self), street: ""
                 )
                 sums[key, default: 0] += Int(try row.decode(column: "n", as: Int64.self))
             }
@@ -186,7 +198,7 @@ extension SQLTicketStore {
 
     public func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int {
         try await backend.transaction { db in
-            for table in ["demand_daily", "demand_monthly", "demand_cells", "demand_repeats"] {
+            for table in ["demand_daily", "demand_monthly", "demand_streets", "demand_cells", "demand_repeats"] {
                 try await db.raw("DELETE FROM \(ident: table) WHERE tenant_id = \(bind: tenantID)").run()
             }
         }

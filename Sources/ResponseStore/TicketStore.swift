@@ -118,12 +118,12 @@ public protocol TicketStore: Sendable {
     /// - Parameter utcOffset: The city's offset from UTC in seconds, which decides the days.
     func dailyVolume(tenantID: String, from: Date, to: Date, utcOffset: Int) async throws -> [DailyVolume]
 
-    /// Tickets filed per category and place over the city days of `range`, from the demand
+    /// Tickets filed per category and district over the city days of `range`, from the demand
     /// aggregates (whole months from the monthly ones).
     /// - Parameters:
-    ///   - district: Only this district; `street` only this street.
-    ///   - byStreet: Count per street too (otherwise `street` is empty in the results).
-    func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?, byStreet: Bool) async throws -> [DemandCount]
+    ///   - district: Only this district.
+    ///   - street: Only this street (its counts carry the street, and no district).
+    func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?) async throws -> [DemandCount]
     /// Tickets per category, ~200 m grid cell and street over `range`.
     /// - Parameter categories: Only these category codes; every category when `nil`.
     func demandCells(tenantID: String, range: DayRange, categories: [String]?) async throws -> [DemandCell]

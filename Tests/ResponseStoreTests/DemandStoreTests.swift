@@ -15,18 +15,21 @@ struct DemandStoreTests {
             let range = DayRange(from: Self.day, to: "2026-11-19")
             var tickets: [Ticket] = []
             for k in 0..<3 { tickets.append(try await h.file("噪音", category: "01.02.03", district: "chaoyang", at: Self.t0.addingTimeInterval(Double(k * 60)))) }
-            tickets.append(try await h.file("停水", category: "03.01.01", district: "haidian", at: Self.t0.addingTimeInterval(600)))
-            var counts = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil, byStreet: false)
+            tickets.append(try await h.file("停水", category: "03.01.01", district: "haidian", street: "hd-07", at: Self.t0.addingTimeInterval(600)))
+            var counts = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil)
             #expect(Set(counts.map { "\($0.category)@\($0.district)=\($0.tickets)" }) == ["01.02.03@chaoyang=3", "03.01.01@haidian=1"])
-            #expect(try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: "haidian", street: nil, byStreet: false).map(\.tickets) == [1])
-            #expect(try await h.store.demandCounts(tenantID: h.tenant.id, range: range.previous, district: nil, street: nil, byStreet: false).isEmpty)
+            #expect(try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: "haidian", street: nil).map(\.tickets) == [1])
+            #expect(try await h.store.demandCounts(tenantID: h.tenant.id, range: range.previous, district: nil, street: nil).isEmpty)
+            let street = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: "hd-07")
+            #expect(street.map { "\($0.category)@\($0.street)=\($0.tickets)" } == ["03.01.01@hd-07=1"])
+            #expect(try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: "hd-08").isEmpty)
 
             // The dispatcher corrects a category: the count moves, the total stays.
             _ = try await h.apply(.triage(Triage(categoryCode: "01.05", districtCode: nil, streetCode: nil, notes: [:])), to: tickets[0], at: Self.t0.addingTimeInterval(900))
-            counts = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil, byStreet: false)
+            counts = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil)
             #expect(Set(counts.map { "\($0.category)@\($0.district)=\($0.tickets)" }) == ["01.02.03@chaoyang=2", "01.05@chaoyang=1", "03.01.01@haidian=1"])
             // Whole months are read from the monthly table: the same answer.
-            let month = try await h.store.demandCounts(tenantID: h.tenant.id, range: DayRange(from: "2026-11-01", to: "2026-12-01"), district: nil, street: nil, byStreet: false)
+            let month = try await h.store.demandCounts(tenantID: h.tenant.id, range: DayRange(from: "2026-11-01", to: "2026-12-01"), district: nil, street: nil)
             #expect(Set(month.map { "\($0.category)=\($0.tickets)" }) == Set(counts.map { "\($0.category)=\($0.tickets)" }))
 
             let cells = try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: ["01.02.03", "01.05"])
@@ -50,7 +53,7 @@ struct DemandStoreTests {
             // A rebuild from the tickets gives the live figures back.
             let before = Set(counts.map { "\($0.category)@\($0.district)=\($0.tickets)" })
             #expect(try await h.store.rebuildDemand(tenantID: h.tenant.id, timeZone: h.tenant.timeZone) { _ in } == 4)
-            let rebuilt = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil, byStreet: false)
+            let rebuilt = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil)
             #expect(Set(rebuilt.map { "\($0.category)@\($0.district)=\($0.tickets)" }) == before)
             #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 2, limit: 10).first?.tickets == 4)
         }

@@ -55,9 +55,9 @@ struct StoreHarness {
     static let policy = DeadlinePolicy.standard(calendar: BusinessCalendar(timeZone: "Asia/Shanghai"))
 
     func file(_ title: String, description: String = "", kind: TicketKind = .complaint, channel: Channel = .phone,
-              category: String? = nil, district: String? = nil, at now: Date) async throws -> Ticket {
+              category: String? = nil, district: String? = nil, street: String? = nil, at now: Date) async throws -> Ticket {
         let new = NewTicket(kind: kind, channel: channel, title: title, description: description, categoryCode: category,
-                            location: Location(latitude: 39.9, longitude: 116.4, address: "addr", districtCode: district),
+                            location: Location(latitude: 39.9, longitude: 116.4, address: "addr", districtCode: district, streetCode: street),
                             complainant: Complainant(name: "张三", phone: "13800001234", email: "z@example.com"))
         return try await store.createTicket(new, tenant: tenant, actor: Self.agent, now: now).0
     }

@@ -34,7 +34,7 @@ extension InsightService {
         let range = DayRange(from: day, to: DayRange.key(number: dayNumber + 1))
         let frequent = try await self.frequent(tenantID: tenant.id, range: range, level: 2, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference)
         func total(_ r: DayRange) async throws -> Int {
-            try await store.demandCounts(tenantID: tenant.id, range: r, district: nil, street: nil, byStreet: false).reduce(0) { $0 + $1.tickets }
+            try await store.demandCounts(tenantID: tenant.id, range: r, district: nil, street: nil).reduce(0) { $0 + $1.tickets }
         }
         let lastWeekDay = DayRange(from: DayRange.key(number: dayNumber - 7), to: DayRange.key(number: dayNumber - 6))
         let week = try await total(DayRange.days(7, endingBefore: day))

@@ -65,7 +65,7 @@ public struct InsightService: Sendable {
     ) async throws -> FrequentReport {
         let ranges = [range, range.previous, range.yearEarlier]
         var counts: [[DemandCount]] = []
-        for r in ranges { counts.append(try await store.demandCounts(tenantID: tenantID, range: r, district: district, street: street, byStreet: false)) }
+        for r in ranges { counts.append(try await store.demandCounts(tenantID: tenantID, range: r, district: district, street: street)) }
         let (total, ranked) = FrequentProblem.rank(
             current: counts[0], previous: counts[1], yearEarlier: counts[2], rollUp: { reference.rollUp($0, to: level) }, byDistrict: byDistrict, limit: limit
         )
@@ -97,7 +97,7 @@ public struct InsightService: Sendable {
     ) async throws -> ClusterReport {
         let codes = reference.descendants(of: category)
         let wanted = Set(codes)
-        let total = try await store.demandCounts(tenantID: tenantID, range: range, district: district, street: nil, byStreet: false)
+        let total = try await store.demandCounts(tenantID: tenantID, range: range, district: district, street: nil)
             .filter { wanted.contains($0.category) }.reduce(0) { $0 + $1.tickets }
         let (from, to) = (days.start(of: range.from) ?? .distantPast, days.start(of: range.to) ?? .distantFuture)
         let sample = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: district, bounds: nil, limit: Self.textSample)

@@ -42,7 +42,7 @@ extension InsightService {
             for month in months {
                 let next = monthKey((monthNumber(month) ?? 0) + 1)
                 if problem.words.isEmpty {
-                    let rows = try await store.demandCounts(tenantID: topic.tenantID, range: DayRange(from: month + "-01", to: next + "-01"), district: nil, street: nil, byStreet: false)
+                    let rows = try await store.demandCounts(tenantID: topic.tenantID, range: DayRange(from: month + "-01", to: next + "-01"), district: nil, street: nil)
                     counts.append(rows.filter { (wanted.isEmpty || wanted.contains($0.category)) && (places.isEmpty || places.contains($0.district)) }.reduce(0) { $0 + $1.tickets })
                 } else {
                     let from = days.start(of: month + "-01") ?? .distantPast, to = days.start(of: next + "-01") ?? .distantFuture
