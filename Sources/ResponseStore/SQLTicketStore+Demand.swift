@@ -127,7 +127,7 @@ extension SQLTicketStore {
         return sums.filter { $0.value > 0 }.map { DemandCount(key: $0.key, tickets: $0.value) }
     }
 
-    public func demandCells(tenantID: String, range: DayRange, categories: [String]?) async throws -> [DemandCell] {
+    public func demandCells(tenantID: String, range: DayRange, categories: [String]?, minimumPerCell: Int) async throws -> [DemandCell] {
         var conditions: [SQLQueryString] = ["tenant_id = \(bind: tenantID)", "day >= \(bind: range.from)", "day < \(bind: range.to)"]
         if let categories {
             guard !categories.isEmpty else { return [] }
@@ -137,6 +137,7 @@ extension SQLTicketStore {
             """
             SELECT category_code, cell, street_code, CAST(SUM(tickets) AS BIGINT) AS n FROM demand_cells
             WHERE \(conditions.joined(separator: " AND ")) GROUP BY category_code, cell, street_code
+            HAVING SUM(tickets) >= \(literal: max(1, minimumPerCell))
             """
         ).all()
         return try rows.compactMap { row in

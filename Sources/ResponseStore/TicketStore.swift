@@ -125,8 +125,10 @@ public protocol TicketStore: Sendable {
     ///   - street: Only this street (its counts carry the street, and no district).
     func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?) async throws -> [DemandCount]
     /// Tickets per category, ~200 m grid cell and street over `range`.
-    /// - Parameter categories: Only these category codes; every category when `nil`.
-    func demandCells(tenantID: String, range: DayRange, categories: [String]?) async throws -> [DemandCell]
+    /// - Parameters:
+    ///   - categories: Only these category codes; every category when `nil`.
+    ///   - minimumPerCell: Leave out cells with fewer tickets (1: every cell).
+    func demandCells(tenantID: String, range: DayRange, categories: [String]?, minimumPerCell: Int) async throws -> [DemandCell]
     /// The callers or places with the most tickets in a city month (`yyyy-MM`), at least `minimum` each.
     func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry]
     /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.

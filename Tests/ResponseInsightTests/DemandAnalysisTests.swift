@@ -74,6 +74,23 @@ struct DemandAnalysisTests {
         #expect(spots[1].tickets == 6 && spots[1].unit == "hd-01" && spots[1].growth == nil)
         #expect(HotspotFinder(radius: 300, minimumTickets: 50).find(category: "01", cells: cells, previous: []).isEmpty)
     }
+
+    @Test("where a category is everywhere, only places that stand out from its spread are hotspots")
+    func hotspotsAgainstTheBackground() throws {
+        let origin = try #require(GridCell(latitude: 39.80, longitude: 116.30))
+        var cells: [DemandCell] = []
+        for r in 0..<40 {
+            for c in 0..<40 {
+                let cell = try #require(GridCell(latitude: origin.centre.latitude + Double(r) * 0.0018, longitude: origin.centre.longitude + Double(c) * 0.00235))
+                cells.append(DemandCell(category: "01", cell: cell, street: "s", tickets: r == 20 && c == 20 ? 40 : 2))
+            }
+        }
+        #expect(HotspotFinder().find(category: "01", cells: cells, previous: []).count == 1, "without the background, the whole city is one hotspot")
+        let spots = HotspotFinder(densityFactor: 3).find(category: "01", cells: cells, previous: [])
+        #expect(spots.count == 1)
+        #expect(spots[0].tickets < 80, "the busy place and its border, not the city: \(spots[0].tickets)")
+        #expect(GridCell.distance((spots[0].latitude, spots[0].longitude), (origin.centre.latitude + 20 * 0.0018, origin.centre.longitude + 20 * 0.00235)) < 250)
+    }
 }
 
 @Suite("Early warning: the spike detector")

@@ -32,10 +32,12 @@ struct DemandStoreTests {
             let month = try await h.store.demandCounts(tenantID: h.tenant.id, range: DayRange(from: "2026-11-01", to: "2026-12-01"), district: nil, street: nil)
             #expect(Set(month.map { "\($0.category)=\($0.tickets)" }) == Set(counts.map { "\($0.category)=\($0.tickets)" }))
 
-            let cells = try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: ["01.02.03", "01.05"])
+            let cells = try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: ["01.02.03", "01.05"], minimumPerCell: 1)
             #expect(cells.reduce(0) { $0 + $1.tickets } == 3)
             #expect(Set(cells.map(\.cell)) == [GridCell(latitude: 39.9, longitude: 116.4)])
-            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: []).isEmpty)
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: [], minimumPerCell: 1).isEmpty)
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, minimumPerCell: 1).reduce(0) { $0 + $1.tickets } == 4)
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, minimumPerCell: 2).map(\.tickets) == [2], "cells below the floor stay in the database")
 
             // The harness files every ticket from one phone and one address.
             let callers = try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 2, limit: 10)

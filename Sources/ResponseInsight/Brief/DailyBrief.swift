@@ -39,7 +39,7 @@ extension InsightService {
         let lastWeekDay = DayRange(from: DayRange.key(number: dayNumber - 7), to: DayRange.key(number: dayNumber - 6))
         let week = try await total(DayRange.days(7, endingBefore: day))
         let spots = try await hotspots(
-            tenantID: tenant.id, range: DayRange.days(7, endingBefore: range.to), category: nil, level: 2, finder: HotspotFinder(), limit: 100, withTickets: 0,
+            tenantID: tenant.id, range: DayRange.days(7, endingBefore: range.to), category: nil, level: 2, finder: HotspotFinder(densityFactor: 3), limit: 100, withTickets: 0,
             days: days, reference: reference
         ).hotspots.filter { $0.previous == 0 || ($0.growth ?? 0) >= 0.5 }
         let from = days.start(of: range.from) ?? .distantPast, to = days.start(of: range.to) ?? .distantFuture

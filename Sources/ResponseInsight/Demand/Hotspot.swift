@@ -36,10 +36,32 @@ public struct HotspotFinder: Sendable {
     public var radius: Double
     /// The DBSCAN minimum, in tickets.
     public var minimumTickets: Int
+    /// When positive, the minimum also rises to this many times the category's background:
+    /// the tickets a neighbourhood would hold if the category's tickets were spread evenly over
+    /// the area they cover (at least 100 km²). In a city of millions of tickets five within
+    /// 300 m is everywhere; a hotspot must stand out from its own category's spread.
+    public var densityFactor: Double
 
-    public init(radius: Double = 300, minimumTickets: Int = 5) {
+    public init(radius: Double = 300, minimumTickets: Int = 5, densityFactor: Double = 0) {
         self.radius = radius
         self.minimumTickets = minimumTickets
+        self.densityFactor = densityFactor
+    }
+
+    /// The minimum for these cells: `minimumTickets`, or more where the category is everywhere.
+    func threshold(_ weight: [GridCell: Int]) -> Int {
+        guard densityFactor > 0, !weight.isEmpty else { return minimumTickets }
+        let total = weight.values.reduce(0, +)
+        var south = 90.0, north = -90.0, west = 180.0, east = -180.0
+        for cell in weight.keys {
+            let c = cell.centre
+            south = min(south, c.latitude); north = max(north, c.latitude); west = min(west, c.longitude); east = max(east, c.longitude)
+        }
+        let height = GridCell.distance((south, west), (north, west)) + GridCell.size
+        let width = GridCell.distance((south, west), (south, east)) + GridCell.size
+        let area = max(height * width, 100_000_000)
+        let background = Double(total) * Double.pi * radius * radius / area
+        return max(minimumTickets, Int((densityFactor * background).rounded(.up)))
     }
 
     /// The hotspots of one category's cells, most tickets first.
@@ -56,6 +78,7 @@ public struct HotspotFinder: Sendable {
         var before: [GridCell: Int] = [:]
         for c in previous { before[c.cell, default: 0] += c.tickets }
         let points = weight.keys.sorted()
+        let minimumTickets = threshold(weight)
         func neighbours(_ p: GridCell) -> [GridCell] {
             let centre = p.centre
             return p.candidates(within: radius).filter { weight[$0] != nil && GridCell.distance(centre, $0.centre) <= radius }

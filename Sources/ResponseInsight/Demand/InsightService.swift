@@ -111,6 +111,7 @@ public struct InsightService: Sendable {
         public var level: Int
         public var radius: Double
         public var minimumTickets: Int
+        public var densityFactor: Double
         public var hotspots: [Hotspot]
     }
 
@@ -123,8 +124,11 @@ public struct InsightService: Sendable {
         days: DayKeys, reference: Reference
     ) async throws -> HotspotReport {
         let codes = category.map { reference.descendants(of: $0) }
-        let now = try await store.demandCells(tenantID: tenantID, range: range, categories: codes)
-        let before = try await store.demandCells(tenantID: tenantID, range: range.previous, categories: codes)
+        // Over every category a cell with one ticket is background: leaving those cells in the
+        // database keeps the rows read near the number of places with repeats, not of tickets.
+        let floor = category == nil ? 2 : 1
+        let now = try await store.demandCells(tenantID: tenantID, range: range, categories: codes, minimumPerCell: floor)
+        let before = try await store.demandCells(tenantID: tenantID, range: range.previous, categories: codes, minimumPerCell: floor)
         var byCategory: [String: [DemandCell]] = [:], beforeBy: [String: [DemandCell]] = [:]
         for c in now { byCategory[reference.rollUp(c.category, to: level), default: []].append(c) }
         for c in before { beforeBy[reference.rollUp(c.category, to: level), default: []].append(c) }
@@ -149,7 +153,7 @@ public struct InsightService: Sendable {
                 return cells.contains(cell.id)
             }.prefix(20).map(\.number)
         }
-        return HotspotReport(range: range, level: level, radius: finder.radius, minimumTickets: finder.minimumTickets, hotspots: spots)
+        return HotspotReport(range: range, level: level, radius: finder.radius, minimumTickets: finder.minimumTickets, densityFactor: finder.densityFactor, hotspots: spots)
     }
 
     /// The box around some cells (a little larger, for rounding).

@@ -96,8 +96,9 @@ public struct SpikeDetector: Sendable {
         public var probability: Double
     }
 
+    /// A stream's scalars; its bins live in ``bins`` (one flat array for every stream, so a
+    /// ticket changes two numbers in place instead of copying a stream's array).
     struct StreamState {
-        var bins: [Int32]
         var lastBin: Int
         var day: Int
         var dayCount: Int
@@ -114,7 +115,10 @@ public struct SpikeDetector: Sendable {
     let timeZone: TimeZone
     let ringSize: Int
     let alpha: Double
-    var streams: [Stream: StreamState] = [:]
+    var index: [Stream: Int] = [:]
+    var states: [StreamState] = []
+    /// `ringSize` 5-minute counts per stream, stream `i` at `i * ringSize`.
+    var bins: [Int32] = []
     /// Hour-of-week counts per category, and for the city ("" key).
     var profiles: [String: [Double]] = [:]
     var firstDay: Int?
@@ -122,7 +126,8 @@ public struct SpikeDetector: Sendable {
     var districtAlertUntil: [String: Int] = [:]
     var profileDay: Int?
     /// Today's hour-of-week counts, folded into `profiles` when the day is over.
-    var pending: [String: [Int: Double]] = [:]
+    var pending: [String: [Double]] = [:]
+    static let emptyWeek = [Double](repeating: 0, count: 168)
     var offsetCache: (hour: Int, offset: Int) = (.min, 0)
 
     /// Events seen (for throughput figures).
@@ -158,32 +163,39 @@ public struct SpikeDetector: Sendable {
 
     /// The stream's learnt tickets per day, for tests and status pages.
     public func dailyLevel(_ stream: Stream) -> Double? {
-        guard let s = streams[stream] else { return nil }
-        return s.level / normaliser(day: s.day)
+        guard let i = index[stream] else { return nil }
+        return states[i].level / normaliser(day: states[i].day)
     }
 
-    public var streamCount: Int { streams.count }
+    public var streamCount: Int { states.count }
 
     // MARK: - Internals
 
     mutating func count(_ stream: Stream, t: Int, local: Int, day: Int, evaluate: Bool) -> Alert? {
         let bin = Int((Double(t) / Double(Self.binSeconds)).rounded(.down))
-        var s = streams[stream] ?? StreamState(bins: Array(repeating: 0, count: ringSize), lastBin: bin, day: day, dayCount: 0)
+        let i: Int
+        if let known = index[stream] {
+            i = known
+        } else {
+            i = states.count
+            index[stream] = i
+            states.append(StreamState(lastBin: bin, day: day, dayCount: 0))
+            bins.append(contentsOf: repeatElement(0, count: ringSize))
+        }
+        let base = i * ringSize
+        var s = states[i]
+        defer { states[i] = s }
         roll(&s, to: day)
         if bin > s.lastBin {
             // Clear the bins skipped since the last ticket.
             let steps = min(bin - s.lastBin, ringSize)
-            for k in 1...steps { s.bins[Self.slot(s.lastBin + k, ringSize)] = 0 }
+            for k in 1...steps { bins[base + Self.slot(s.lastBin + k, ringSize)] = 0 }
             s.lastBin = bin
         }
         // A ticket committed a little late lands in its own bin if that is still kept.
-        guard s.lastBin - bin < ringSize else {
-            streams[stream] = s
-            return nil
-        }
-        s.bins[Self.slot(bin, ringSize)] += 1
+        guard s.lastBin - bin < ringSize else { return nil }
+        bins[base + Self.slot(bin, ringSize)] += 1
         s.dayCount += 1
-        defer { streams[stream] = s }
         guard evaluate, let first = firstDay, day - first >= settings.warmUpDays, t >= s.quietUntil else { return nil }
         var best: Alert? = nil
         for window in settings.windows {
@@ -191,7 +203,7 @@ public struct SpikeDetector: Sendable {
             var n = 0
             var onsetBin = s.lastBin
             for k in 0..<width {
-                let c = Int(s.bins[Self.slot(s.lastBin - k, ringSize)])
+                let c = Int(bins[base + Self.slot(s.lastBin - k, ringSize)])
                 n += c
                 if c > 0 { onsetBin = s.lastBin - k }
             }
@@ -262,15 +274,16 @@ public struct SpikeDetector: Sendable {
             }
             for (key, slots) in pending {
                 var p = profiles[key] ?? Array(repeating: 0, count: 168)
-                for (slot, n) in slots { p[slot] += n }
+                for slot in 0..<168 { p[slot] += slots[slot] }
                 profiles[key] = p
             }
             pending.removeAll(keepingCapacity: true)
         }
         if profileDay.map({ day > $0 }) ?? true { profileDay = day }
         let slot = Self.hourOfWeek(local)
-        pending[category, default: [:]][slot, default: 0] += 1
-        pending["", default: [:]][slot, default: 0] += 1
+        // In place (the dictionary's default subscript modifies its array without a copy).
+        pending[category, default: Self.emptyWeek][slot] += 1
+        pending["", default: Self.emptyWeek][slot] += 1
     }
 
     /// Monday 00:00 is slot 0 (1970-01-01 was a Thursday).

@@ -39,6 +39,7 @@ struct InsightController {
                     .init(name: "level", description: "taxonomy level at which tickets count as the same category (default 2)", schemaType: "integer"),
                     .init(name: "radius", description: "DBSCAN radius in metres, 200–2000 (default 300)", schemaType: "integer"),
                     .init(name: "min", description: "DBSCAN minimum tickets, 2–1000 (default 5)", schemaType: "integer"),
+                    .init(name: "density", description: "the minimum rises to this many times the category's even spread, 0–100 (default 3; 0: off)", schemaType: "integer"),
                     .init(name: "limit", description: "1–100 (default 20)", schemaType: "integer"),
                     .init(name: "tickets", description: "attach ticket numbers to the first N hotspots, 0–20 (default 5)", schemaType: "integer"),
                 ], handler: hotspots)
@@ -140,7 +141,8 @@ struct InsightController {
         var q = Query(params: request.uri.queryParameters)
         let range = q.range(today: days.key(clock.now()))
         let level = q.int("level", default: 2, in: 1...3), limit = q.int("limit", default: 20, in: 1...100)
-        let finder = HotspotFinder(radius: Double(q.int("radius", default: 300, in: 200...2000)), minimumTickets: q.int("min", default: 5, in: 2...1000))
+        let finder = HotspotFinder(radius: Double(q.int("radius", default: 300, in: 200...2000)), minimumTickets: q.int("min", default: 5, in: 2...1000),
+                                   densityFactor: Double(q.int("density", default: 3, in: 0...100)))
         let withTickets = q.int("tickets", default: 5, in: 0...20)
         try q.check()
         let service = InsightService(store: store)

@@ -350,7 +350,7 @@ enum OpenAPIDocument {
                 ])),
             ]),
             "Hotspots": object([
-                "range": dayRange, "level": ["type": "integer"], "radius": ["type": "number"], "minimumTickets": ["type": "integer"],
+                "range": dayRange, "level": ["type": "integer"], "radius": ["type": "number"], "minimumTickets": ["type": "integer"], "densityFactor": ["type": "number"],
                 "hotspots": array(object([
                     "category": string(), "categoryName": nullable(string()), "tickets": ["type": "integer"], "previous": ["type": "integer"],
                     "growth": ["type": ["number", "null"]], "latitude": ["type": "number"], "longitude": ["type": "number"],

@@ -1,0 +1,228 @@
+import ArgumentParser
+import Foundation
+import ResponseCore
+import ResponseInsight
+import ResponseServer
+import ResponseStore
+
+/// `swift-response bench insight`: demand analysis at city scale — N synthetic tickets over a
+/// few months (Beijing's 12345 takes about 70,000 a day), then every insight query timed, the
+/// detector's throughput and peak memory.
+struct BenchInsightCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insight",
+        abstract: "Demand analysis at N tickets: import rate, each insight query (median of 5), detector events/s, peak RSS."
+    )
+
+    @Option(help: "Tickets to generate.") var tickets: Int = 10_000_000
+    @Option(help: "Days they span (ending yesterday).") var days: Int = 150
+    @Option(help: "PostgreSQL URL to run on instead of a fresh SQLite file (data stays, in a city named bench-…).") var postgres: String?
+    @Option(help: "SQLite file (default: a fresh temporary file, removed afterwards).") var sqlite: String?
+    @Option(help: "Measure a city an earlier run imported (with --sqlite or --postgres) instead of importing a new one.") var existingCity: String?
+    @Option(help: "Events fed to the detector for its throughput figure.") var detectorEvents: Int = 5_000_000
+
+    func run() async throws {
+        guard tickets > 0, days > 0 else { throw ValidationError("--tickets and --days must be positive") }
+        let tenant = Tenant(id: existingCity ?? "bench-" + UUID().uuidString.prefix(6).lowercased(), name: "Insight Bench City", timeZone: "Asia/Shanghai")
+        let city = InsightCity(tenant: tenant)
+        let calendar = DayKeys(identifier: tenant.timeZone)
+        let today = calendar.key(Date())
+        guard let end = calendar.start(of: today), let start = calendar.adding(days: -days, to: end) else { throw ValidationError("bad dates") }
+        let existing = existingCity
+        try await withBenchStore(postgres: postgres, sqlite: sqlite) { store in
+            say("bench insight: \(existing == nil ? tickets : try await store.countTickets(tenantID: tenant.id)) tickets over \(days) days on \(store.engine), city \(tenant.id), \(city.streets) streets, \(city.leaves.count) categories; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            if existing == nil {
+                try await city.save(into: store)
+                let count = tickets, length = end.timeIntervalSince(start)
+                let started = ContinuousClock.now
+                try await importInChunks(count, into: store, timeZone: tenant.timeZone) { i in
+                    city.ticket(i, at: start.addingTimeInterval(length * (Double(i) + 0.5) / Double(count)))
+                } progress: { done, _ in
+                    if done % 500_000 == 0 || done == count {
+                        let s = (ContinuousClock.now - started) / .seconds(1)
+                        FileHandle.standardError.write(Data("  imported \(done) tickets, \(Int(Double(done) / s)) tickets/s, RSS \(BenchCommand.Intake.peakRSSMegabytes()) MB\n".utf8))
+                    }
+                }
+                let s = (ContinuousClock.now - started) / .seconds(1)
+                say(String(format: "import: %d tickets in %.0f s (%.0f tickets/s, with their demand aggregates)", count, s, Double(count) / s))
+            }
+            try await measure(store, city: city, today: today, days: calendar)
+        }
+    }
+
+    func measure(_ store: SQLTicketStore, city: InsightCity, today: String, days: DayKeys) async throws {
+        let tenant = city.tenant
+        let service = InsightService(store: store)
+        let reference = try await service.reference(tenantID: tenant.id)
+        let yesterday = DayRange.key(number: (DayRange.number(today) ?? 0) - 1)
+        let week = DayRange.days(7, endingBefore: today), month = DayRange.days(30, endingBefore: today), all = DayRange.days(self.days, endingBefore: today)
+        let thisMonth = String(yesterday.prefix(7))
+        let top = try await service.frequent(tenantID: tenant.id, range: week, level: 2, district: nil, street: nil, byDistrict: false, limit: 1, reference: reference)
+        let topCategory = top.problems.first?.category ?? "01.01"
+        var results: [[String: Any]] = []
+        func time(_ name: String, _ body: () async throws -> String) async throws {
+            var times: [Double] = []
+            var detail = ""
+            for _ in 0..<5 {
+                let (d, s) = try await timedAsync(body)
+                times.append(s)
+                detail = d
+            }
+            times.sort()
+            say(String(format: "  %-52@ median %7.1f ms  max %7.1f ms  %@", name as NSString, times[2] * 1000, times[4] * 1000, detail))
+            results.append(["query": name, "medianMs": times[2] * 1000, "maxMs": times[4] * 1000])
+        }
+        say("queries (5 runs each):")
+        try await time("frequent, 7 days, level 2") {
+            let r = try await service.frequent(tenantID: tenant.id, range: week, level: 2, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference)
+            return "\(r.total) tickets"
+        }
+        try await time("frequent, 30 days, level 3, by district") {
+            let r = try await service.frequent(tenantID: tenant.id, range: month, level: 3, district: nil, street: nil, byDistrict: true, limit: 10, reference: reference)
+            return "\(r.total) tickets"
+        }
+        try await time("frequent, \(self.days) days, level 1") {
+            let r = try await service.frequent(tenantID: tenant.id, range: all, level: 1, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference)
+            return "\(r.total) tickets"
+        }
+        try await time("frequent, 30 days, one street") {
+            let r = try await service.frequent(tenantID: tenant.id, range: month, level: 2, district: nil, street: "st-007", byDistrict: false, limit: 10, reference: reference)
+            return "\(r.total) tickets"
+        }
+        try await time("text groups, 7 days, top level-2 category") {
+            let r = try await service.clusters(tenantID: tenant.id, range: week, category: topCategory, district: nil, days: days, reference: reference)
+            return "\(r.sampled) of \(r.tickets) grouped, \(r.clusters.count) groups"
+        }
+        try await time("hotspots, 7 days, top level-2 category") {
+            let r = try await service.hotspots(tenantID: tenant.id, range: week, category: topCategory, level: 2, finder: HotspotFinder(densityFactor: 3), limit: 20, withTickets: 5, days: days, reference: reference)
+            return "\(r.hotspots.count) hotspots"
+        }
+        try await time("hotspots, 7 days, every category") {
+            let r = try await service.hotspots(tenantID: tenant.id, range: week, category: nil, level: 2, finder: HotspotFinder(densityFactor: 3), limit: 20, withTickets: 5, days: days, reference: reference)
+            return "\(r.hotspots.count) hotspots"
+        }
+        try await time("repeat callers, this month") {
+            "\(try await store.repeats(tenantID: tenant.id, kind: .caller, month: thisMonth, minimum: 3, limit: 50).count) callers"
+        }
+        try await time("repeat places, this month") {
+            "\(try await store.repeats(tenantID: tenant.id, kind: .address, month: thisMonth, minimum: 3, limit: 50).count) places"
+        }
+        try await time("daily brief, yesterday") {
+            let b = try await service.dailyBrief(tenant: tenant, day: yesterday, days: days, now: Date(), reference: reference)
+            return "\(b.tickets) tickets, \(b.hotspots.count) hotspots"
+        }
+        let topic = Topic(id: "tp-bench", tenantID: tenant.id, month: thisMonth, title: "bench", leadUnit: "dep-01",
+                          problems: [.init(title: "by category", categories: [topCategory]), .init(title: "by words", categories: [topCategory], words: ["漏水"])],
+                          updatedAt: Date(), updatedBy: "bench")
+        try await time("topic volume (7 months, categories and words)") {
+            let v = try await service.volume(of: topic, currentMonth: thisMonth, days: days, reference: reference)
+            return "\(v.problems.map { $0.counts.reduce(0, +) })"
+        }
+
+        // The detector: what the monitor does at start (42 days read from the store), then the
+        // detector alone on events in memory.
+        var detector = SpikeDetector(timeZone: TimeZone(identifier: tenant.timeZone) ?? .gmt)
+        let learnFrom = days.start(of: DayRange.key(number: (DayRange.number(today) ?? 0) - 42)) ?? Date()
+        let (read, readSeconds) = try await timedAsync { () -> Int in
+            var n = 0
+            var from = learnFrom
+            var after: String? = nil
+            while true {
+                let page = try await store.filings(tenantID: tenant.id, from: from, to: Date(), after: after, limit: 10_000)
+                for f in page { _ = detector.observe(category: reference.rollUp(f.category, to: 2), district: f.district, at: f.createdAt) }
+                n += page.count
+                guard page.count == 10_000, let last = page.last else { break }
+                (from, after) = (last.createdAt, last.id)
+            }
+            return n
+        }
+        say(String(format: "detector warm-up from the store: %d tickets of 42 days in %.1f s (%.0f tickets/s, read and detect)", read, readSeconds, Double(read) / readSeconds))
+        let events = (0..<detectorEvents).map { i in
+            SpikeEvaluation.Event(category: city.leaves[city.leafIndex(i)].code.prefix(5).description, district: city.district(of: city.streetIndex(i)),
+                                  at: learnFrom.addingTimeInterval(Double(i) * 42 * 86_400 / Double(max(1, detectorEvents))))
+        }
+        var times: [Double] = []
+        var alerts = 0
+        for _ in 0..<3 {
+            let outcome = SpikeEvaluation.run(events, settings: SpikeDetector.Settings(), timeZone: TimeZone(identifier: tenant.timeZone) ?? .gmt)
+            times.append(outcome.seconds)
+            alerts = outcome.alerts.count
+        }
+        times.sort()
+        let rate = Double(detectorEvents) / times[1]
+        say(String(format: "detector alone: %d events in %.2f s (median of 3) = %.0f events/s; %d streams; %d alerts", detectorEvents, times[1], rate, detector.streamCount, alerts))
+        let rss = BenchCommand.Intake.peakRSSMegabytes()
+        say("peak RSS \(rss) MB")
+        printJSONLine(["bench": "insight", "engine": store.engine, "queries": results, "detectorEventsPerSecond": Int(rate), "warmUpTicketsPerSecond": Int(Double(read) / readSeconds), "peakRSSMB": rss])
+    }
+}
+
+/// A synthetic city at Beijing's scale for the insight benchmark: 16 districts of 20 streets on
+/// a grid, a 15 × 5 × 5 taxonomy, skewed demand, hotspots, repeat callers and places, and
+/// texts that fall into a few groups per category. Ticket `i` is always the same ticket.
+struct InsightCity: Sendable {
+    let tenant: Tenant
+    let streets = 320
+    let leaves: [Category]
+    let categories: [Category]
+    static let phrases = ["楼上漏水，多次协调无果", "夜间施工噪音扰民", "路灯不亮，存在安全隐患", "垃圾清运不及时，气味很大", "停车位被长期占用", "小区停水，无人通知"]
+
+    init(tenant: Tenant) {
+        self.tenant = tenant
+        var all: [Category] = []
+        for a in 1...15 {
+            let l1 = String(format: "%02d", a)
+            all.append(Category(code: l1, tenantID: tenant.id, name: "一级类\(a)", level: 1, parentCode: nil))
+            for b in 1...5 {
+                let l2 = l1 + String(format: ".%02d", b)
+                all.append(Category(code: l2, tenantID: tenant.id, name: "二级类\(a)-\(b)", level: 2, parentCode: l1))
+                for c in 1...5 {
+                    all.append(Category(code: l2 + String(format: ".%02d", c), tenantID: tenant.id, name: "三级类\(a)-\(b)-\(c)", level: 3, parentCode: l2))
+                }
+            }
+        }
+        categories = all
+        leaves = all.filter { $0.level == 3 }
+    }
+
+    func save(into store: SQLTicketStore) async throws {
+        try await store.saveTenant(tenant)
+        for c in categories { try await store.saveCategory(c) }
+        for d in 0..<16 { try await store.saveUnit(OrgUnit(code: String(format: "d-%02d", d), tenantID: tenant.id, name: "区\(d)", kind: .district)) }
+        for s in 0..<streets {
+            try await store.saveUnit(OrgUnit(code: String(format: "st-%03d", s), tenantID: tenant.id, name: "街道\(s)", kind: .street, parentCode: district(of: s)))
+        }
+        for d in 0..<40 { try await store.saveUnit(OrgUnit(code: String(format: "dep-%02d", d), tenantID: tenant.id, name: "部门\(d)", kind: .department)) }
+    }
+
+    func d(_ i: Int, _ k: Int) -> Double { SyntheticHistory.draw(i, k) }
+    /// Skewed: the first categories and streets get most tickets, as in life.
+    func leafIndex(_ i: Int) -> Int { min(leaves.count - 1, Int(Double(leaves.count) * pow(d(i, 1), 2.5))) }
+    func streetIndex(_ i: Int) -> Int { min(streets - 1, Int(Double(streets) * pow(d(i, 2), 1.5))) }
+    func district(of street: Int) -> String { String(format: "d-%02d", street / 20) }
+
+    func ticket(_ i: Int, at: Date) -> (Ticket, [TicketEvent]) {
+        let leaf = leaves[leafIndex(i)], street = streetIndex(i)
+        // Streets on a 16 × 20 grid of ~2 km cells around Beijing's centre.
+        var lat = 39.75 + Double(street / 20) * 0.02 + d(i, 3) * 0.02
+        var lon = 116.20 + Double(street % 20) * 0.025 + d(i, 4) * 0.025
+        if d(i, 5) < 0.03 {
+            // Twenty places that draw complaints of their own category.
+            let spot = Int(d(i, 6) * 20)
+            lat = 39.80 + Double(spot % 5) * 0.06 + d(i, 7) * 0.001
+            lon = 116.25 + Double(spot / 5) * 0.08 + d(i, 8) * 0.001
+        }
+        let frequent = d(i, 9) < 0.25
+        let phone = frequent ? String(format: "139%08d", Int(d(i, 10) * 20_000)) : String(format: "138%08d", i % 100_000_000)
+        let phrase = Self.phrases[(leafIndex(i) + Int(d(i, 11) * 2)) % Self.phrases.count]
+        let new = NewTicket(
+            kind: .complaint, channel: .phone, title: phrase, description: "\(phrase)，地点在\(street)号街道第\(Int(d(i, 12) * 40))号楼附近。",
+            categoryCode: leaf.code,
+            location: Location(latitude: lat, longitude: lon, address: "街道\(street)第\(Int(d(i, 12) * 40))号楼", districtCode: district(of: street), streetCode: String(format: "st-%03d", street)),
+            complainant: Complainant(name: "市民", phone: phone)
+        )
+        let agent = Actor(name: "agent", role: .agent)
+        let (t, created) = new.makeTicket(id: TicketID.make(at: at), number: TicketNumber(day: "20000101", sequence: i + 1).description, tenantID: tenant.id, actor: agent, now: at)
+        return (t, [created])
+    }
+}
