@@ -202,13 +202,15 @@ struct InsightCity: Sendable {
     func district(of street: Int) -> String { String(format: "d-%02d", street / 20) }
 
     func ticket(_ i: Int, at: Date) -> (Ticket, [TicketEvent]) {
-        let leaf = leaves[leafIndex(i)], street = streetIndex(i)
+        var leaf = leaves[leafIndex(i)]
+        let street = streetIndex(i)
         // Streets on a 16 × 20 grid of ~2 km cells around Beijing's centre.
         var lat = 39.75 + Double(street / 20) * 0.02 + d(i, 3) * 0.02
         var lon = 116.20 + Double(street % 20) * 0.025 + d(i, 4) * 0.025
         if d(i, 5) < 0.03 {
-            // Twenty places that draw complaints of their own category.
+            // Twenty places that draw complaints of their own category (a building site, a market…).
             let spot = Int(d(i, 6) * 20)
+            leaf = leaves[(spot * 17) % leaves.count]
             lat = 39.80 + Double(spot % 5) * 0.06 + d(i, 7) * 0.001
             lon = 116.25 + Double(spot / 5) * 0.08 + d(i, 8) * 0.001
         }

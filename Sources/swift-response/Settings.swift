@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ResponseCore
+import ResponseInsight
 import ResponseDispatch
 import ResponseServer
 import ResponseStore
@@ -39,6 +40,44 @@ struct ConfigFile: Decodable {
     var linkSecret: String?
     /// What the public open data may show (docs/open-data.md).
     var openData: PublicRecord.Policy?
+    /// Demand analysis and the early warning (docs/insight.md).
+    var insight: InsightFile?
+}
+
+/// The `insight` section of the config file (docs/insight.md); every key optional.
+struct InsightFile: Decodable {
+    var alertLevel: Int?
+    /// Seconds between two looks for new tickets; 0 turns the detector off.
+    var intervalSeconds: Double?
+    var historyDays: Int?
+    var webhook: String?
+    var detector: SpikeDetector.Settings?
+
+    /// Applies the section to `settings`, or names the first bad key.
+    func apply(to settings: inout InsightSettings) throws {
+        if let level = alertLevel {
+            guard (1...3).contains(level) else { throw ValidationError("insight.alertLevel must be 1, 2 or 3") }
+            settings.alertLevel = level
+        }
+        if let seconds = intervalSeconds {
+            guard seconds >= 0 else { throw ValidationError("insight.intervalSeconds must not be negative") }
+            settings.interval = seconds > 0 ? seconds : nil
+        }
+        if let days = historyDays {
+            guard (1...366).contains(days) else { throw ValidationError("insight.historyDays must be 1 to 366") }
+            settings.historyDays = days
+        }
+        if let webhook {
+            guard let url = URL(string: webhook), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("insight.webhook must be an http(s) URL")
+            }
+            settings.webhook = url
+        }
+        if let detector {
+            guard detector.problems.isEmpty else { throw ValidationError("insight.detector: " + detector.problems.joined(separator: "; ")) }
+            settings.detector = detector
+        }
+    }
 }
 
 /// Settings of one city in a multi-city deployment.
@@ -143,6 +182,7 @@ struct Settings {
             guard (0...6).contains(policy.coordinateDecimals) else { throw ValidationError("openData.coordinateDecimals must be 0 to 6") }
             c.openData = policy
         }
+        try file.insight?.apply(to: &c.insight)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
         if let secret = env("SWIFT_RESPONSE_LINK_SECRET") ?? file.linkSecret {
             guard secret.count >= 16 else { throw ValidationError("the link secret must be at least 16 characters") }

@@ -237,6 +237,15 @@ struct CommandLineTests {
         let broken = try Self.run(["migrate", "--config", "/nonexistent.json"])
         #expect(broken.status != 0)
         #expect(broken.stderr.contains("cannot read config file"))
+        // A bad insight section names its key.
+        for (section, message) in [(#""insight": {"alertLevel": 4}"#, "insight.alertLevel"), (#""insight": {"webhook": "ftp://x"}"#, "insight.webhook"),
+                                   (#""insight": {"detector": {"windows": [7]}}"#, "insight.detector")] {
+            try #"{"database": "\#(fromFile)", \#(section)}"#.write(toFile: config, atomically: true, encoding: .utf8)
+            let bad = try Self.run(["migrate", "--config", config])
+            #expect(bad.status != 0 && bad.stderr.contains(message), "\(section): \(bad.stderr)")
+        }
+        try #"{"database": "\#(fromFile)", "insight": {"alertLevel": 1, "intervalSeconds": 0, "detector": {"minimumTickets": 7}}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try Self.run(["migrate", "--config", config]).status == 0)
     }
 
     @Test("a ticket acknowledged with 201 survives kill -9 of the server")
