@@ -108,7 +108,11 @@ struct BenchInsightCommand: AsyncParsableCommand {
             "\(try await store.repeats(tenantID: tenant.id, kind: .address, month: thisMonth, minimum: 3, limit: 50).count) places"
         }
         try await time("daily brief, yesterday") {
-            let b = try await service.dailyBrief(tenant: tenant, day: yesterday, days: days, now: Date(), reference: reference)
+            let b = try await service.brief(tenant: tenant, period: yesterday, days: days, now: Date(), reference: reference)
+            return "\(b.tickets) tickets, \(b.hotspots.count) hotspots"
+        }
+        try await time("monthly brief, last month") {
+            let b = try await service.brief(tenant: tenant, period: String(DayRange.key(number: (DayRange.number(thisMonth + "-01") ?? 0) - 1).prefix(7)), days: days, now: Date(), reference: reference)
             return "\(b.tickets) tickets, \(b.hotspots.count) hotspots"
         }
         let topic = Topic(id: "tp-bench", tenantID: tenant.id, month: thisMonth, title: "bench", leadUnit: "dep-01",

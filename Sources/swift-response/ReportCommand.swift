@@ -5,19 +5,22 @@ import ResponseInsight
 import ResponseServer
 import ResponseStore
 
-/// `swift-response report monthly`: the monthly assessment of every unit; `report daily`: the day in one page.
+/// `swift-response report monthly`: the monthly assessment of every unit; `report daily` (or `report brief`): a day or a month of demand in one page.
 struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Reports.", subcommands: [Monthly.self, Daily.self])
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Reports.", subcommands: [Monthly.self, BriefReport.self])
 
-    struct Daily: AsyncParsableCommand {
+    struct BriefReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The day in one page: volume against the days before, top 10 problems, new hotspots, spike alerts, units most overdue."
+            commandName: "daily",
+            abstract: "A day (or with --month a month) in one page: volume against the periods before, top 10 problems, new hotspots, spike alerts, units most overdue, topics.",
+            aliases: ["brief"]
         )
 
         enum Format: String, ExpressibleByArgument { case html, json }
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: "City day, yyyy-MM-dd (default: today in the city's zone).") var day: String?
+        @Option(help: "A month, yyyy-MM, instead of a day: the monthly brief.") var month: String?
         @Option(help: "html or json.") var format: Format = .html
         @Option(help: "City id (default: the configured city; the demo city is 'demo').") var city: String?
         @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
@@ -28,16 +31,18 @@ struct ReportCommand: AsyncParsableCommand {
                 let cityID = city ?? settings.tenant.id
                 guard let tenant = try await store.tenant(cityID) else { throw ValidationError("no city '\(cityID)' in the database (the demo city is 'demo')") }
                 let days = DayKeys(identifier: tenant.timeZone)
-                let key = day ?? days.key(Date())
-                guard DayRange.number(key) != nil else { throw ValidationError("--day must be a day such as 2026-11-25") }
+                if day != nil && month != nil { throw ValidationError("give --day or --month, not both") }
+                let key = month ?? day ?? days.key(Date())
+                if let month { guard DayRange.month(month) != nil else { throw ValidationError("--month must be a month such as 2026-11") } }
+                else { guard DayRange.number(key) != nil else { throw ValidationError("--day must be a day such as 2026-11-25") } }
                 let service = InsightService(store: store)
                 let (brief, seconds) = try await timedAsync {
-                    try await service.dailyBrief(tenant: tenant, day: key, days: days, now: Date(), reference: try await service.reference(tenantID: tenant.id))
+                    try await service.brief(tenant: tenant, period: key, days: days, now: Date(), reference: try await service.reference(tenantID: tenant.id))
                 }
-                FileHandle.standardError.write(Data("daily brief of \(tenant.id) for \(key): \(brief.tickets) tickets, built in \(String(format: "%.3f", seconds)) s\n".utf8))
+                FileHandle.standardError.write(Data("\(brief.span.rawValue) brief of \(tenant.id) for \(key): \(brief.tickets) tickets, built in \(String(format: "%.3f", seconds)) s\n".utf8))
                 let text: String
                 switch format {
-                case .html: text = DailyBriefPage.html(brief)
+                case .html: text = BriefPage.html(brief)
                 case .json:
                     let encoder = JSONEncoder.api
                     encoder.outputFormatting.insert(.prettyPrinted)

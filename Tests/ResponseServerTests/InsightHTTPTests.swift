@@ -58,7 +58,7 @@ struct InsightHTTPTests {
             // The daily brief, as JSON and as a page.
             reply = try await h.send(.get, "/api/v1/insight/brief", token: supervisor)
             #expect(reply.status == .ok, "\(reply.text)")
-            #expect(reply.json["tickets"] as? Int == 7 && reply.json["previousDay"] as? Int == 0)
+            #expect(reply.json["tickets"] as? Int == 7 && reply.json["previous"] as? Int == 0 && reply.json["span"] as? String == "day")
             #expect((reply.json["problems"] as? [[String: Any]])?.first?["categoryName"] as? String == "市政管理", "level 2")
             #expect((reply.json["hotspots"] as? [[String: Any]])?.first?["tickets"] as? Int == 6, "a new hotspot")
             #expect(reply.json["overdue"] as? [Any] != nil)
@@ -67,6 +67,11 @@ struct InsightHTTPTests {
             #expect(reply.text.contains("Daily brief") && reply.text.contains("市政管理") && reply.text.contains("<strong>7</strong> tickets today"))
             #expect(!reply.text.contains("13912345678"))
             #expect(try await h.send(.get, "/api/v1/insight/brief?day=yesterday", token: supervisor).status == .badRequest)
+            let month = String(DayKeys(identifier: h.tenant.timeZone).key(Date()).prefix(7))
+            reply = try await h.send(.get, "/api/v1/insight/brief?month=\(month)", token: supervisor)
+            #expect(reply.json["span"] as? String == "month" && reply.json["tickets"] as? Int == 7 && reply.json["sameDayLastWeek"] == nil)
+            #expect(try await h.send(.get, "/api/v1/insight/brief?month=\(month)&format=html", token: supervisor).text.contains("Monthly brief"))
+            #expect(try await h.send(.get, "/api/v1/insight/brief?month=2026-13", token: supervisor).status == .badRequest)
 
             // Roles and input.
             #expect(try await h.send(.get, "/api/v1/insight/frequent", token: agent).status == .forbidden)

@@ -26,6 +26,12 @@ public struct DayRange: Codable, Sendable, Equatable {
         return (days, (String(firstKey.prefix(7)), String(endKey.prefix(7))))
     }
 
+    /// The days of a month (`yyyy-MM`); `nil` when it is not one.
+    public static func month(_ key: String) -> DayRange? {
+        guard key.count == 7, let first = number(key + "-01"), let d = parse(key + "-01") else { return nil }
+        return DayRange(from: key + "-01", to: Self.key(number: first + daysIn(d.year, d.month)))
+    }
+
     /// Whether both keys are days and `from` comes first.
     public var isValid: Bool {
         guard let a = Self.number(from), let b = Self.number(to) else { return false }

@@ -54,9 +54,10 @@ struct InsightController {
                 tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Alerts", query: Self.period + [
                     .init(name: "status", description: "open or acknowledged (default: both)", schemaType: "string"),
                 ], handler: alerts)
-        api.add(.get, "/api/v1/insight/brief", summary: "The daily brief: volume, top 10 problems, new hotspots, spike alerts, units most overdue (JSON, or HTML with format=html)",
-                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "DailyBrief", query: [
+        api.add(.get, "/api/v1/insight/brief", summary: "The daily or monthly brief: volume, top 10 problems, new hotspots, spike alerts, units most overdue, topics (JSON, or HTML with format=html)",
+                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Brief", query: [
                     .init(name: "day", description: "city day, yyyy-MM-dd (default: today)", schemaType: "string"),
+                    .init(name: "month", description: "a month, yyyy-MM, instead of a day", schemaType: "string"),
                     .init(name: "format", description: "json (default) or html", schemaType: "string"),
                 ], handler: brief)
         api.add(.post, "/api/v1/insight/alerts/{id}/acknowledge", summary: "Mark an alert as taken in hand", tag: "insight",
@@ -216,18 +217,25 @@ struct InsightController {
         let tenant = try await tenant(identity.tenantID)
         let days = DayKeys(identifier: tenant.timeZone)
         let q = Query(params: request.uri.queryParameters)
-        let day = q.text("day") ?? days.key(clock.now())
         var errors: [FieldError] = []
-        if DayRange.number(day) == nil { errors.append(FieldError(field: "day", message: "a day, yyyy-MM-dd")) }
+        let period: String
+        if let month = q.text("month") {
+            period = month
+            if DayRange.month(month) == nil { errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+            if q.text("day") != nil { errors.append(FieldError(field: "day", message: "give a day or a month, not both")) }
+        } else {
+            period = q.text("day") ?? days.key(clock.now())
+            if DayRange.number(period) == nil { errors.append(FieldError(field: "day", message: "a day, yyyy-MM-dd")) }
+        }
         let format = q.text("format") ?? "json"
         if !["json", "html"].contains(format) { errors.append(FieldError(field: "format", message: "json or html")) }
         if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
         let service = InsightService(store: store)
-        let brief = try await service.dailyBrief(tenant: tenant, day: day, days: days, now: clock.now(), reference: try await service.reference(tenantID: tenant.id))
+        let brief = try await service.brief(tenant: tenant, period: period, days: days, now: clock.now(), reference: try await service.reference(tenantID: tenant.id))
         var headers = HTTPFields()
         if format == "html" {
             headers[.contentType] = "text/html; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DailyBriefPage.html(brief))))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: BriefPage.html(brief))))
         }
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(brief))))

@@ -376,11 +376,12 @@ enum OpenAPIDocument {
                     ])),
                 ]),
             ]),
-            "DailyBrief": object([
-                "city": string(), "cityName": string(), "day": string("yyyy-MM-dd"), "generatedAt": time, "tickets": ["type": "integer"],
-                "previousDay": ["type": "integer"], "sameDayLastWeek": ["type": "integer"], "weekAverage": ["type": "number"],
+            "Brief": object([
+                "city": string(), "cityName": string(), "span": string(enum: ["day", "month"]), "period": string("yyyy-MM-dd or yyyy-MM"), "range": dayRange,
+                "generatedAt": time, "tickets": ["type": "integer"], "previous": ["type": "integer", "description": "the day or month before"],
+                "yearEarlier": ["type": "integer"], "sameDayLastWeek": ["type": ["integer", "null"]], "weekAverage": ["type": ["number", "null"]],
                 "problems": array(["type": "object", "description": "as in FrequentProblems"]), "hotspots": array(["type": "object", "description": "as in Hotspots"]),
-                "alerts": array(alert),
+                "alerts": array(alert), "topics": array(topic),
                 "overdue": array(object(["unit": string(), "unitName": nullable(string()), "overdue": ["type": "integer"]])),
             ]),
             "Alerts": object(["range": dayRange, "items": array(alert)]),
