@@ -30,8 +30,16 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "A burst to add: at=yyyy-MM-ddTHH:mm (local),size=N,minutes=M[,category=CODE][,district=CODE]; category and district default to the busiest stream.") var inject: String?
     @Option(help: "SQLite file for the replay (default: a temporary file, removed afterwards).") var database: String?
     @Option(help: "Requests in flight at most.") var concurrency = 16
+    @Option(help: "Detector settings as JSON (keys of SpikeDetector.Settings; missing keys keep their defaults), e.g. '{\"warmUpDays\":1}' for a file of a few days.") var settings: String?
 
     func run() async throws {
+        var detector = SpikeDetector.Settings()
+        if let settings {
+            do { detector = try JSONDecoder().decode(SpikeDetector.Settings.self, from: Data(settings.utf8)) } catch {
+                throw ValidationError("--settings is not valid JSON for the detector: \(error)")
+            }
+            guard detector.problems.isEmpty else { throw ValidationError(detector.problems.joined(separator: "; ")) }
+        }
         let factor = Double(speed.lowercased().replacingOccurrences(of: "x", with: "")) ?? 0
         guard factor >= 1, factor <= 100_000 else { throw ValidationError("--speed must be 1x to 100000x, e.g. 100x") }
         guard days > 0, days <= 366 else { throw ValidationError("--days must be more than 0 and at most 366") }
@@ -96,6 +104,7 @@ struct ReplayCommand: AsyncParsableCommand {
         configuration.insight.interval = 1
         configuration.insight.historyDays = learnDays
         configuration.insight.alertLevel = 1
+        configuration.insight.detector = detector
         let secret = Secrets.newToken(prefix: "srk_")
         try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "replay", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
         let portBox = Mutex<Int?>(nil)
