@@ -50,7 +50,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let path = database ?? FileManager.default.temporaryDirectory.appendingPathComponent("sr-replay-\(UUID().uuidString.prefix(8)).sqlite").path
         defer { if database == nil { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } } }
         var quiet = Logger(label: "swift-response.replay")
-        quiet.logLevel = .critical
+        quiet.logLevel = ProcessInfo.processInfo.environment["SR_REPLAY_LOG"] == nil ? .critical : .info
         let store = try await SQLTicketStore.open(url: path, logger: quiet)
         try await store.migrate()
         let tenant = Tenant(id: "replay", name: "Replay of \(format.rawValue)", timeZone: zone)

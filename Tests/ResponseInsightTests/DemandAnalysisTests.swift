@@ -155,6 +155,23 @@ struct SpikeDetectorTests {
         #expect(zip(times, times.dropFirst()).allSatisfy { $1.timeIntervalSince($0) >= 3600 })
     }
 
+    @Test("learnt from a single Wednesday, a Thursday's usual morning is not a spike")
+    func coldStart() {
+        var settings = SpikeDetector.Settings()
+        settings.warmUpDays = 1
+        var detector = SpikeDetector(settings: settings, timeZone: Self.zone)
+        let wednesday = Date(timeIntervalSince1970: 1_577_854_800) // 2020-01-01 00:00 in New York, a Wednesday
+        for k in 0..<100 {
+            _ = detector.observe(category: "bulky", district: "sylmar", at: wednesday.addingTimeInterval(8 * 3600 + Double(k) * 360))
+        }
+        let thursday = wednesday.addingTimeInterval(86_400 + 10 * 3600)
+        let raised = (0..<10).flatMap { k in detector.observe(category: "bulky", district: "sylmar", at: thursday.addingTimeInterval(Double(k) * 360)) }
+        #expect(raised.isEmpty, "ten an hour is what Wednesday had: \(raised)")
+        let shares = SpikeDetector.shares(of: (0..<168).map { $0 / 24 == 2 && (8..<18).contains($0 % 24) ? 10 : 0 })
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
+        #expect(shares[3 * 24 + 10] > 0 && shares[3 * 24 + 3] == 0, "Thursday 10:00 borrows Wednesday's hour; 03:00 stays quiet")
+    }
+
     @Test("Poisson tails are exact where they matter")
     func poisson() {
         #expect(abs(SpikeDetector.poissonTail(atLeast: 1, mean: 2) - (1 - exp(-2))) < 1e-12)

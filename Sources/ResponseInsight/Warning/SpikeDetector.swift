@@ -127,6 +127,9 @@ public struct SpikeDetector: Sendable {
     var profileDay: Int?
     /// Today's hour-of-week counts, folded into `profiles` when the day is over.
     var pending: [String: [Double]] = [:]
+    /// Per profile, each hour of the week's share of the week (see ``shares(of:)``), and its total.
+    var shares: [String: [Double]] = [:]
+    var totals: [String: Double] = [:]
     static let emptyWeek = [Double](repeating: 0, count: 168)
     var offsetCache: (hour: Int, offset: Int) = (.min, 0)
 
@@ -247,19 +250,39 @@ public struct SpikeDetector: Sendable {
     /// Tickets expected in the `bins` bins ending at `lastBin`: the daily level spread over the
     /// week by the category's hour-of-week profile (with 50 tickets' worth of the city's).
     func expectedCount(_ stream: Stream, level: Double, lastBin: Int, bins: Int, utcOffset: Int) -> Double {
-        let city = profiles[""] ?? []
-        let own = profiles[stream.category] ?? []
-        let cityTotal = city.reduce(0, +), ownTotal = own.reduce(0, +)
+        let city = shares[""], own = shares[stream.category], ownTotal = totals[stream.category] ?? 0
         let prior = 50.0
         var share = 0.0
         for k in 0..<bins {
             let local = (lastBin - k) * Self.binSeconds + utcOffset
             let slot = Self.hourOfWeek(local)
-            let cityShare = cityTotal > 0 ? city[slot] / cityTotal : 1.0 / 168
-            let ownShare = ownTotal > 0 ? (own[slot] + prior * cityShare) / (ownTotal + prior) : cityShare
+            let cityShare = city?[slot] ?? 1.0 / 168
+            let ownShare = own.map { (ownTotal * $0[slot] + prior * cityShare) / (ownTotal + prior) } ?? cityShare
             share += ownShare / 12
         }
         return level * 7 * share
+    }
+
+    /// The share of a week's tickets each hour of the week gets, from a profile's counts.
+    ///
+    /// Hour-of-week counts need several weeks; until every weekday has been seen, the hour-of-day
+    /// pattern of the days seen stands in for the others (weighted by the weekdays seen), so a
+    /// city learnt from one Wednesday still expects a Thursday's morning rush.
+    static func shares(of profile: [Double]) -> [Double] {
+        let total = profile.reduce(0, +)
+        guard total > 0 else { return Array(repeating: 1.0 / 168, count: 168) }
+        var byHour = [Double](repeating: 0, count: 24)
+        var weekdaysSeen = 0
+        for day in 0..<7 {
+            var any = false
+            for hour in 0..<24 {
+                byHour[hour] += profile[day * 24 + hour]
+                if profile[day * 24 + hour] > 0 { any = true }
+            }
+            if any { weekdaysSeen += 1 }
+        }
+        let weight = Double(weekdaysSeen) / 7
+        return (0..<168).map { slot in weight * profile[slot] / total + (1 - weight) * byHour[slot % 24] / total / 7 }
     }
 
     /// Counts the ticket towards tomorrow's profiles: today's tickets wait in `pending` until the
@@ -278,6 +301,11 @@ public struct SpikeDetector: Sendable {
                 profiles[key] = p
             }
             pending.removeAll(keepingCapacity: true)
+            // Shares are derived once a day, not for every ticket that is tested.
+            for (key, p) in profiles {
+                shares[key] = Self.shares(of: p)
+                totals[key] = p.reduce(0, +)
+            }
         }
         if profileDay.map({ day > $0 }) ?? true { profileDay = day }
         let slot = Self.hourOfWeek(local)
