@@ -127,11 +127,15 @@ extension SQLTicketStore {
         return sums.filter { $0.value > 0 }.map { DemandCount(key: $0.key, tickets: $0.value) }
     }
 
-    public func demandCells(tenantID: String, range: DayRange, categories: [String]?, minimumPerCell: Int) async throws -> [DemandCell] {
+    public func demandCells(tenantID: String, range: DayRange, categories: [String]?, cells: [Int64]?, minimumPerCell: Int) async throws -> [DemandCell] {
         var conditions: [SQLQueryString] = ["tenant_id = \(bind: tenantID)", "day >= \(bind: range.from)", "day < \(bind: range.to)"]
         if let categories {
             guard !categories.isEmpty else { return [] }
-            conditions.append("category_code IN (\(binds: Array(categories.prefix(900))))")
+            conditions.append("category_code IN (\(binds: Array(categories.prefix(400))))")
+        }
+        if let cells {
+            guard !cells.isEmpty else { return [] }
+            conditions.append("cell IN (\(binds: Array(cells.prefix(400))))")
         }
         let rows = try await backend.reader.raw(
             """
@@ -174,13 +178,18 @@ extension SQLTicketStore {
                 "created_at >= \(bind: from.millisecondsSince1970)", "created_at < \(bind: to.millisecondsSince1970)",
             ]
             if let district { conditions.append("district_code = \(bind: district)") }
+            // A box is looked for among the category's newest 5,000 tickets of the period, so a
+            // busy category is never read to its start to fill a small box.
+            var box: SQLQueryString = ""
             if let b = bounds {
-                conditions.append("latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)")
+                box = "WHERE latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)"
             }
             let rows = try await backend.reader.raw(
                 """
-                SELECT number, title, description, category_code, district_code, street_code, latitude, longitude, created_at FROM tickets
-                WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC LIMIT \(literal: limit)
+                SELECT * FROM (
+                  SELECT number, title, description, category_code, district_code, street_code, latitude, longitude, created_at FROM tickets
+                  WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC LIMIT \(literal: bounds == nil ? limit : 5_000)
+                ) recent \(box) ORDER BY created_at DESC LIMIT \(literal: limit)
                 """
             ).all()
             all += try rows.map { row in

@@ -57,14 +57,15 @@ extension SQLTicketStore {
             .all().map { try JSONDecoder().decode(Topic.self, from: Data(try $0.decode(column: "body", as: String.self).utf8)) }
     }
 
-    public func countTickets(tenantID: String, categories: [String], districts: [String], words: [String], from: Date, to: Date) async throws -> Int {
+    public func newestTexts(tenantID: String, categories: [String], districts: [String], from: Date, to: Date, limit: Int) async throws -> [String] {
         var conditions: [SQLQueryString] = [
-            "tickets.tenant_id = \(bind: tenantID)", "tickets.created_at >= \(bind: from.millisecondsSince1970)", "tickets.created_at < \(bind: to.millisecondsSince1970)",
+            "tenant_id = \(bind: tenantID)", "created_at >= \(bind: from.millisecondsSince1970)", "created_at < \(bind: to.millisecondsSince1970)",
         ]
-        if !categories.isEmpty { conditions.append("tickets.category_code IN (\(binds: Array(categories.prefix(900))))") }
-        if !districts.isEmpty { conditions.append("tickets.district_code IN (\(binds: Array(districts.prefix(100))))") }
-        for w in words.prefix(5) { conditions.append(backend.textMatch(w)) }
-        let row = try await backend.reader.raw("SELECT COUNT(*) AS n FROM tickets WHERE \(conditions.joined(separator: " AND "))").first()
-        return Int(try row?.decode(column: "n", as: Int64.self) ?? 0)
+        if !categories.isEmpty { conditions.append("category_code IN (\(binds: Array(categories.prefix(900))))") }
+        if !districts.isEmpty { conditions.append("district_code IN (\(binds: Array(districts.prefix(100))))") }
+        return try await backend.reader.raw(
+            "SELECT title, description FROM tickets WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC LIMIT \(literal: max(1, min(limit, 50_000)))"
+        ).all().map { try $0.decode(column: "title", as: String.self) + " " + $0.decode(column: "description", as: String.self) }
     }
+
 }

@@ -126,12 +126,14 @@ public protocol TicketStore: Sendable {
     func demandCounts(tenantID: String, range: DayRange, district: String?, street: String?) async throws -> [DemandCount]
     /// Tickets per category, ~200 m grid cell and street over `range`.
     /// - Parameters:
-    ///   - categories: Only these category codes; every category when `nil`.
+    ///   - categories: Only these category codes (at most 400); every category when `nil`.
+    ///   - cells: Only these cells (``GridCell/id``, at most 400); every cell when `nil`.
     ///   - minimumPerCell: Leave out cells with fewer tickets (1: every cell).
-    func demandCells(tenantID: String, range: DayRange, categories: [String]?, minimumPerCell: Int) async throws -> [DemandCell]
+    func demandCells(tenantID: String, range: DayRange, categories: [String]?, cells: [Int64]?, minimumPerCell: Int) async throws -> [DemandCell]
     /// The callers or places with the most tickets in a city month (`yyyy-MM`), at least `minimum` each.
     func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry]
-    /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.
+    /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first;
+    /// with `bounds`, those in the box among each category's newest 5,000 of the period.
     func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, bounds: GeoBounds?, limit: Int) async throws -> [TicketSummary]
     /// Recomputes a city's demand aggregates from its tickets (after an upgrade, or a repair).
     /// - Returns: The number of tickets counted.
@@ -158,9 +160,9 @@ public protocol TicketStore: Sendable {
     func topic(id: String, tenantID: String) async throws -> Topic?
     /// Every version of a topic, oldest first.
     func topicHistory(id: String, tenantID: String) async throws -> [Topic]
-    /// Tickets filed in `[from, to)` matching a saved query: any of the categories (none: all),
-    /// any of the districts (none: all), and every word.
-    func countTickets(tenantID: String, categories: [String], districts: [String], words: [String], from: Date, to: Date) async throws -> Int
+    /// Title and description of the newest `limit` tickets filed in `[from, to)` of any of the
+    /// categories (none: all) in any of the districts (none: all).
+    func newestTexts(tenantID: String, categories: [String], districts: [String], from: Date, to: Date, limit: Int) async throws -> [String]
 
     func createAPIKey(_ key: APIKey) async throws
     func apiKey(hash: String) async throws -> APIKey?

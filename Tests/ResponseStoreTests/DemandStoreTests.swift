@@ -32,12 +32,15 @@ struct DemandStoreTests {
             let month = try await h.store.demandCounts(tenantID: h.tenant.id, range: DayRange(from: "2026-11-01", to: "2026-12-01"), district: nil, street: nil)
             #expect(Set(month.map { "\($0.category)=\($0.tickets)" }) == Set(counts.map { "\($0.category)=\($0.tickets)" }))
 
-            let cells = try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: ["01.02.03", "01.05"], minimumPerCell: 1)
+            let cells = try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: ["01.02.03", "01.05"], cells: nil, minimumPerCell: 1)
             #expect(cells.reduce(0) { $0 + $1.tickets } == 3)
             #expect(Set(cells.map(\.cell)) == [GridCell(latitude: 39.9, longitude: 116.4)])
-            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: [], minimumPerCell: 1).isEmpty)
-            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, minimumPerCell: 1).reduce(0) { $0 + $1.tickets } == 4)
-            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, minimumPerCell: 2).map(\.tickets) == [2], "cells below the floor stay in the database")
+            let here = try #require(GridCell(latitude: 39.9, longitude: 116.4)).id
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, cells: [here], minimumPerCell: 1).reduce(0) { $0 + $1.tickets } == 4)
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, cells: [here + 1], minimumPerCell: 1).isEmpty)
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: [], cells: nil, minimumPerCell: 1).isEmpty)
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, cells: nil, minimumPerCell: 1).reduce(0) { $0 + $1.tickets } == 4)
+            #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, cells: nil, minimumPerCell: 2).map(\.tickets) == [2], "cells below the floor stay in the database")
 
             // The harness files every ticket from one phone and one address.
             let callers = try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 2, limit: 10)
@@ -92,7 +95,8 @@ struct DemandStoreTests {
     @Test("topics keep every version in an append-only log and refuse a stale change", arguments: Engine.available)
     func topics(engine: Engine) async throws {
         try await StoreHarness.with(engine) { h in
-            let topic = Topic(id: "tp-1", tenantID: h.tenant.id, month: "2026-11", title: "噪音", leadUnit: "cy",
+            let id = "tp-" + h.tenant.id
+            let topic = Topic(id: id, tenantID: h.tenant.id, month: "2026-11", title: "噪音", leadUnit: "cy",
                               problems: [.init(title: "工地", categories: ["01"])], updatedAt: Self.t0, updatedBy: "sup")
             let first = try await h.store.saveTopic(topic, expectedVersion: nil)
             var next = first
@@ -100,16 +104,16 @@ struct DemandStoreTests {
             let second = try await h.store.saveTopic(next, expectedVersion: 1)
             #expect(second.version == 2)
             await #expect(throws: StoreError.self) { _ = try await h.store.saveTopic(next, expectedVersion: 1) }
-            #expect(try await h.store.topic(id: "tp-1", tenantID: h.tenant.id)?.status == .active)
-            #expect(try await h.store.topicHistory(id: "tp-1", tenantID: h.tenant.id).map(\.version) == [1, 2])
+            #expect(try await h.store.topic(id: id, tenantID: h.tenant.id)?.status == .active)
+            #expect(try await h.store.topicHistory(id: id, tenantID: h.tenant.id).map(\.version) == [1, 2])
             #expect(try await h.store.topics(tenantID: h.tenant.id, month: "2026-10").isEmpty)
             await #expect(throws: (any Error).self) {
-                try await h.store.backend.transaction { db in try await db.raw("UPDATE topic_log SET actor = 'someone else'").run() }
+                try await h.store.backend.transaction { db in try await db.raw("UPDATE topic_log SET actor = 'someone else' WHERE topic_id = \(bind: id)").run() }
             }
             await #expect(throws: (any Error).self) {
-                try await h.store.backend.transaction { db in try await db.raw("DELETE FROM topic_log").run() }
+                try await h.store.backend.transaction { db in try await db.raw("DELETE FROM topic_log WHERE topic_id = \(bind: id)").run() }
             }
-            #expect(try await h.store.topicHistory(id: "tp-1", tenantID: h.tenant.id).allSatisfy { $0.updatedBy == "sup" })
+            #expect(try await h.store.topicHistory(id: id, tenantID: h.tenant.id).allSatisfy { $0.updatedBy == "sup" })
         }
     }
 }

@@ -10,6 +10,8 @@ public struct InsightService: Sendable {
 
     /// Most tickets read to group texts (the newest of the period).
     public static let textSample = 2_000
+    /// Tickets in a hotspot query's period above which single-ticket cells count as background.
+    public static let busyPeriod = 20_000
 
     public init(store: any TicketStore) { self.store = store }
 
@@ -124,17 +126,34 @@ public struct InsightService: Sendable {
         days: DayKeys, reference: Reference
     ) async throws -> HotspotReport {
         let codes = category.map { reference.descendants(of: $0) }
-        // Over every category a cell with one ticket is background: leaving those cells in the
-        // database keeps the rows read near the number of places with repeats, not of tickets.
-        let floor = category == nil ? 2 : 1
-        let now = try await store.demandCells(tenantID: tenantID, range: range, categories: codes, minimumPerCell: floor)
-        let before = try await store.demandCells(tenantID: tenantID, range: range.previous, categories: codes, minimumPerCell: floor)
-        var byCategory: [String: [DemandCell]] = [:], beforeBy: [String: [DemandCell]] = [:]
+        // In a busy period a cell with one ticket is background (at city scale the density floor
+        // needs far more than one): leaving those cells in the database keeps the rows read near
+        // the number of places with repeats, not of tickets. A quiet period reads every cell.
+        let wanted = codes.map(Set.init)
+        let volume = try await store.demandCounts(tenantID: tenantID, range: range, district: nil, street: nil)
+            .filter { count in wanted?.contains(count.category) ?? true }.reduce(0) { $0 + $1.tickets }
+        let floor = finder.densityFactor > 0 && volume >= Self.busyPeriod ? 2 : 1
+        let now = try await store.demandCells(tenantID: tenantID, range: range, categories: codes, cells: nil, minimumPerCell: floor)
+        var byCategory: [String: [DemandCell]] = [:]
         for c in now { byCategory[reference.rollUp(c.category, to: level), default: []].append(c) }
-        for c in before { beforeBy[reference.rollUp(c.category, to: level), default: []].append(c) }
         var spots: [Hotspot] = []
         for (code, cells) in byCategory where !code.isEmpty {
-            spots += finder.find(category: code, cells: cells, previous: beforeBy[code] ?? [])
+            spots += finder.find(category: code, cells: cells, previous: [])
+        }
+        spots.sort { a, b in a.tickets != b.tickets ? a.tickets > b.tickets : (a.category, a.cells.first ?? 0) < (b.category, b.cells.first ?? 0) }
+        spots = Array(spots.prefix(max(0, limit)))
+        // The period before is read for the hotspots' own cells only.
+        let spotCells = Array(Set(spots.flatMap(\.cells))).sorted()
+        var before: [String: [GridCell: Int]] = [:]
+        for chunk in stride(from: 0, to: spotCells.count, by: 400).map({ Array(spotCells[$0..<min($0 + 400, spotCells.count)]) }) {
+            for c in try await store.demandCells(tenantID: tenantID, range: range.previous, categories: codes, cells: chunk, minimumPerCell: 1) {
+                before[reference.rollUp(c.category, to: level), default: [:]][c.cell, default: 0] += c.tickets
+            }
+        }
+        for i in spots.indices {
+            let prior = spots[i].cells.reduce(0) { $0 + (before[spots[i].category]?[GridCell(id: $1)] ?? 0) }
+            spots[i].previous = prior
+            spots[i].growth = prior == 0 ? nil : Double(spots[i].tickets - prior) / Double(prior)
         }
         spots.sort { a, b in a.tickets != b.tickets ? a.tickets > b.tickets : (a.category, a.cells.first ?? 0) < (b.category, b.cells.first ?? 0) }
         spots = Array(spots.prefix(max(0, limit)))

@@ -19,12 +19,18 @@ public struct TopicVolume: Codable, Sendable, Equatable {
         public var after: Double?
         /// `(after − before) ÷ before`.
         public var change: Double?
+        /// Whether some months were estimated from a sample of their tickets (words in a busy month).
+        public var estimated: Bool
     }
+
+    /// Tickets read per month to count a problem's words; a month with more is estimated.
+    public static let wordSample = 5_000
 }
 
 extension InsightService {
     /// Counts each problem of `topic` per month. A problem without words is read from the
-    /// demand aggregates; words need the tickets themselves (through the category and date index).
+    /// demand aggregates; with words, the month's newest 5,000 tickets of its categories and
+    /// districts are read and a busier month is estimated from them.
     public func volume(of topic: Topic, currentMonth: String, days: DayKeys, reference: Reference) async throws -> TopicVolume {
         func monthNumber(_ m: String) -> Int? {
             let p = m.split(separator: "-").compactMap { Int($0) }
@@ -39,14 +45,30 @@ extension InsightService {
             let categories = problem.categories.flatMap { reference.descendants(of: $0) }
             let wanted = Set(categories), places = Set(problem.districts)
             var counts: [Int] = []
+            var estimated = false
             for month in months {
                 let next = monthKey((monthNumber(month) ?? 0) + 1)
                 if problem.words.isEmpty {
                     let rows = try await store.demandCounts(tenantID: topic.tenantID, range: DayRange(from: month + "-01", to: next + "-01"), district: nil, street: nil)
                     counts.append(rows.filter { (wanted.isEmpty || wanted.contains($0.category)) && (places.isEmpty || places.contains($0.district)) }.reduce(0) { $0 + $1.tickets })
                 } else {
+                    // Words need the texts. The month's tickets of the categories and districts are
+                    // counted from the aggregates; the words are looked for in its newest 5,000, and
+                    // a busier month is scaled from them (and marked estimated).
+                    let rows = try await store.demandCounts(tenantID: topic.tenantID, range: DayRange(from: month + "-01", to: next + "-01"), district: nil, street: nil)
+                    let base = rows.filter { (wanted.isEmpty || wanted.contains($0.category)) && (places.isEmpty || places.contains($0.district)) }.reduce(0) { $0 + $1.tickets }
                     let from = days.start(of: month + "-01") ?? .distantPast, to = days.start(of: next + "-01") ?? .distantFuture
-                    counts.append(try await store.countTickets(tenantID: topic.tenantID, categories: categories, districts: problem.districts, words: problem.words, from: from, to: to))
+                    let texts = base == 0 ? [] : try await store.newestTexts(
+                        tenantID: topic.tenantID, categories: categories, districts: problem.districts, from: from, to: to, limit: TopicVolume.wordSample
+                    )
+                    let words = problem.words.map { $0.lowercased() }
+                    let matched = texts.filter { text in let t = text.lowercased(); return words.allSatisfy { t.contains($0) } }.count
+                    if texts.count < base {
+                        estimated = true
+                        counts.append(Int((Double(matched) / Double(max(texts.count, 1)) * Double(base)).rounded()))
+                    } else {
+                        counts.append(matched)
+                    }
                 }
             }
             let centreIndex = months.firstIndex(of: topic.month) ?? 0
@@ -55,7 +77,7 @@ extension InsightService {
             let afterMean = after.isEmpty ? nil : Double(after.reduce(0, +)) / Double(after.count)
             volumes.append(.init(
                 title: problem.title, counts: counts, before: beforeMean, after: afterMean,
-                change: afterMean.flatMap { beforeMean > 0 ? ($0 - beforeMean) / beforeMean : nil }
+                change: afterMean.flatMap { beforeMean > 0 ? ($0 - beforeMean) / beforeMean : nil }, estimated: estimated
             ))
         }
         return TopicVolume(months: months, topicMonth: topic.month, problems: volumes)

@@ -373,6 +373,7 @@ enum OpenAPIDocument {
                     "problems": array(object([
                         "title": string(), "counts": array(["type": "integer"]), "before": ["type": "number"],
                         "after": ["type": ["number", "null"]], "change": ["type": ["number", "null"]],
+                        "estimated": ["type": "boolean", "description": "some months scaled from their newest 5,000 tickets (words in a busy month)"],
                     ])),
                 ]),
             ]),
