@@ -1,6 +1,7 @@
 import Foundation
 import ResponseCore
 import ResponseDispatch
+import ResponseStore
 
 /// Everything the server needs to start, gathered from flags, environment and config file by
 /// the command line (precedence in docs/configuration.md).
@@ -92,6 +93,14 @@ public struct ServerConfiguration: Sendable {
         self.notifications = notifications
         self.linkSecret = linkSecret
         self.publicURL = publicURL ?? "http://\(host):\(port)"
+    }
+
+    /// The city `id`: the configured one without a read, else from the store.
+    /// - Throws: A 404 problem when the store has no such city.
+    func tenant(_ id: String, in store: any TicketStore) async throws -> Tenant {
+        if id == tenant.id { return tenant }
+        guard let found = try await store.tenant(id) else { throw Problem.notFound("no city \(id)") }
+        return found
     }
 
     /// The accountability rules of a city.

@@ -23,13 +23,7 @@ struct EvalWarningCommand: AsyncParsableCommand {
     @Flag(help: "Count staff-filed tickets (channel `other`: worker apps, employee-generated) too; by default only residents' channels feed the detector, as in `serve`.") var allChannels = false
 
     func run() async throws {
-        var tuned = SpikeDetector.Settings()
-        if let settings {
-            do { tuned = try JSONDecoder().decode(SpikeDetector.Settings.self, from: Data(settings.utf8)) } catch {
-                throw ValidationError("--settings is not valid JSON for the detector: \(error)")
-            }
-        }
-        guard tuned.problems.isEmpty else { throw ValidationError(tuned.problems.joined(separator: "; ")) }
+        let tuned = try detectorSettings(settings)
         let sizes = columnList(bursts).compactMap { Int($0) }.filter { $0 > 0 }
         guard !sizes.isEmpty else { throw ValidationError("--bursts must list positive sizes, e.g. 5,10,20") }
         let table = CSVTable(text: try ImportCommand.read(file))
@@ -82,4 +76,17 @@ struct EvalWarningCommand: AsyncParsableCommand {
             "alertsPerDay": perDay, "eventsPerSecond": Int(speed), "bursts": runs, "level": level,
         ])
     }
+}
+
+/// The detector settings of a `--settings` option: the defaults, with the keys the JSON gives.
+/// - Throws: A validation error naming the bad JSON or the bad values.
+func detectorSettings(_ json: String?) throws -> SpikeDetector.Settings {
+    var settings = SpikeDetector.Settings()
+    if let json {
+        do { settings = try JSONDecoder().decode(SpikeDetector.Settings.self, from: Data(json.utf8)) } catch {
+            throw ValidationError("--settings is not valid JSON for the detector: \(error)")
+        }
+    }
+    guard settings.problems.isEmpty else { throw ValidationError(settings.problems.joined(separator: "; ")) }
+    return settings
 }

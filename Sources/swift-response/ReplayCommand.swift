@@ -33,13 +33,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Detector settings as JSON (keys of SpikeDetector.Settings; missing keys keep their defaults), e.g. '{\"warmUpDays\":1}' for a file of a few days.") var settings: String?
 
     func run() async throws {
-        var detector = SpikeDetector.Settings()
-        if let settings {
-            do { detector = try JSONDecoder().decode(SpikeDetector.Settings.self, from: Data(settings.utf8)) } catch {
-                throw ValidationError("--settings is not valid JSON for the detector: \(error)")
-            }
-            guard detector.problems.isEmpty else { throw ValidationError(detector.problems.joined(separator: "; ")) }
-        }
+        let detector = try detectorSettings(settings)
         let factor = Double(speed.lowercased().replacingOccurrences(of: "x", with: "")) ?? 0
         guard factor >= 1, factor <= 100_000 else { throw ValidationError("--speed must be 1x to 100000x, e.g. 100x") }
         guard days > 0, days <= 366 else { throw ValidationError("--days must be more than 0 and at most 366") }
@@ -73,13 +67,13 @@ struct ReplayCommand: AsyncParsableCommand {
         let policy = DeadlinePolicy.standard(calendar: BusinessCalendar(timeZone: zone))
         try await ImportCommand.file(history, store: store, tenant: tenant, policy: policy, importer: Actor(name: "replay", role: .system), label: "learning")
 
-        var burst: (start: Date, category: String, district: String, size: Int, minutes: Int)? = nil
+        var burst: SpikeEvaluation.Burst? = nil
         if let inject {
             burst = try Self.burst(inject, window: window, days: days, zone: zone)
             if let b = burst {
                 let matching = window.first { item in
                     let top = item.ticket.categoryCode.flatMap { $0.split(separator: ".").first }.map(String.init)
-                    return top == b.category && item.ticket.location?.districtCode == b.district
+                    return top == b.stream.category && item.ticket.location?.districtCode == b.stream.district
                 }
                 guard let template = matching ?? window.first else { throw ValidationError("--inject: the window has no ticket to copy") }
                 for k in 0..<b.size {
@@ -90,7 +84,7 @@ struct ReplayCommand: AsyncParsableCommand {
                     window.append(item)
                 }
                 window.sort { $0.created < $1.created }
-                say("injected: \(b.size) tickets of \(b.category) in \(b.district) from \(ISO8601DateFormatter.string(from: b.start, timeZone: TimeZone(identifier: zone) ?? .gmt, formatOptions: [.withInternetDateTime])) over \(b.minutes) min")
+                say("injected: \(b.size) tickets of \(b.stream.category) in \(b.stream.district) from \(ISO8601DateFormatter.string(from: b.start, timeZone: TimeZone(identifier: zone) ?? .gmt, formatOptions: [.withInternetDateTime])) over \(b.minutes) min")
             }
         }
 
@@ -179,8 +173,7 @@ struct ReplayCommand: AsyncParsableCommand {
         say("alerts: \(listed.count) over \(self.days) day(s)")
         for a in listed.reversed() {
             var mark = ""
-            if let b = burst, a.category == b.category, a.district == b.district || a.district.isEmpty,
-               a.detectedAt >= b.start, a.detectedAt <= b.start.addingTimeInterval(Double(b.minutes * 60 + 3600)) {
+            if let b = burst, b.isCaught(by: .init(category: a.category, district: a.district), at: a.detectedAt) {
                 let d = a.detectedAt.timeIntervalSince(b.start)
                 delay = min(delay ?? .infinity, d)
                 mark = "  ← the injected burst, \(String(format: "%.1f", d / 60)) min after its start"
@@ -197,7 +190,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     /// Reads `--inject`; the category and district default to the window's busiest stream.
-    static func burst(_ text: String, window: [ImportCommand.Item], days: DayKeys, zone: String) throws -> (start: Date, category: String, district: String, size: Int, minutes: Int) {
+    static func burst(_ text: String, window: [ImportCommand.Item], days: DayKeys, zone: String) throws -> SpikeEvaluation.Burst {
         var fields: [String: String] = [:]
         for part in text.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
@@ -220,6 +213,6 @@ struct ReplayCommand: AsyncParsableCommand {
         guard let category = fields["category"] ?? top.first, let district = fields["district"] ?? top.last else {
             throw ValidationError("--inject: no located ticket in the window to copy; give category= and district=")
         }
-        return (at, category, district, size, minutes)
+        return SpikeEvaluation.Burst(stream: .init(category: category, district: district), start: at, size: size, minutes: minutes)
     }
 }

@@ -76,14 +76,9 @@ public struct DemandFacts: Sendable, Hashable {
         return out.count >= 3 ? String(out.prefix(200)) : nil
     }
 
-    /// FNV-1a, 64 bits, as hex: stable across runs and platforms (Swift's `Hasher` is seeded).
+    /// ``StableHash/fnv1a(_:)`` as hex: the same key on every run.
     static func stableHash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        String(StableHash.fnv1a(text), radix: 16)
     }
 }
 

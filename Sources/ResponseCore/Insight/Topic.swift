@@ -102,7 +102,7 @@ public struct Topic: Codable, Sendable, Equatable, Identifiable {
     ///   - categories: Codes the city has; `units` likewise.
     public func problems(categories: Set<String>, units: Set<String>) -> [FieldError] {
         var errors: [FieldError] = []
-        if DayRange.number(month + "-01") == nil || month.count != 7 { errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+        if DayRange.month(month) == nil { errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
         if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || title.count > 200 { errors.append(FieldError(field: "title", message: "1–200 characters")) }
         if !units.contains(leadUnit) { errors.append(FieldError(field: "leadUnit", message: "no unit \(leadUnit)")) }
         if !(1...3).contains(problems.count) { errors.append(FieldError(field: "problems", message: "one to three concrete problems")) }

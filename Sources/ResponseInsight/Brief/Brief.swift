@@ -54,13 +54,17 @@ extension InsightService {
             throw StoreError.notFound("no day or month \(period)")
         }
         let month = String(range.from.prefix(7))
-        var previousRange = range.previous
-        if span == .month, let first = DayRange.number(range.from), let before = DayRange.month(String(DayRange.key(number: first - 1).prefix(7))) {
-            previousRange = before
-        }
-        let frequent = try await self.frequent(tenantID: tenant.id, range: range, level: 2, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference)
+        let (frequent, previousDays, yearEarlier) = try await frequentWithTotals(
+            tenantID: tenant.id, range: range, level: 2, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference
+        )
         func total(_ r: DayRange) async throws -> Int {
             try await store.demandCounts(tenantID: tenant.id, range: r, district: nil, street: nil).reduce(0) { $0 + $1.tickets }
+        }
+        // A day's "before" is the day before, which the ranking read already; a month's is the
+        // calendar month before, not the 30 days before.
+        var previousTotal = previousDays
+        if span == .month, let first = DayRange.number(range.from), let before = DayRange.month(String(DayRange.key(number: first - 1).prefix(7))) {
+            previousTotal = try await total(before)
         }
         var sameDayLastWeek: Int? = nil, weekAverage: Double? = nil
         if span == .day, let n = DayRange.number(range.from) {
@@ -73,11 +77,7 @@ extension InsightService {
             days: days, reference: reference
         ).hotspots.filter { $0.previous == 0 || ($0.growth ?? 0) >= 0.5 }
         let from = days.start(of: range.from) ?? .distantPast, to = days.start(of: range.to) ?? .distantFuture
-        var alerts = try await store.alerts(tenantID: tenant.id, from: from, to: to, status: nil, limit: 100)
-        for i in alerts.indices {
-            alerts[i].categoryName = reference.categories[alerts[i].category]?.name
-            alerts[i].districtName = reference.units[alerts[i].district]?.name
-        }
+        let alerts = try await store.alerts(tenantID: tenant.id, from: from, to: to, status: nil, limit: 100).map(reference.named)
         let overdue = try await store.overdueByUnit(tenantID: tenant.id, now: now, limit: 10).map { o in
             var o = o
             o.unitName = reference.units[o.unit]?.name
@@ -85,7 +85,7 @@ extension InsightService {
         }
         return Brief(
             city: tenant.id, cityName: tenant.name, span: span, period: period, range: range, generatedAt: now, tickets: frequent.total,
-            previous: try await total(previousRange), yearEarlier: try await total(range.yearEarlier), sameDayLastWeek: sameDayLastWeek,
+            previous: previousTotal, yearEarlier: yearEarlier, sameDayLastWeek: sameDayLastWeek,
             weekAverage: weekAverage, problems: frequent.problems, hotspots: Array(spots.prefix(5)), alerts: alerts, overdue: overdue,
             topics: try await store.topics(tenantID: tenant.id, month: month)
         )

@@ -35,6 +35,14 @@ public struct InsightService: Sendable {
             return current
         }
 
+        /// The alert with its category's and district's names.
+        public func named(_ alert: SpikeAlert) -> SpikeAlert {
+            var a = alert
+            a.categoryName = categories[a.category]?.name
+            a.districtName = units[a.district]?.name
+            return a
+        }
+
         /// `code` and every category below it.
         public func descendants(of code: String) -> [String] {
             guard let level = categories[code]?.level else { return [code] }
@@ -65,6 +73,16 @@ public struct InsightService: Sendable {
     public func frequent(
         tenantID: String, range: DayRange, level: Int, district: String?, street: String?, byDistrict: Bool, limit: Int, reference: Reference
     ) async throws -> FrequentReport {
+        try await frequentWithTotals(
+            tenantID: tenantID, range: range, level: level, district: district, street: street, byDistrict: byDistrict, limit: limit, reference: reference
+        ).report
+    }
+
+    /// ``frequent(tenantID:range:level:district:street:byDistrict:limit:reference:)`` with the
+    /// totals of the period before and a year earlier it read anyway (the brief needs them).
+    func frequentWithTotals(
+        tenantID: String, range: DayRange, level: Int, district: String?, street: String?, byDistrict: Bool, limit: Int, reference: Reference
+    ) async throws -> (report: FrequentReport, previous: Int, yearEarlier: Int) {
         let ranges = [range, range.previous, range.yearEarlier]
         var counts: [[DemandCount]] = []
         for r in ranges { counts.append(try await store.demandCounts(tenantID: tenantID, range: r, district: district, street: street)) }
@@ -77,7 +95,8 @@ public struct InsightService: Sendable {
             p.districtName = p.district.flatMap { reference.units[$0]?.name }
             return p
         }
-        return FrequentReport(range: range, previous: ranges[1], yearEarlier: ranges[2], level: level, district: district, street: street, total: total, problems: problems)
+        let report = FrequentReport(range: range, previous: ranges[1], yearEarlier: ranges[2], level: level, district: district, street: street, total: total, problems: problems)
+        return (report, counts[1].reduce(0) { $0 + $1.tickets }, counts[2].reduce(0) { $0 + $1.tickets })
     }
 
     /// What a text-cluster query returns.

@@ -1,4 +1,5 @@
 import Foundation
+import ResponseCore
 
 /// Groups short texts by character-shingle similarity, so it works on Chinese (no word
 /// segmentation) as well as on English.
@@ -43,7 +44,8 @@ public struct TextClusterer: Sendable {
         var sets = documents.map { doc -> [UInt64] in
             var out = Set<UInt64>()
             for s in Self.shingles(doc.title + " " + doc.text) {
-                out.insert(Self.hash(s))
+                // Stable, so the same texts always group the same way.
+                out.insert(StableHash.fnv1a(s))
             }
             return out.sorted()
         }
@@ -157,12 +159,6 @@ public struct TextClusterer: Sendable {
         (0x4E00...0x9FFF).contains(s.value) || (0x3400...0x4DBF).contains(s.value) || (0xF900...0xFAFF).contains(s.value)
     }
 
-    /// FNV-1a: stable, so the same texts always group the same way.
-    static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return h
-    }
 
     /// The MinHash signature: for each of bands × rows mixers, the least mixed shingle.
     static func signature(_ set: [UInt64]) -> [UInt64] {

@@ -22,6 +22,20 @@ public enum SpikeEvaluation {
         public var start: Date
         public var size: Int
         public var minutes: Int
+
+        public init(stream: SpikeDetector.Stream, start: Date, size: Int, minutes: Int) {
+            self.stream = stream
+            self.start = start
+            self.size = size
+            self.minutes = minutes
+        }
+
+        /// Whether an alert of `stream` raised at `detectedAt` caught this burst: same category,
+        /// its district or the whole city, between the burst's start and an hour after its end.
+        public func isCaught(by stream: SpikeDetector.Stream, at detectedAt: Date) -> Bool {
+            stream.category == self.stream.category && (stream.district == self.stream.district || stream.district.isEmpty)
+                && detectedAt >= start && detectedAt <= start.addingTimeInterval(Double(minutes * 60 + 3600))
+        }
     }
 
     /// What a run saw.
@@ -63,9 +77,8 @@ public enum SpikeEvaluation {
         return (out, bursts.sorted { $0.start < $1.start })
     }
 
-    /// Runs the detector over `events` (sorted by time) and matches its alerts to `bursts`: an
-    /// alert of the burst's category, in its district or the whole city, raised between the
-    /// burst's start and an hour after its end.
+    /// Runs the detector over `events` (sorted by time) and matches its alerts to `bursts`
+    /// (``Burst/isCaught(by:at:)``).
     public static func run(_ events: [Event], settings: SpikeDetector.Settings, timeZone: TimeZone, bursts: [Burst] = []) -> Outcome {
         var detector = SpikeDetector(settings: settings, timeZone: timeZone)
         var alerts: [SpikeDetector.Alert] = []
@@ -77,10 +90,7 @@ public enum SpikeEvaluation {
         var delays: [TimeInterval?] = Array(repeating: nil, count: bursts.count)
         var matched = Array(repeating: false, count: alerts.count)
         for (b, burst) in bursts.enumerated() {
-            let end = burst.start.addingTimeInterval(Double(burst.minutes * 60 + 3600))
-            for (i, a) in alerts.enumerated() where a.stream.category == burst.stream.category
-                && (a.stream.district == burst.stream.district || a.stream.district.isEmpty)
-                && a.detectedAt >= burst.start && a.detectedAt <= end {
+            for (i, a) in alerts.enumerated() where burst.isCaught(by: a.stream, at: a.detectedAt) {
                 matched[i] = true
                 let delay = a.detectedAt.timeIntervalSince(burst.start)
                 delays[b] = min(delays[b] ?? .infinity, delay)

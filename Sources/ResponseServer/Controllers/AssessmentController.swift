@@ -30,9 +30,7 @@ struct AssessmentController {
     }
 
     func tenant(_ id: String) async throws -> Tenant {
-        if id == configuration.tenant.id { return configuration.tenant }
-        guard let tenant = try await store.tenant(id) else { throw Problem.notFound("no city \(id)") }
-        return tenant
+        try await configuration.tenant(id, in: store)
     }
 
     /// The period and level a request asks for.

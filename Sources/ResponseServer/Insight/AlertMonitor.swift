@@ -4,9 +4,6 @@ import ResponseCore
 import ResponseInsight
 import ResponseStore
 import Synchronization
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Feeds a city's new tickets to the ``SpikeDetector`` and stores (and announces) the alerts it
 /// raises: the early warning, running as a background service of the server.
@@ -87,35 +84,25 @@ public final class AlertMonitor: Sendable {
         }
         var stored: [SpikeAlert] = []
         for a in raised {
-            var alert = SpikeAlert(
+            let alert = SpikeAlert(
                 tenantID: tenant.id, category: a.stream.category, district: a.stream.district, windowMinutes: a.windowMinutes, onset: a.onset,
                 detectedAt: a.detectedAt, observed: a.observed, expected: (a.expected * 100).rounded() / 100, probability: a.probability, now: now
             )
             let reference = state.withLock { $0.reference }
-            alert.categoryName = reference?.categories[alert.category]?.name
-            alert.districtName = reference?.units[alert.district]?.name
             guard try await store.saveAlert(alert) else { continue }
-            stored.append(alert)
-            logger.warning("spike: \(alert.categoryName ?? alert.category) in \(alert.districtName ?? (alert.district.isEmpty ? "the whole city" : alert.district)): \(alert.observed) tickets in \(alert.windowMinutes) min, \(alert.expected) expected")
-            if let url = settings.webhook { await post(alert, to: url) }
+            // Names are for the log and the webhook; the store keeps codes.
+            let named = reference?.named(alert) ?? alert
+            stored.append(named)
+            logger.warning("spike: \(named.categoryName ?? named.category) in \(named.districtName ?? (named.district.isEmpty ? "the whole city" : named.district)): \(named.observed) tickets in \(named.windowMinutes) min, \(named.expected) expected")
+            if let url = settings.webhook { await post(named, to: url) }
         }
         return stored
     }
 
     /// Announces an alert; a failure is logged, and the alert stays in the store and the API.
     func post(_ alert: SpikeAlert, to url: URL) async {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(alert.id, forHTTPHeaderField: "Idempotency-Key")
         do {
-            request.httpBody = try encoder.encode(alert)
-            let (_, response) = try await URLSession.shared.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            if !(200..<300).contains(status) { logger.error("alert webhook answered \(status) for \(alert.id)") }
+            try await WebhookNotifier.post(alert, to: url, idempotencyKey: alert.id, timeout: 10)
         } catch {
             logger.error("alert webhook failed for \(alert.id): \(error)")
         }

@@ -65,9 +65,7 @@ struct InsightController {
     }
 
     func tenant(_ id: String) async throws -> Tenant {
-        if id == configuration.tenant.id { return configuration.tenant }
-        guard let tenant = try await store.tenant(id) else { throw Problem.notFound("no city \(id)") }
-        return tenant
+        try await configuration.tenant(id, in: store)
     }
 
     /// Reads the query: a day range and the named integers, each checked against its bounds.
@@ -175,7 +173,7 @@ struct InsightController {
         let kind = RepeatKind(rawValue: q.text("kind") ?? "caller")
         if kind == nil { q.errors.append(FieldError(field: "kind", message: "caller or address")) }
         let month = q.text("month") ?? String(DayKeys(identifier: tenant.timeZone).key(clock.now()).prefix(7))
-        if DayRange.number(month + "-01") == nil || month.count != 7 { q.errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+        if DayRange.month(month) == nil { q.errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
         let minimum = q.int("min", default: 3, in: 2...1_000_000), limit = q.int("limit", default: 50, in: 1...1000)
         try q.check()
         let entries = try await store.repeats(tenantID: tenant.id, kind: kind ?? .caller, month: month, minimum: minimum, limit: limit)
@@ -216,20 +214,19 @@ struct InsightController {
         let identity = try context.require(.readInsight)
         let tenant = try await tenant(identity.tenantID)
         let days = DayKeys(identifier: tenant.timeZone)
-        let q = Query(params: request.uri.queryParameters)
-        var errors: [FieldError] = []
+        var q = Query(params: request.uri.queryParameters)
         let period: String
         if let month = q.text("month") {
             period = month
-            if DayRange.month(month) == nil { errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
-            if q.text("day") != nil { errors.append(FieldError(field: "day", message: "give a day or a month, not both")) }
+            if DayRange.month(month) == nil { q.errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+            if q.text("day") != nil { q.errors.append(FieldError(field: "day", message: "give a day or a month, not both")) }
         } else {
             period = q.text("day") ?? days.key(clock.now())
-            if DayRange.number(period) == nil { errors.append(FieldError(field: "day", message: "a day, yyyy-MM-dd")) }
+            if DayRange.number(period) == nil { q.errors.append(FieldError(field: "day", message: "a day, yyyy-MM-dd")) }
         }
         let format = q.text("format") ?? "json"
-        if !["json", "html"].contains(format) { errors.append(FieldError(field: "format", message: "json or html")) }
-        if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
+        if !["json", "html"].contains(format) { q.errors.append(FieldError(field: "format", message: "json or html")) }
+        try q.check()
         let service = InsightService(store: store)
         let brief = try await service.brief(tenant: tenant, period: period, days: days, now: clock.now(), reference: try await service.reference(tenantID: tenant.id))
         var headers = HTTPFields()
@@ -244,12 +241,6 @@ struct InsightController {
     /// Alerts with their category and district names.
     func named(_ alerts: [SpikeAlert], tenantID: String) async throws -> [SpikeAlert] {
         guard !alerts.isEmpty else { return [] }
-        let reference = try await InsightService(store: store).reference(tenantID: tenantID)
-        return alerts.map { a in
-            var a = a
-            a.categoryName = reference.categories[a.category]?.name
-            a.districtName = reference.units[a.district]?.name
-            return a
-        }
+        return alerts.map(try await InsightService(store: store).reference(tenantID: tenantID).named)
     }
 }

@@ -58,7 +58,7 @@ struct TopicController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TopicList> {
         let identity = try context.require(.readInsight)
         let month = request.uri.queryParameters["month"].map(String.init)
-        if let month, DayRange.number(month + "-01") == nil || month.count != 7 {
+        if let month, DayRange.month(month) == nil {
             throw Problem.badRequest("invalid query parameters", errors: [FieldError(field: "month", message: "a month, yyyy-MM")])
         }
         return JSONResponse(value: TopicList(items: try await store.topics(tenantID: identity.tenantID, month: month)))

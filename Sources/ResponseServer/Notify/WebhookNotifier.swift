@@ -34,14 +34,21 @@ public struct WebhookNotifier: Notifier {
             id: r.id, city: r.tenantID, ticket: r.number, kind: r.kind.rawValue, channel: r.channel.rawValue, recipient: r.recipient,
             text: message.body, followUpURL: message.followUpURL, createdAt: r.createdAt
         )
+        try await Self.post(payload, to: url, idempotencyKey: r.id, timeout: timeout)
+    }
+
+    /// POSTs `body` as JSON (ISO 8601 dates, sorted keys) with an `Idempotency-Key`, so a
+    /// receiver can drop a repeat.
+    /// - Throws: ``WebhookError`` unless the answer is 2xx, or the transport's error.
+    static func post(_ body: some Encodable, to url: URL, idempotencyKey: String, timeout: TimeInterval) async throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(r.id, forHTTPHeaderField: "Idempotency-Key")
-        request.httpBody = try encoder.encode(payload)
+        request.setValue(idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
+        request.httpBody = try encoder.encode(body)
         let (_, response) = try await URLSession.shared.data(for: request)
         guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
             throw WebhookError(status: (response as? HTTPURLResponse)?.statusCode)

@@ -86,6 +86,8 @@
     return d.resolution || null;
   }
   function ticketLink(n) { return h('a', { href: '/console/tickets/' + encodeURIComponent(n) }, n); }
+  /** Links to some tickets, separated by spaces. */
+  function ticketLinks(numbers) { return numbers.flatMap((n, i) => (i ? [' ', ticketLink(n)] : [ticketLink(n)])); }
 
   function table(columns, rows, emptyText) {
     if (!rows.length) return h('p', { class: 'hint' }, emptyText || t('none'));
@@ -669,7 +671,7 @@
         { label: t('keywords'), cell: (c) => c.keywords.join(' · ') },
         { label: t('observed'), num: true, cell: (c) => String(c.tickets) },
         { label: t('share'), num: true, cell: (c) => (c.share * 100).toFixed(1) + '%' },
-        { label: t('examples'), cell: (c) => c.numbers.slice(0, 3).flatMap((n, i) => (i ? [' ', ticketLink(n)] : [ticketLink(n)])) },
+        { label: t('examples'), cell: (c) => ticketLinks(c.numbers.slice(0, 3)) },
       ], r.clusters));
     }
     async function frequent() {
@@ -691,7 +693,7 @@
         { label: t('growth'), num: true, cell: (s) => `${change(s.growth)} (${s.previous})` },
         { label: t('unit'), cell: (s) => (s.unit ? (s.unitName || s.unit) : '—') },
         { label: t('radius_m'), num: true, cell: (s) => `${Math.round(s.radius)} m` },
-        { label: t('examples'), cell: (s) => s.numbers.slice(0, 3).flatMap((n, i) => (i ? [' ', ticketLink(n)] : [ticketLink(n)])) },
+        { label: t('examples'), cell: (s) => ticketLinks(s.numbers.slice(0, 3)) },
       ], r.hotspots));
       if (!window.L || !r.hotspots.length) return;
       // A circle needs a view to project its radius: set one before adding them.
