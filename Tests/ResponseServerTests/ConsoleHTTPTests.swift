@@ -289,7 +289,9 @@ struct ConsoleHTTPTests {
         try await ServerHarness.run(engine, configure: {
             $0.dispatch.duplicates.mergeAt = 2
             $0.liveInterval = 0.1
-            $0.liveStreamLifetime = 2.5
+            // Long enough for both changes to be read on a loaded 2-core CI machine (a fresh
+            // clone's run once saw the dispatch land after a 2.5 s stream had ended).
+            $0.liveStreamLifetime = 5
         }) { h in
             let supervisor = try await h.login("supervisor"), handler = try await h.login("handler2")
             #expect(try await h.send(.get, "/api/v1/stream").status == .unauthorized)
