@@ -61,8 +61,15 @@ extension SQLTicketStore {
 
     public func createSession(tokenHash: String, username: String, now: Date, expires: Date) async throws {
         try await backend.transaction { db in
-            // Expired sessions are swept here rather than by a job: logins are rare enough.
-            try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: now.millisecondsSince1970)").run()
+            // Expired sessions are swept here rather than by a job: logins are rare enough. Only
+            // the signing-in user's city is swept, so one city's clock (a test's, or a server
+            // instance's that runs ahead) never ends another city's sessions.
+            try await db.raw(
+                """
+                DELETE FROM sessions WHERE expires_at < \(bind: now.millisecondsSince1970)
+                AND username IN (SELECT username FROM users WHERE tenant_id = (SELECT tenant_id FROM users WHERE username = \(bind: username)))
+                """
+            ).run()
             try await db.raw(
                 "INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (\(bind: tokenHash), \(bind: username), \(bind: now.millisecondsSince1970), \(bind: expires.millisecondsSince1970))"
             ).run()

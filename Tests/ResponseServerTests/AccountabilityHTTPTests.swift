@@ -33,8 +33,8 @@ struct AccountabilityHTTPTests {
 
     @Test("dispatch, whistle, extension, reply, follow-up link, redo, sweep, assessment, notifications", arguments: Engine.available)
     func loop(engine: Engine) async throws {
-        // Starts at the real time: on a shared PostgreSQL, other tests' logins clear sessions
-        // that expired by the real clock.
+        // Starts at the real time and moves on by days; sign-ins sweep only their own city's
+        // expired sessions, so the other tests sharing PostgreSQL keep theirs.
         let start = SystemClock().now()
         let clock = ManualClock(start)
         try await ServerHarness.run(engine, clock: clock) { h in

@@ -74,10 +74,11 @@ struct InsightHTTPTests {
             #expect(try await h.send(.get, "/api/v1/insight/brief?month=2026-13", token: supervisor).status == .badRequest)
 
             // Roles and input.
-            #expect(try await h.send(.get, "/api/v1/insight/frequent", token: agent).status == .forbidden)
-            #expect(try await h.send(.get, "/api/v1/insight/hotspots", token: try await h.login("handler")).status == .forbidden)
-            #expect(try await h.send(.get, "/api/v1/insight/frequent").status == .unauthorized)
-            #expect(try await h.send(.get, "/api/v1/insight/frequent", token: try await h.login("dispatcher")).status == .ok)
+            for (path, role, status) in [("frequent", "agent", HTTPResponse.Status.forbidden), ("hotspots", "handler", .forbidden), ("frequent", nil, .unauthorized), ("frequent", "dispatcher", .ok)] {
+                let token: String? = switch role { case nil: nil; case "agent": agent; case let role?: try await h.login(role) }
+                let r = try await h.send(.get, "/api/v1/insight/" + path, token: token)
+                #expect(r.status == status, "\(path) as \(role ?? "nobody"): \(r.status) \(r.text)")
+            }
             for bad in ["frequent?level=9", "frequent?from=2026-02-30", "frequent?from=2026-11-20&to=2026-11-10", "frequent?from=2020-01-01&to=2026-01-01",
                         "frequent?by=street", "clusters", "hotspots?radius=5", "repeats?kind=friend", "repeats?month=2026-13", "alerts?status=closed"] {
                 let r = try await h.send(.get, "/api/v1/insight/" + bad, token: supervisor)

@@ -31,10 +31,6 @@ struct ReferenceAndUserStoreTests {
     func usersSessionsAndKeys(engine: Engine) async throws {
         try await StoreHarness.with(engine) { h in
             let name = "u" + h.tenant.id.replacingOccurrences(of: "-", with: "")
-            // Creating a session sweeps every session that expired before the given now, and the
-            // HTTP tests share the PostgreSQL database with live 12-hour sessions: a now in the
-            // future here would sweep theirs away (it did, in CI). Real time, and an expiry an
-            // hour ahead, is safe both ways.
             let now = Date(millisecondsSince1970: Date().millisecondsSince1970)
             var user = User(username: name, tenantID: h.tenant.id, displayName: "Handler", role: .handler, unitCode: "cy-jw", passwordHash: "$2b$hash", createdAt: now)
             try await h.store.createUser(user)
@@ -58,6 +54,30 @@ struct ReferenceAndUserStoreTests {
             #expect(try await h.store.revokeAPIKey(id: key.id, tenantID: h.tenant.id, at: now))
             #expect(try await h.store.revokeAPIKey(id: key.id, tenantID: h.tenant.id, at: now) == false)
             #expect(try await h.store.apiKey(hash: "k-" + name)?.revokedAt == now)
+        }
+    }
+
+    @Test("a sign-in sweeps its own city's expired sessions and no other city's", arguments: Engine.available)
+    func sessionSweepStaysInItsCity(engine: Engine) async throws {
+        try await StoreHarness.with(engine) { h in
+            let tag = h.tenant.id.replacingOccurrences(of: "-", with: "")
+            let now = Date(millisecondsSince1970: Date().millisecondsSince1970)
+            let other = "other-" + tag
+            try await h.store.saveTenant(Tenant(id: other, name: "Other", timeZone: "UTC"))
+            for (name, city) in [("a1" + tag, h.tenant.id), ("a2" + tag, h.tenant.id), ("b1" + tag, other)] {
+                try await h.store.createUser(User(username: name, tenantID: city, displayName: name, role: .agent, unitCode: nil, passwordHash: "$2b$hash", createdAt: now))
+                try await h.store.createSession(tokenHash: "s-" + name, username: name, now: now, expires: now.addingTimeInterval(3600))
+            }
+            // A sign-in in the other city a day later: its clock has passed every session's expiry.
+            let later = now.addingTimeInterval(86_400)
+            try await h.store.createSession(tokenHash: "s2-b1" + tag, username: "b1" + tag, now: later, expires: later.addingTimeInterval(3600))
+            #expect(try await h.store.sessionUser(tokenHash: "s-a1" + tag, now: now) != nil, "another city's sign-in leaves this city's sessions")
+            #expect(try await h.store.sessionUser(tokenHash: "s-b1" + tag, now: now) == nil, "its own expired session is swept")
+            // A sign-in in this city a day later sweeps this city's expired sessions, its neighbours' too.
+            try await h.store.createSession(tokenHash: "s2-a1" + tag, username: "a1" + tag, now: later, expires: later.addingTimeInterval(3600))
+            #expect(try await h.store.sessionUser(tokenHash: "s-a1" + tag, now: now) == nil)
+            #expect(try await h.store.sessionUser(tokenHash: "s-a2" + tag, now: now) == nil)
+            #expect(try await h.store.sessionUser(tokenHash: "s2-a1" + tag, now: later)?.username == "a1" + tag)
         }
     }
 }
