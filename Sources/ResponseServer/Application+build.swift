@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import ResponseCore
 import ResponseDispatch
+import ResponseInsight
 import ResponseStore
 import ServiceLifecycle
 
@@ -47,6 +48,14 @@ public func buildApplication(
     if let interval = configuration.insight.interval {
         let monitor = AlertMonitor(store: store, tenant: configuration.tenant, settings: configuration.insight, clock: clock, logger: logger)
         services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await monitor.tick() })
+    }
+    if let interval = configuration.insight.briefRefresh {
+        let service = InsightService(store: store), tenant = configuration.tenant
+        services.append(PeriodicService(name: "brief refresh", interval: interval, logger: logger) {
+            let started = ContinuousClock.now
+            let built = try await service.refreshBriefs(tenant: tenant, days: DayKeys(identifier: tenant.timeZone), now: clock.now())
+            logger.debug("briefs built: \(built.joined(separator: ", ")) in \(ContinuousClock.now - started)")
+        })
     }
     return Application(
         router: router,

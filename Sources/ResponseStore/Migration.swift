@@ -367,5 +367,20 @@ struct Migration: Sendable {
                 "CREATE INDEX topic_log_topic ON topic_log (topic_id, version)",
             ] + backend.appendOnlySchema(table: "topic_log")
         },
+        Migration(version: 9, name: "stored briefs") { _ in
+            [
+                // The last brief built of a city day or month (the JSON it is served as): a
+                // brief of a busy city reads a week or a month of cells, too slow to build per request.
+                """
+                CREATE TABLE briefs (
+                  tenant_id TEXT NOT NULL,
+                  period TEXT NOT NULL,
+                  generated_at BIGINT NOT NULL,
+                  body TEXT NOT NULL,
+                  PRIMARY KEY (tenant_id, period)
+                )
+                """,
+            ]
+        },
     ]
 }

@@ -52,6 +52,10 @@ struct InsightFile: Decodable {
     var historyDays: Int?
     var webhook: String?
     var detector: SpikeDetector.Settings?
+    /// Seconds between two builds of the current briefs; 0 builds them only when asked.
+    var briefRefreshSeconds: Double?
+    /// Seconds a stored brief of a period still going on is served.
+    var briefMaxAgeSeconds: Double?
 
     /// Applies the section to `settings`, or names the first bad key.
     func apply(to settings: inout InsightSettings) throws {
@@ -72,6 +76,14 @@ struct InsightFile: Decodable {
                 throw ValidationError("insight.webhook must be an http(s) URL")
             }
             settings.webhook = url
+        }
+        if let seconds = briefRefreshSeconds {
+            guard seconds == 0 || seconds >= 10 else { throw ValidationError("insight.briefRefreshSeconds must be 0 (off) or at least 10") }
+            settings.briefRefresh = seconds > 0 ? seconds : nil
+        }
+        if let seconds = briefMaxAgeSeconds {
+            guard seconds >= 0 else { throw ValidationError("insight.briefMaxAgeSeconds must not be negative") }
+            settings.briefMaxAge = seconds
         }
         if let detector {
             guard detector.problems.isEmpty else { throw ValidationError("insight.detector: " + detector.problems.joined(separator: "; ")) }

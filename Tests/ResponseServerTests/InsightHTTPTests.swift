@@ -89,6 +89,52 @@ struct InsightHTTPTests {
         }
     }
 
+    @Test("briefs are stored and served while they hold: a day in progress for briefMaxAge, an ended one for good; the refresher builds the current and the just-ended", arguments: Engine.available)
+    func storedBriefs(engine: Engine) async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200)) // 2026-11-25 12:00 in Beijing
+        try await ServerHarness.run(engine, clock: clock) { h in
+            let agent = try await h.login("agent")
+            var supervisor = try await h.login("supervisor")
+            func tickets(_ query: String = "") async throws -> Int? {
+                let reply = try await h.send(.get, "/api/v1/insight/brief" + query, token: supervisor)
+                #expect(reply.status == .ok, "\(query): \(reply.text)")
+                return reply.json["tickets"] as? Int
+            }
+            for _ in 0..<2 { #expect(try await h.fileTicket(agent).status == .created) }
+            #expect(try await tickets() == 2, "built at the first request")
+            _ = try await h.fileTicket(agent)
+            clock.advance(by: 600)
+            #expect(try await tickets() == 2, "served as stored for up to briefMaxAge (900 s)")
+            #expect(try await tickets("?format=html") == nil)
+            #expect(try await h.send(.get, "/api/v1/insight/brief?format=html", token: supervisor).text.contains("<strong>2</strong> tickets today"))
+            #expect(try await tickets("?rebuild=true") == 3, "built again on request")
+            #expect(try await h.send(.get, "/api/v1/insight/brief?rebuild=yes", token: supervisor).status == .badRequest)
+            _ = try await h.fileTicket(agent)
+            clock.advance(by: 901)
+            #expect(try await tickets() == 4, "too old: built again")
+
+            // Yesterday has ended: its brief, built now, is final and served however old.
+            #expect(try await tickets("?day=2026-11-24") == 0)
+            let yesterday = try #require(try await h.store.storedBrief(tenantID: h.tenant.id, period: "2026-11-24"))
+            clock.advance(by: 3 * 3600)
+            #expect(try await tickets("?day=2026-11-24") == 0)
+            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: "2026-11-24") == yesterday, "not built again")
+
+            // The refresher: the current day and month each time, an ended period once.
+            let service = InsightService(store: h.store), days = DayKeys(identifier: h.tenant.timeZone)
+            #expect(try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now()) == ["2026-10", "2026-11-25", "2026-11"])
+            #expect(try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now()) == ["2026-11-25", "2026-11"])
+            _ = try await h.fileTicket(agent)
+            #expect(try await tickets() == 4, "the refresher's brief is served")
+            #expect(try await tickets("?month=2026-11") == 4)
+            // The next morning the refresher closes yesterday with its fifth ticket.
+            clock.advance(by: 18 * 3600)
+            #expect(try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now()) == ["2026-11-25", "2026-11-26", "2026-11"])
+            supervisor = try await h.login("supervisor")  // sessions last 12 hours
+            #expect(try await tickets("?day=2026-11-25") == 5)
+        }
+    }
+
     @Test("a burst of tickets raises one alert per stream: stored, listed with names, POSTed to the webhook, acknowledged")
     func alerts() async throws {
         let received = Mutex<[Data]>([])

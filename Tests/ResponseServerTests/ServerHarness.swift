@@ -62,6 +62,7 @@ struct ServerHarness {
             configuration.sweepInterval = nil
             configuration.notifications.relayInterval = nil
             configuration.insight.interval = nil
+            configuration.insight.briefRefresh = nil
             try configure(&configuration)
             let configured = configuration
             let app = buildApplication(configuration: configured, store: store, clock: clock)

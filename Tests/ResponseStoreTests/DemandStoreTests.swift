@@ -92,6 +92,27 @@ struct DemandStoreTests {
         }
     }
 
+    @Test("a brief is kept per city and period; a newer one replaces it, an older one does not; a rebuild drops them", arguments: Engine.available)
+    func briefs(engine: Engine) async throws {
+        try await StoreHarness.with(engine) { h in
+            let first = StoredBrief(tenantID: h.tenant.id, period: Self.day, generatedAt: Self.t0, body: Data(#"{"tickets":1}"#.utf8))
+            try await h.store.saveBrief(first)
+            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: Self.day) == first)
+            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: "2026-11") == nil)
+            #expect(try await h.store.storedBrief(tenantID: "other-city", period: Self.day) == nil)
+            var newer = first
+            newer.generatedAt = Self.t0.addingTimeInterval(60)
+            newer.body = Data(#"{"tickets":2}"#.utf8)
+            try await h.store.saveBrief(newer)
+            var older = first
+            older.body = Data(#"{"tickets":0}"#.utf8)
+            try await h.store.saveBrief(older)
+            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: Self.day) == newer, "a slower builder that started earlier does not win")
+            _ = try await h.store.rebuildDemand(tenantID: h.tenant.id, timeZone: h.tenant.timeZone) { _ in }
+            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: Self.day) == nil)
+        }
+    }
+
     @Test("topics keep every version in an append-only log and refuse a stale change", arguments: Engine.available)
     func topics(engine: Engine) async throws {
         try await StoreHarness.with(engine) { h in

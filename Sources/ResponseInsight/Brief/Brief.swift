@@ -35,6 +35,15 @@ public struct Brief: Codable, Sendable, Equatable {
     public var topics: [Topic]
 }
 
+extension Brief {
+    /// A day's (`yyyy-MM-dd`) or a month's (`yyyy-MM`) span and days; `nil` for anything else.
+    public static func span(of period: String) -> (Span, DayRange)? {
+        if let first = DayRange.number(period) { return (.day, DayRange(from: period, to: DayRange.key(number: first + 1))) }
+        if let month = DayRange.month(period) { return (.month, month) }
+        return nil
+    }
+}
+
 extension InsightService {
     /// Builds the brief of a day (`yyyy-MM-dd`) or a month (`yyyy-MM`) from the aggregates, the
     /// alerts, the open work and the topics.
@@ -42,17 +51,7 @@ extension InsightService {
     ///   - days: The city's calendar.
     ///   - now: For the overdue count (a brief of a past period still shows today's overdue work).
     public func brief(tenant: Tenant, period: String, days: DayKeys, now: Date, reference: Reference) async throws -> Brief {
-        let span: Brief.Span
-        let range: DayRange
-        if let first = DayRange.number(period) {
-            span = .day
-            range = DayRange(from: period, to: DayRange.key(number: first + 1))
-        } else if let month = DayRange.month(period) {
-            span = .month
-            range = month
-        } else {
-            throw StoreError.notFound("no day or month \(period)")
-        }
+        guard let (span, range) = Brief.span(of: period) else { throw StoreError.notFound("no day or month \(period)") }
         let month = String(range.from.prefix(7))
         let (frequent, previousDays, yearEarlier) = try await frequentWithTotals(
             tenantID: tenant.id, range: range, level: 2, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference

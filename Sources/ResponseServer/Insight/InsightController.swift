@@ -59,6 +59,7 @@ struct InsightController {
                     .init(name: "day", description: "city day, yyyy-MM-dd (default: today)", schemaType: "string"),
                     .init(name: "month", description: "a month, yyyy-MM, instead of a day", schemaType: "string"),
                     .init(name: "format", description: "json (default) or html", schemaType: "string"),
+                    .init(name: "rebuild", description: "true: build it now instead of serving the stored brief (seconds at millions of tickets)", schemaType: "boolean"),
                 ], handler: brief)
         api.add(.post, "/api/v1/insight/alerts/{id}/acknowledge", summary: "Mark an alert as taken in hand", tag: "insight",
                 access: "dispatcher, supervisor, admin", response: "Alert", handler: acknowledge)
@@ -226,9 +227,12 @@ struct InsightController {
         }
         let format = q.text("format") ?? "json"
         if !["json", "html"].contains(format) { q.errors.append(FieldError(field: "format", message: "json or html")) }
+        let rebuild = q.text("rebuild") ?? "false"
+        if !["true", "false"].contains(rebuild) { q.errors.append(FieldError(field: "rebuild", message: "true or false")) }
         try q.check()
-        let service = InsightService(store: store)
-        let brief = try await service.brief(tenant: tenant, period: period, days: days, now: clock.now(), reference: try await service.reference(tenantID: tenant.id))
+        let brief = try await InsightService(store: store).servedBrief(
+            tenant: tenant, period: period, days: days, now: clock.now(), maxAge: configuration.insight.briefMaxAge, rebuild: rebuild == "true"
+        )
         var headers = HTTPFields()
         if format == "html" {
             headers[.contentType] = "text/html; charset=utf-8"
