@@ -46,15 +46,24 @@ public func buildApplication(
         services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
     }
     if let interval = configuration.insight.interval {
-        let monitor = AlertMonitor(store: store, tenant: configuration.tenant, settings: configuration.insight, clock: clock, logger: logger)
-        services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await monitor.tick() })
+        let warning = EarlyWarning(store: store, settings: configuration.insight, clock: clock, logger: logger)
+        services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await warning.tick() })
     }
     if let interval = configuration.insight.briefRefresh {
-        let service = InsightService(store: store), tenant = configuration.tenant
+        let service = InsightService(store: store)
         services.append(PeriodicService(name: "brief refresh", interval: interval, logger: logger) {
-            let started = ContinuousClock.now
-            let built = try await service.refreshBriefs(tenant: tenant, days: DayKeys(identifier: tenant.timeZone), now: clock.now())
-            logger.debug("briefs built: \(built.joined(separator: ", ")) in \(ContinuousClock.now - started)")
+            // Every city's; one city's failure is logged and the others still get theirs.
+            for city in try await store.tenants() {
+                let started = ContinuousClock.now
+                do {
+                    let built = try await service.refreshBriefs(tenant: city, days: DayKeys(identifier: city.timeZone), now: clock.now())
+                    logger.debug("briefs of \(city.id) built: \(built.joined(separator: ", ")) in \(ContinuousClock.now - started)")
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("briefs of \(city.id) failed: \(error)")
+                }
+            }
         })
     }
     return Application(

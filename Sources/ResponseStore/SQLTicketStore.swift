@@ -90,7 +90,14 @@ public final class SQLTicketStore: TicketStore {
     }
 
     public func tenant(_ id: String) async throws -> Tenant? {
-        guard let row = try await backend.reader.raw("SELECT id, name, time_zone FROM tenants WHERE id = \(bind: id)").first() else { return nil }
-        return Tenant(id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self), timeZone: try row.decode(column: "time_zone", as: String.self))
+        try await backend.reader.raw("SELECT id, name, time_zone FROM tenants WHERE id = \(bind: id)").first().map(Self.decodeTenant)
+    }
+
+    public func tenants() async throws -> [Tenant] {
+        try await backend.reader.raw("SELECT id, name, time_zone FROM tenants ORDER BY id").all().map(Self.decodeTenant)
+    }
+
+    static func decodeTenant(_ row: any SQLRow) throws -> Tenant {
+        Tenant(id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self), timeZone: try row.decode(column: "time_zone", as: String.self))
     }
 }

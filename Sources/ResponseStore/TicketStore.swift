@@ -16,6 +16,8 @@ public protocol TicketStore: Sendable {
 
     func saveTenant(_ tenant: Tenant) async throws
     func tenant(_ id: String) async throws -> Tenant?
+    /// Every city, by id.
+    func tenants() async throws -> [Tenant]
 
     /// Files a ticket: allocates its number and writes the row and its `created` event in one
     /// transaction. Returns only once the ticket is durable.

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import ResponseCore
+import ResponseDispatch
 import ResponseInsight
 import ResponseServer
 import ResponseStore
@@ -86,6 +87,51 @@ struct InsightHTTPTests {
                 #expect(r.json["errors"] is [Any], "\(bad) names the field")
             }
             #expect(try await h.send(.get, "/api/v1/insight/clusters?category=99", token: supervisor).status == .notFound)
+        }
+    }
+
+    @Test("the early warning watches every city in the store, each on its own baselines")
+    func everyCity() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200)) // 2026-11-25 12:00 in Beijing
+        try await ServerHarness.run(clock: clock) { h in
+            var settings = InsightSettings()
+            settings.detector.warmUpDays = 0
+            let warning = EarlyWarning(store: h.store, settings: settings, clock: clock, logger: Logger(label: "test"))
+            #expect(try await warning.tick().isEmpty)
+            #expect(warning.watched == [h.tenant.id])
+            // A second city joins while the server runs: it is watched from the next listing.
+            let other = Tenant(id: h.tenant.id + "-b", name: "Second City", timeZone: "Europe/London")
+            try await h.store.saveTenant(other)
+            clock.advance(by: 61)
+            #expect(try await warning.tick().isEmpty)
+            #expect(warning.watched == [h.tenant.id, other.id])
+            var raised: [SpikeAlert] = []
+            for k in 0..<8 {
+                let new = NewTicket(kind: .complaint, channel: .web, title: "burst main \(k)", description: "water everywhere", categoryCode: "03.01",
+                                    location: Location(latitude: 51.5, longitude: -0.12, address: "Strand", districtCode: "westminster", streetCode: nil))
+                _ = try await h.store.createTicket(new, tenant: other, actor: Actor(name: "web", role: .agent), now: clock.now())
+                clock.advance(by: 30)
+                raised += try await warning.tick()
+            }
+            #expect(raised.count == 1, "one incident: the district's stream (the city's stays silent)")
+            #expect(raised.first?.tenantID == other.id && raised.first?.district == "westminster" && raised.first?.category == "03.01")
+            #expect(try await h.store.alerts(tenantID: h.tenant.id, from: .distantPast, to: .distantFuture, status: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("the server's brief refresher builds every city's briefs, a city added while it runs included")
+    func refresherServesEveryCity() async throws {
+        try await ServerHarness.run(configure: { $0.dispatch.duplicates.mergeAt = 2; $0.insight.briefRefresh = 1 }) { h in
+            let other = Tenant(id: h.tenant.id + "-b", name: "Second City", timeZone: "Europe/London")
+            try await h.store.saveTenant(other)
+            let today = DayKeys(identifier: other.timeZone).key(Date()), month = String(today.prefix(7))
+            var found: StoredBrief? = nil
+            for _ in 0..<100 where found == nil {
+                try await Task.sleep(for: .milliseconds(200))
+                found = try await h.store.storedBrief(tenantID: other.id, period: month)
+            }
+            #expect(found != nil, "the second city's month brief is built within 20 s (the refresher runs every second)")
+            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: DayKeys(identifier: h.tenant.timeZone).key(Date())) != nil)
         }
     }
 

@@ -64,6 +64,9 @@ struct ReferenceAndUserStoreTests {
             let now = Date(millisecondsSince1970: Date().millisecondsSince1970)
             let other = "other-" + tag
             try await h.store.saveTenant(Tenant(id: other, name: "Other", timeZone: "UTC"))
+            let cities = try await h.store.tenants()
+            #expect(cities.contains(Tenant(id: other, name: "Other", timeZone: "UTC")) && cities.contains { $0.id == h.tenant.id })
+            #expect(cities.map(\.id) == cities.map(\.id).sorted())
             for (name, city) in [("a1" + tag, h.tenant.id), ("a2" + tag, h.tenant.id), ("b1" + tag, other)] {
                 try await h.store.createUser(User(username: name, tenantID: city, displayName: name, role: .agent, unitCode: nil, passwordHash: "$2b$hash", createdAt: now))
                 try await h.store.createSession(tokenHash: "s-" + name, username: name, now: now, expires: now.addingTimeInterval(3600))
