@@ -382,5 +382,15 @@ struct Migration: Sendable {
                 """,
             ]
         },
+        Migration(version: 10, name: "alert webhook retries") { _ in
+            [
+                // An alert's webhook POST: 'none' (no webhook), 'pending' (due at webhook_next_at),
+                // 'sent' or 'failed' (given up); retried like the complainants' outbox.
+                "ALTER TABLE alerts ADD COLUMN webhook_state TEXT NOT NULL DEFAULT 'none'",
+                "ALTER TABLE alerts ADD COLUMN webhook_attempts BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE alerts ADD COLUMN webhook_next_at BIGINT",
+                "CREATE INDEX alerts_webhook_due ON alerts (tenant_id, webhook_next_at) WHERE webhook_state = 'pending'",
+            ]
+        },
     ]
 }

@@ -28,16 +28,44 @@ extension SQLTicketStore {
         }
     }
 
-    public func saveAlert(_ alert: SpikeAlert) async throws -> Bool {
+    public func saveAlert(_ alert: SpikeAlert, announce: Bool) async throws -> Bool {
         try await backend.transaction { db in
             let rows = try await db.raw(
                 """
-                INSERT INTO alerts (id, tenant_id, category_code, district_code, window_minutes, onset_at, detected_at, observed, expected, probability, status, acknowledged_by, updated_at)
-                VALUES \(SQLQueryString.bindList(AlertRow.values(alert)))
+                INSERT INTO alerts (\(unsafeRaw: AlertRow.columnList), webhook_state, webhook_next_at)
+                VALUES \(SQLQueryString.bindList(AlertRow.values(alert) + [announce ? "pending" : "none", announce ? alert.updatedAt.millisecondsSince1970 : nil]))
                 ON CONFLICT (id) DO NOTHING RETURNING id
                 """
             ).all()
             return !rows.isEmpty
+        }
+    }
+
+    public func claimAlertAnnouncements(tenantID: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [(alert: SpikeAlert, attempt: Int)] {
+        try await backend.transaction { db in
+            // Claimed by moving the next attempt past the lease: a second server finds nothing
+            // due, and a server that dies mid-POST leaves it to be tried again after the lease.
+            let rows = try await db.raw(
+                """
+                UPDATE alerts SET webhook_next_at = \(bind: now.addingTimeInterval(lease).millisecondsSince1970), webhook_attempts = webhook_attempts + 1
+                WHERE id IN (
+                  SELECT id FROM alerts WHERE tenant_id = \(bind: tenantID) AND webhook_state = 'pending' AND webhook_next_at <= \(bind: now.millisecondsSince1970)
+                  ORDER BY webhook_next_at LIMIT \(literal: max(1, min(limit, 1000)))
+                )
+                RETURNING \(unsafeRaw: AlertRow.columnList), webhook_attempts
+                """
+            ).all()
+            return try rows.map { (try AlertRow.decode($0), Int(try $0.decode(column: "webhook_attempts", as: Int64.self))) }
+                .sorted { $0.0.detectedAt < $1.0.detectedAt }
+        }
+    }
+
+    public func finishAlertAnnouncement(id: String, sent: Bool, nextAttempt: Date?) async throws {
+        let state = sent ? "sent" : nextAttempt == nil ? "failed" : "pending"
+        try await backend.transaction { db in
+            try await db.raw(
+                "UPDATE alerts SET webhook_state = \(bind: state), webhook_next_at = \(bind: sent ? nil : nextAttempt?.millisecondsSince1970) WHERE id = \(bind: id)"
+            ).run()
         }
     }
 

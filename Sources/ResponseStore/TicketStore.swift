@@ -151,7 +151,13 @@ public protocol TicketStore: Sendable {
     /// - Parameter after: The id of the last filing read at `from` (keyset paging).
     func filings(tenantID: String, from: Date, to: Date, after: String?, limit: Int) async throws -> [Filing]
     /// Stores an alert; `false` when it was stored already (by this or another server).
-    func saveAlert(_ alert: SpikeAlert) async throws -> Bool
+    /// - Parameter announce: Its webhook POST is due now (see ``claimAlertAnnouncements(tenantID:now:lease:limit:)``).
+    func saveAlert(_ alert: SpikeAlert, announce: Bool) async throws -> Bool
+    /// Claims up to `limit` of a city's alerts whose webhook POST is due, each for `lease` seconds,
+    /// oldest first; `attempt` counts this one.
+    func claimAlertAnnouncements(tenantID: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [(alert: SpikeAlert, attempt: Int)]
+    /// Records a claimed POST's outcome: sent, or failed with the next attempt (`nil`: given up).
+    func finishAlertAnnouncement(id: String, sent: Bool, nextAttempt: Date?) async throws
     /// Alerts detected in `[from, to)`, newest first.
     func alerts(tenantID: String, from: Date, to: Date, status: SpikeAlert.Status?, limit: Int) async throws -> [SpikeAlert]
     /// Marks an open alert as taken in hand; returns it as it now stands (`nil`: no such alert).
@@ -179,6 +185,11 @@ public protocol TicketStore: Sendable {
 }
 
 extension TicketStore {
+    /// Stores an alert that no webhook announces.
+    public func saveAlert(_ alert: SpikeAlert) async throws -> Bool {
+        try await saveAlert(alert, announce: false)
+    }
+
     /// Applies one action; see ``apply(_:number:tenantID:expectedVersion:context:authorize:)``.
     public func apply(
         _ action: TicketAction,

@@ -90,6 +90,52 @@ struct InsightHTTPTests {
         }
     }
 
+    @Test("a webhook that fails is tried again with back-off until it takes the alert, once")
+    func webhookRetries() async throws {
+        let hits = Mutex<[String]>([])
+        let router = Router()
+        router.post("/alerts") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 65_536)
+            let n = hits.withLock { h in h.append(String(buffer: body)); return h.count }
+            return Response(status: n <= 2 ? .serviceUnavailable : .noContent)
+        }
+        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await receiver.test(.live) { hook in
+            let port = try #require(hook.port)
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200))
+            try await ServerHarness.run(clock: clock) { h in
+                var settings = InsightSettings()
+                settings.detector.warmUpDays = 0
+                settings.webhook = URL(string: "http://127.0.0.1:\(port)/alerts")
+                let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, clock: clock, logger: Logger(label: "test"))
+                _ = try await monitor.tick()
+                let agent = try await h.login("agent")
+                var raised: [SpikeAlert] = []
+                for _ in 0..<8 where raised.isEmpty {
+                    #expect(try await h.fileTicket(agent).status == .created)
+                    clock.advance(by: 30)
+                    raised += try await monitor.tick()
+                }
+                #expect(raised.count == 1, "the fifth ticket")
+                #expect(hits.withLock { $0.count } == 1, "the first POST, answered 503")
+                clock.advance(by: 20)
+                _ = try await monitor.tick()
+                #expect(hits.withLock { $0.count } == 1, "not due yet")
+                clock.advance(by: 40)
+                _ = try await monitor.tick()
+                #expect(hits.withLock { $0.count } == 2, "30 s after the first")
+                clock.advance(by: 61)
+                _ = try await monitor.tick()
+                #expect(hits.withLock { $0.count } == 3, "60 s after the second: taken")
+                clock.advance(by: 3600)
+                _ = try await monitor.tick()
+                let bodies = hits.withLock { $0 }
+                #expect(bodies.count == 3, "never again once taken")
+                #expect(Set(bodies).count == 1 && bodies[0].contains(#""categoryName":"市政管理""#), "the same named alert each time")
+            }
+        }
+    }
+
     @Test("the early warning watches every city in the store, each on its own baselines")
     func everyCity() async throws {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200)) // 2026-11-25 12:00 in Beijing

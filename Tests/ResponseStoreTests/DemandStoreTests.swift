@@ -89,6 +89,24 @@ struct DemandStoreTests {
             #expect(try await h.store.acknowledgeAlert(id: "al-none", tenantID: h.tenant.id, by: "sup", at: Self.t0) == nil)
             #expect(try await h.store.alerts(tenantID: h.tenant.id, from: Self.t0, to: Self.t0.addingTimeInterval(3600), status: .open, limit: 10).isEmpty)
             #expect(try await h.store.alerts(tenantID: "other-city", from: Self.t0, to: Self.t0.addingTimeInterval(3600), status: nil, limit: 10).isEmpty)
+            #expect(try await h.store.claimAlertAnnouncements(tenantID: h.tenant.id, now: Self.t0.addingTimeInterval(9_999), lease: 60, limit: 10).isEmpty,
+                    "stored without a webhook: nothing to announce")
+
+            // An announced alert: claimed under a lease, retried when due, done once sent.
+            let loud = SpikeAlert(tenantID: h.tenant.id, category: "02", district: "chaoyang", windowMinutes: 60, onset: Self.t0, detectedAt: Self.t0.addingTimeInterval(300),
+                                  observed: 9, expected: 0.4, probability: 1e-9, now: Self.t0.addingTimeInterval(301))
+            #expect(try await h.store.saveAlert(loud, announce: true))
+            let t = Self.t0.addingTimeInterval(301)
+            let claimed = try await h.store.claimAlertAnnouncements(tenantID: h.tenant.id, now: t, lease: 60, limit: 10)
+            #expect(claimed.map { $0.alert.id } == [loud.id] && claimed.map { $0.attempt } == [1])
+            #expect(try await h.store.claimAlertAnnouncements(tenantID: h.tenant.id, now: t.addingTimeInterval(10), lease: 60, limit: 10).isEmpty, "leased to the first claimer")
+            try await h.store.finishAlertAnnouncement(id: loud.id, sent: false, nextAttempt: t.addingTimeInterval(30))
+            #expect(try await h.store.claimAlertAnnouncements(tenantID: h.tenant.id, now: t.addingTimeInterval(29), lease: 60, limit: 10).isEmpty)
+            #expect(try await h.store.claimAlertAnnouncements(tenantID: h.tenant.id, now: t.addingTimeInterval(30), lease: 60, limit: 10).map { $0.attempt } == [2])
+            #expect(try await h.store.claimAlertAnnouncements(tenantID: h.tenant.id, now: t.addingTimeInterval(200), lease: 60, limit: 10).map { $0.attempt } == [3],
+                    "a claimer that died: tried again after the lease")
+            try await h.store.finishAlertAnnouncement(id: loud.id, sent: true, nextAttempt: nil)
+            #expect(try await h.store.claimAlertAnnouncements(tenantID: h.tenant.id, now: t.addingTimeInterval(99_999), lease: 60, limit: 10).isEmpty)
         }
     }
 

@@ -89,22 +89,34 @@ public final class AlertMonitor: Sendable {
                 detectedAt: a.detectedAt, observed: a.observed, expected: (a.expected * 100).rounded() / 100, probability: a.probability, now: now
             )
             let reference = state.withLock { $0.reference }
-            guard try await store.saveAlert(alert) else { continue }
+            guard try await store.saveAlert(alert, announce: settings.webhook != nil) else { continue }
             // Names are for the log and the webhook; the store keeps codes.
             let named = reference?.named(alert) ?? alert
             stored.append(named)
             logger.warning("spike: \(named.categoryName ?? named.category) in \(named.districtName ?? (named.district.isEmpty ? "the whole city" : named.district)): \(named.observed) tickets in \(named.windowMinutes) min, \(named.expected) expected")
-            if let url = settings.webhook { await post(named, to: url) }
         }
+        if let url = settings.webhook { try await announce(to: url, now: now) }
         return stored
     }
 
-    /// Announces an alert; a failure is logged, and the alert stays in the store and the API.
-    func post(_ alert: SpikeAlert, to url: URL) async {
-        do {
-            try await WebhookNotifier.post(alert, to: url, idempotencyKey: alert.id, timeout: 10)
-        } catch {
-            logger.error("alert webhook failed for \(alert.id): \(error)")
+    /// Attempts before an alert's POST is given up: 30 s, 1, 2, 4 … min apart, about an hour in all.
+    static let maxAttempts = 8
+
+    /// POSTs the city's alerts whose announcement is due (new ones, and retries of failed ones).
+    /// A failure is logged and tried again later; the alert is in the store and the API anyway.
+    func announce(to url: URL, now: Date) async throws {
+        let due = try await store.claimAlertAnnouncements(tenantID: tenant.id, now: now, lease: 60, limit: 20)
+        guard !due.isEmpty else { return }
+        let reference = state.withLock { $0.reference }
+        for (alert, attempt) in due {
+            do {
+                try await WebhookNotifier.post(reference?.named(alert) ?? alert, to: url, idempotencyKey: alert.id, timeout: 10)
+                try await store.finishAlertAnnouncement(id: alert.id, sent: true, nextAttempt: nil)
+            } catch {
+                let next = attempt < Self.maxAttempts ? clock.now().addingTimeInterval(30 * pow(2, Double(attempt - 1))) : nil
+                try await store.finishAlertAnnouncement(id: alert.id, sent: false, nextAttempt: next)
+                logger.error("alert webhook failed for \(alert.id) (attempt \(attempt)\(next == nil ? ", given up" : "")): \(error)")
+            }
         }
     }
 }
