@@ -13,7 +13,7 @@ extension SQLTicketStore {
         }
         let rows = try await backend.reader.raw(
             """
-            SELECT id, created_at, category_code, district_code, channel FROM tickets
+            SELECT id, created_at, category_code, district_code, channel, complainant_phone, complainant_anonymous FROM tickets
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at, id LIMIT \(literal: max(1, min(limit, 50_000)))
             """
         ).all()
@@ -23,7 +23,9 @@ extension SQLTicketStore {
                 createdAt: Date(millisecondsSince1970: try $0.decode(column: "created_at", as: Int64.self)),
                 category: try $0.decode(column: "category_code", as: String?.self) ?? "",
                 district: try $0.decode(column: "district_code", as: String?.self) ?? "",
-                channel: Channel(rawValue: try $0.decode(column: "channel", as: String.self)) ?? .other
+                channel: Channel(rawValue: try $0.decode(column: "channel", as: String.self)) ?? .other,
+                caller: try $0.decode(column: "complainant_anonymous", as: Int64.self) != 0
+                    ? nil : DemandFacts.callerKey(phone: try $0.decode(column: "complainant_phone", as: String?.self))?.key
             )
         }
     }
@@ -101,6 +103,8 @@ public struct Filing: Sendable, Equatable {
     public var category: String
     public var district: String
     public var channel: Channel
+    /// The caller as ``DemandFacts/caller`` keys them; `nil` when anonymous or without a phone.
+    public var caller: String? = nil
 }
 
 /// The mapping between ``SpikeAlert`` and an `alerts` row.

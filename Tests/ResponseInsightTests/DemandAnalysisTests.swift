@@ -135,6 +135,36 @@ struct SpikeDetectorTests {
         #expect(cityAlerts.count == 1 && cityAlerts[0].stream.district.isEmpty)
     }
 
+    @Test("one caller's repeated reports count once within the repeat window; other callers and categories count")
+    func repeatCallers() throws {
+        let onset = Self.start.addingTimeInterval(30 * 86_400 + 11 * 3600)
+        func run(_ settings: SpikeDetector.Settings, callers: (Int) -> String?) -> (alerts: Int, repeats: Int) {
+            var detector = SpikeDetector(settings: settings, timeZone: Self.zone)
+            for e in quietHistory(days: 30) { _ = detector.observe(category: e.category, district: e.district, at: e.at) }
+            let alerts = (0..<12).flatMap { k in
+                detector.observe(category: "potholes", district: "dorchester", at: onset.addingTimeInterval(Double(k * 120)), caller: callers(k))
+            }
+            return (alerts.count, detector.repeats)
+        }
+        #expect(run(SpikeDetector.Settings(), callers: { _ in "resident-1" }) == (0, 11), "one resident twelve times is one report")
+        #expect(run(SpikeDetector.Settings(), callers: { "resident-\($0)" }) == (1, 0), "twelve residents are a spike")
+        #expect(run(SpikeDetector.Settings(), callers: { _ in nil }) == (1, 0), "unknown callers all count")
+        #expect(run(SpikeDetector.Settings(), callers: { "resident-\($0 % 3)" }) == (0, 9), "three residents four times each are three reports")
+        var off = SpikeDetector.Settings()
+        off.repeatCallerMinutes = 0
+        #expect(run(off, callers: { _ in "resident-1" }) == (1, 0), "0 counts every report")
+
+        // The window is per category and ends: the same caller counts again after it, and for
+        // another category at once.
+        var detector = SpikeDetector(timeZone: Self.zone)
+        _ = detector.observe(category: "potholes", district: "dorchester", at: onset, caller: "r")
+        _ = detector.observe(category: "potholes", district: "dorchester", at: onset.addingTimeInterval(239 * 60), caller: "r")
+        #expect(detector.repeats == 1)
+        _ = detector.observe(category: "graffiti", district: "dorchester", at: onset.addingTimeInterval(239 * 60), caller: "r")
+        _ = detector.observe(category: "potholes", district: "dorchester", at: onset.addingTimeInterval(241 * 60), caller: "r")
+        #expect(detector.repeats == 1)
+    }
+
     @Test("nothing is raised during the warm-up, and a stream keeps a cool-down after an alert")
     func warmUpAndCooldown() {
         var detector = SpikeDetector(timeZone: Self.zone)
@@ -190,7 +220,9 @@ struct SpikeDetectorTests {
         var bad = SpikeDetector.Settings()
         bad.windows = [7]
         bad.significance = 2
-        #expect(bad.problems.count == 2)
+        bad.repeatCallerMinutes = -1
+        #expect(bad.problems.count == 3)
+        #expect(try JSONDecoder().decode(SpikeDetector.Settings.self, from: Data(#"{"repeatCallerMinutes": 60}"#.utf8)).repeatCallerMinutes == 60)
     }
 
     @Test("an evaluation injects bursts where tickets are and matches the alerts to them")

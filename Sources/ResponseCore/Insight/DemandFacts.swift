@@ -25,6 +25,13 @@ public struct DemandFacts: Sendable, Hashable {
     public var addressLabel: String?
     public var number: String
 
+    /// A phone number's caller key (a hash of its digits) and masked label; `nil` for fewer
+    /// than five digits.
+    public static func callerKey(phone: String?) -> (key: String, label: String)? {
+        guard let digits = phone?.filter(\.isASCIIDigit), digits.count >= 5 else { return nil }
+        return (stableHash(String(digits)), String(repeating: "*", count: min(digits.count - 4, 7)) + digits.suffix(4))
+    }
+
     /// The facts of `ticket` as it stands.
     public static func of(_ ticket: Ticket, days: DayKeys) -> DemandFacts {
         let day = days.key(ticket.createdAt)
@@ -36,12 +43,8 @@ public struct DemandFacts: Sendable, Hashable {
         )
         if let lat = location.latitude, let lon = location.longitude { facts.cell = GridCell(latitude: lat, longitude: lon) }
         let complainant = ticket.complainant
-        if !complainant.anonymous, let phone = complainant.phone {
-            let digits = phone.filter(\.isASCIIDigit)
-            if digits.count >= 5 {
-                facts.caller = stableHash(String(digits))
-                facts.callerLabel = String(repeating: "*", count: min(digits.count - 4, 7)) + digits.suffix(4)
-            }
+        if !complainant.anonymous, let caller = callerKey(phone: complainant.phone) {
+            (facts.caller, facts.callerLabel) = caller
         }
         if let text = location.address, let key = normalisedAddress(text) {
             facts.address = key

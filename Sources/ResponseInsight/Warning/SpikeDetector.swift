@@ -34,11 +34,15 @@ public struct SpikeDetector: Sendable {
         public var overdispersion: Double = 3
         /// Expected count per hour below which a stream counts as this quiet.
         public var floorPerHour: Double = 0.05
+        /// A caller's further reports of the same category within this many minutes of the one
+        /// counted are not counted: one resident calling five times is not five residents.
+        /// 0 counts every report.
+        public var repeatCallerMinutes: Int = 240
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case windows, significance, minimumTickets, halfLifeDays, warmUpDays, cooldownHours, overdispersion, floorPerHour
+            case windows, significance, minimumTickets, halfLifeDays, warmUpDays, cooldownHours, overdispersion, floorPerHour, repeatCallerMinutes
         }
 
         // Every key may be omitted: the default stands.
@@ -53,6 +57,7 @@ public struct SpikeDetector: Sendable {
             cooldownHours = try c.decodeIfPresent(Double.self, forKey: .cooldownHours) ?? d.cooldownHours
             overdispersion = try c.decodeIfPresent(Double.self, forKey: .overdispersion) ?? d.overdispersion
             floorPerHour = try c.decodeIfPresent(Double.self, forKey: .floorPerHour) ?? d.floorPerHour
+            repeatCallerMinutes = try c.decodeIfPresent(Int.self, forKey: .repeatCallerMinutes) ?? d.repeatCallerMinutes
         }
 
         /// Problems with the values, for configuration errors.
@@ -68,6 +73,7 @@ public struct SpikeDetector: Sendable {
             if !(cooldownHours >= 0) { out.append("cooldownHours must not be negative") }
             if !(overdispersion >= 1) { out.append("overdispersion must be at least 1") }
             if !(floorPerHour > 0) { out.append("floorPerHour must be positive") }
+            if !(0...10_080).contains(repeatCallerMinutes) { out.append("repeatCallerMinutes must be 0 to 10080") }
             return out
         }
     }
@@ -135,6 +141,11 @@ public struct SpikeDetector: Sendable {
 
     /// Events seen (for throughput figures).
     public private(set) var observed = 0
+    /// Reports not counted because their caller had just reported the same category.
+    public private(set) var repeats = 0
+    /// Per category and caller, when their counted report was filed.
+    var counted: [String: Int] = [:]
+    var countedPrunedAt = 0
 
     public init(settings: Settings = Settings(), timeZone: TimeZone) {
         self.settings = settings
@@ -144,10 +155,16 @@ public struct SpikeDetector: Sendable {
     }
 
     /// Counts one ticket of `category` in `district` (empty when not located) filed at `date`.
+    /// - Parameter caller: Who reported it (a stable key, not the number), when known: a caller's
+    ///   repeats within ``Settings/repeatCallerMinutes`` are not counted.
     /// - Returns: The alert it raised for the district's stream, or for the city's, if any.
-    public mutating func observe(category: String, district: String, at date: Date) -> [Alert] {
+    public mutating func observe(category: String, district: String, at date: Date, caller: String? = nil) -> [Alert] {
         observed += 1
         let t = Int(date.timeIntervalSince1970.rounded(.down))
+        if let caller, settings.repeatCallerMinutes > 0, isRepeat(category: category, caller: caller, t: t) {
+            repeats += 1
+            return []
+        }
         let local = t + offset(at: t)
         let day = Int((Double(local) / 86_400).rounded(.down))
         if firstDay == nil { firstDay = day }
@@ -173,6 +190,21 @@ public struct SpikeDetector: Sendable {
     public var streamCount: Int { states.count }
 
     // MARK: - Internals
+
+    /// Whether `caller` had a report of `category` counted within the repeat window; if not,
+    /// this one is the counted one.
+    mutating func isRepeat(category: String, caller: String, t: Int) -> Bool {
+        let span = settings.repeatCallerMinutes * 60
+        let key = category + "\u{1F}" + caller
+        if let first = counted[key], t - first < span, t >= first { return true }
+        counted[key] = t
+        // Forget callers whose window has passed, now and then, so memory follows the window.
+        if t - countedPrunedAt >= span {
+            counted = counted.filter { t - $0.value < span }
+            countedPrunedAt = t
+        }
+        return false
+    }
 
     mutating func count(_ stream: Stream, t: Int, local: Int, day: Int, evaluate: Bool) -> Alert? {
         let bin = Int((Double(t) / Double(Self.binSeconds)).rounded(.down))

@@ -63,7 +63,7 @@ public final class AlertMonitor: Sendable {
                 for f in page where s.seen[f.id] == nil && !f.category.isEmpty && SpikeDetector.watchedChannels.contains(f.channel) {
                     s.seen[f.id] = f.createdAt
                     let category = s.reference?.rollUp(f.category, to: settings.alertLevel) ?? f.category
-                    out += s.detector.observe(category: category, district: f.district, at: f.createdAt)
+                    out += s.detector.observe(category: category, district: f.district, at: f.createdAt, caller: f.caller)
                 }
                 if let last = page.last { s.cursor = max(s.cursor ?? last.createdAt, last.createdAt) }
                 return out
