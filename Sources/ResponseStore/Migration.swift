@@ -392,5 +392,12 @@ struct Migration: Sendable {
                 "CREATE INDEX alerts_webhook_due ON alerts (tenant_id, webhook_next_at) WHERE webhook_state = 'pending'",
             ]
         },
+        Migration(version: 11, name: "hotspot cells by place") { _ in
+            [
+                // A hotspot's growth reads its own cells in the period before: by place, not by
+                // scanning every cell of that period.
+                "CREATE INDEX demand_cells_place ON demand_cells (tenant_id, cell, day)",
+            ]
+        },
     ]
 }

@@ -43,6 +43,23 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
         }
     }
 
+    public func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await database.withSession { db in
+            try await db.raw("BEGIN READ ONLY").run()
+            do {
+                // 4 MB (the default) sends a week of grid cells to an on-disk sort.
+                try await db.raw("SET LOCAL work_mem = '64MB'").run()
+                try await db.raw("SET LOCAL jit = off").run()
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
     public func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await transaction { db in
             // A transaction-scoped advisory lock: a second instance starting at the same time

@@ -11,6 +11,10 @@ public protocol SQLBackend: Sendable {
     /// Runs `body` in one transaction on one connection; commits when it returns, rolls back
     /// when it throws.
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Runs a large analytical read, one that groups hundreds of thousands of aggregate rows.
+    /// PostgreSQL runs it in a read-only transaction with room to hash in memory and without
+    /// JIT compilation, which costs more than it saves on these queries; SQLite on a reader.
+    func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     /// Runs `body` holding the engine's migration lock, so two instances never migrate at once.
     func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     /// Column definition of an auto-incrementing 64-bit primary key.

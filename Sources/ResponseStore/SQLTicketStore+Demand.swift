@@ -92,7 +92,7 @@ extension SQLTicketStore {
             // A street's own rows, day by day: few enough without a monthly table.
             let rows = try await backend.reader.raw(
                 """
-                SELECT category_code, CAST(SUM(tickets) AS BIGINT) AS n FROM demand_streets
+                SELECT category_code, CAST(SUM(CAST(tickets AS INTEGER)) AS BIGINT) AS n FROM demand_streets
                 WHERE tenant_id = \(bind: tenantID) AND street_code = \(bind: street) AND day >= \(bind: range.from) AND day < \(bind: range.to)
                 GROUP BY category_code
                 """
@@ -113,7 +113,7 @@ extension SQLTicketStore {
             if let district { conditions.append("district_code = \(bind: district)") }
             let rows = try await backend.reader.raw(
                 """
-                SELECT category_code, district_code, CAST(SUM(tickets) AS BIGINT) AS n FROM \(ident: part.table)
+                SELECT category_code, district_code, CAST(SUM(CAST(tickets AS INTEGER)) AS BIGINT) AS n FROM \(ident: part.table)
                 WHERE \(conditions.joined(separator: " AND ")) GROUP BY category_code, district_code
                 """
             ).all()
@@ -137,18 +137,19 @@ extension SQLTicketStore {
             guard !cells.isEmpty else { return [] }
             conditions.append("cell IN (\(binds: Array(cells.prefix(400))))")
         }
-        let rows = try await backend.reader.raw(
-            """
-            SELECT category_code, cell, street_code, CAST(SUM(tickets) AS BIGINT) AS n FROM demand_cells
+        // SUM over 32-bit values: PostgreSQL sums BIGINT into NUMERIC, several times slower.
+        let query: SQLQueryString = """
+            SELECT category_code, cell, street_code, CAST(SUM(CAST(tickets AS INTEGER)) AS BIGINT) AS n FROM demand_cells
             WHERE \(conditions.joined(separator: " AND ")) GROUP BY category_code, cell, street_code
-            HAVING SUM(tickets) >= \(literal: max(1, minimumPerCell))
+            HAVING SUM(CAST(tickets AS INTEGER)) >= \(literal: max(1, minimumPerCell))
             """
-        ).all()
-        return try rows.compactMap { row in
-            let n = Int(try row.decode(column: "n", as: Int64.self))
-            guard n > 0 else { return nil }
-            return DemandCell(category: try row.decode(column: "category_code", as: String.self), cell: GridCell(id: try row.decode(column: "cell", as: Int64.self)),
-                              street: try row.decode(column: "street_code", as: String.self), tickets: n)
+        return try await backend.analyticalRead { db in
+            try await db.raw(query).all().compactMap { row in
+                let n = Int(try row.decode(column: "n", as: Int64.self))
+                guard n > 0 else { return nil }
+                return DemandCell(category: try row.decode(column: "category_code", as: String.self), cell: GridCell(id: try row.decode(column: "cell", as: Int64.self)),
+                                  street: try row.decode(column: "street_code", as: String.self), tickets: n)
+            }
         }
     }
 

@@ -69,6 +69,10 @@ public final class SQLiteBackend: SQLBackend {
         self.writerLoop = Task { await queue.run() }
     }
 
+    public func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await body(reader)
+    }
+
     public var reader: any SQLDatabase {
         readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
     }

@@ -180,17 +180,27 @@ public struct InsightService: Sendable {
         for i in spots.indices {
             spots[i].categoryName = reference.categories[spots[i].category]?.name
             spots[i].unitName = spots[i].unit.flatMap { reference.units[$0]?.name }
-            guard i < withTickets else { continue }
-            let cells = Set(spots[i].cells)
-            let box = Self.bounds(of: spots[i].cells)
-            let tickets = try await store.recentTickets(
-                tenantID: tenantID, categories: reference.descendants(of: spots[i].category), from: from, to: to, district: nil, bounds: box, limit: 200
-            )
-            spots[i].numbers = tickets.filter { t in
-                guard let lat = t.latitude, let lon = t.longitude, let cell = GridCell(latitude: lat, longitude: lon) else { return false }
-                return cells.contains(cell.id)
-            }.prefix(20).map(\.number)
         }
+        // The newest tickets of the first hotspots: one read per category, in the box around
+        // all of that category's hotspots, shared out by cell; the categories read at once.
+        let groups = Dictionary(grouping: spots.indices.prefix(max(0, withTickets)), by: { spots[$0].category })
+        let found = try await withThrowingTaskGroup(of: [(Int, [String])].self) { group in
+            for (category, members) in groups {
+                let cellsOf = members.map { (index: $0, cells: Set(spots[$0].cells)) }
+                let box = Self.bounds(of: members.flatMap { spots[$0].cells }), codes = reference.descendants(of: category)
+                group.addTask { [store] in
+                    let tickets = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: nil, bounds: box, limit: 5_000)
+                    return cellsOf.map { member in
+                        (member.index, tickets.filter { t in
+                            guard let lat = t.latitude, let lon = t.longitude, let cell = GridCell(latitude: lat, longitude: lon) else { return false }
+                            return member.cells.contains(cell.id)
+                        }.prefix(20).map(\.number))
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        for (i, numbers) in found { spots[i].numbers = numbers }
         return HotspotReport(range: range, level: level, radius: finder.radius, minimumTickets: finder.minimumTickets, densityFactor: finder.densityFactor, hotspots: spots)
     }
 
