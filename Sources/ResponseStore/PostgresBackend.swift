@@ -43,6 +43,8 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
         }
     }
 
+    public func indexedBy(_ index: String) -> SQLQueryString { "" }
+
     public func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await database.withSession { db in
             try await db.raw("BEGIN READ ONLY").run()

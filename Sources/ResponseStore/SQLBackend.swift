@@ -27,6 +27,9 @@ public protocol SQLBackend: Sendable {
     func appendOnlySchema(table: String) -> [String]
     /// A predicate that holds when `term` occurs in the ticket's title or description.
     func textMatch(_ term: String) -> SQLQueryString
+    /// Names the index a query must use, after its table (`INDEXED BY` on SQLite, whose planner
+    /// has no statistics and can pick a scan of the whole city; empty on PostgreSQL).
+    func indexedBy(_ index: String) -> SQLQueryString
     /// Suffix that locks the selected row for the rest of the transaction (empty on SQLite,
     /// whose writer already holds the database).
     var forUpdate: String { get }
