@@ -43,6 +43,10 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
         }
     }
 
+    public func refreshStatistics() async throws {
+        try await database.raw("ANALYZE").run()
+    }
+
     public func indexedBy(_ index: String) -> SQLQueryString { "" }
 
     public func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

@@ -15,6 +15,9 @@ public protocol SQLBackend: Sendable {
     /// PostgreSQL runs it in a read-only transaction with room to hash in memory and without
     /// JIT compilation, which costs more than it saves on these queries; SQLite on a reader.
     func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Brings the query planner's statistics up to date after a bulk load (PostgreSQL's
+    /// `ANALYZE`; nothing on SQLite, whose queries name the index where the choice matters).
+    func refreshStatistics() async throws
     /// Runs `body` holding the engine's migration lock, so two instances never migrate at once.
     func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     /// Column definition of an auto-incrementing 64-bit primary key.

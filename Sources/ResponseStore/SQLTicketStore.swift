@@ -93,6 +93,11 @@ public final class SQLTicketStore: TicketStore {
         try await backend.reader.raw("SELECT id, name, time_zone FROM tenants WHERE id = \(bind: id)").first().map(Self.decodeTenant)
     }
 
+    /// Brings the planner's statistics up to date after a bulk load (imports and benchmarks).
+    public func refreshStatistics() async throws {
+        try await backend.refreshStatistics()
+    }
+
     public func tenants() async throws -> [Tenant] {
         try await backend.reader.raw("SELECT id, name, time_zone FROM tenants ORDER BY id").all().map(Self.decodeTenant)
     }

@@ -69,6 +69,8 @@ public final class SQLiteBackend: SQLBackend {
         self.writerLoop = Task { await queue.run() }
     }
 
+    public func refreshStatistics() async throws {}
+
     public func indexedBy(_ index: String) -> SQLQueryString { "INDEXED BY \(ident: index)" }
 
     public func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

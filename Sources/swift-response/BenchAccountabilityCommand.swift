@@ -140,6 +140,7 @@ func importInChunks(
         first = following
         progress(min(first, count), items.reduce(0) { $0 + $1.1.count })
     }
+    try await store.refreshStatistics()
 }
 
 /// A month period from text, or a validation error.

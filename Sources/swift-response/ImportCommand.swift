@@ -22,6 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
             if let tenant { city = try await store.tenant(tenant) ?? Tenant(id: tenant, name: tenant, timeZone: settings.tenant.timeZone) }
             try await store.saveTenant(city)
             for file in files { try await importFile(file, store: store, tenant: city, policy: settings.policy) }
+            try await store.refreshStatistics()
         }
     }
 
