@@ -100,13 +100,19 @@ def test_complaint_loop_across_roles(server, browsers):
 
     def act(action, fill=None):
         steps = len(handler.driver.find_elements(By.CSS_SELECTOR, ".timeline li"))
+        def opened(d):
+            # A live update can re-render the page, closing the form again, between a look and a
+            # click: open it until it stays open.
+            form = d.find_element(By.CSS_SELECTOR, f"form[data-action='{action}']")
+            details = form.find_element(By.XPATH, "..")
+            if details.get_attribute("open") is None:
+                details.find_element(By.TAG_NAME, "summary").click()
+                return False
+            return form if form.is_displayed() else False
+
         for attempt in range(3):
             try:
-                form = handler.find(f"form[data-action='{action}']")
-                details = form.find_element(By.XPATH, "..")
-                if details.get_attribute("open") is None:
-                    details.find_element(By.TAG_NAME, "summary").click()
-                handler.visible(f"form[data-action='{action}']")
+                form = handler.wait(opened, 20)
                 if fill:
                     fill(form)
                 form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
