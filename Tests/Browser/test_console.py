@@ -135,7 +135,8 @@ def test_complaint_loop_across_roles(server, browsers):
     # 4. The agent makes the rating link; the resident opens it without logging in and rates.
     agent.get(f"/console/tickets/{number}")
     agent.click("#make-link")
-    link = agent.visible("#follow-link").get_attribute("href")
+    # Making the link is a change the live feed then reports: the page may re-render the link.
+    link = agent.wait(lambda d: d.find_element(By.ID, "follow-link").get_attribute("href"))
     resident = browsers(language="zh-CN")
     resident.get(link.replace(resident.base, ""), ready=False)
     resident.find("input[name=contacted][value=true]").click()
