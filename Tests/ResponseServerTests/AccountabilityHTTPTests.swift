@@ -200,32 +200,21 @@ struct AccountabilityHTTPTests {
 
     @Test("the webhook notifier POSTs each message as JSON and treats a non-2xx answer as a failure")
     func webhook() async throws {
-        let received = Mutex<[Data]>([])
-        let router = Router()
-        router.post("/hook") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 65_536)
-            let data = Data(body.readableBytesView)
-            received.withLock { $0.append(data) }
-            return Response(status: .accepted)
-        }
-        router.post("/broken") { _, _ -> Response in Response(status: .internalServerError) }
-        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await receiver.test(.live) { client in
-            let port = try #require(client.port)
+        try await WebhookReceiver.run(answer: { path, _ in path == "/broken" ? .internalServerError : .accepted }) { hook, address in
             let record = NotificationRecord(
                 id: "t1-2", tenantID: "c", ticketID: "t1", number: "20261116-000001", eventSequence: 2, kind: .replied, channel: .sms,
                 recipient: "13912345678", text: "已办结", asksForRating: true, status: .pending, createdAt: Self.monday, nextAttemptAt: Self.monday
             )
             let message = OutgoingMessage(record: record, followUpURL: "http://example.test/follow-up/abc")
-            try await WebhookNotifier(url: try #require(URL(string: "http://127.0.0.1:\(port)/hook"))).deliver(message)
-            let first = try #require(received.withLock { $0.first })
+            try await WebhookNotifier(url: try #require(URL(string: address + "/hook"))).deliver(message)
+            let first = try #require(hook.received.first)
             let got = try #require(try JSONSerialization.jsonObject(with: first) as? [String: Any])
             #expect(got["ticket"] as? String == "20261116-000001")
             #expect(got["recipient"] as? String == "13912345678")
             #expect(got["text"] as? String == "已办结 http://example.test/follow-up/abc")
             #expect(got["kind"] as? String == "replied")
             await #expect(throws: (any Error).self) {
-                try await WebhookNotifier(url: try #require(URL(string: "http://127.0.0.1:\(port)/broken"))).deliver(message)
+                try await WebhookNotifier(url: try #require(URL(string: address + "/broken"))).deliver(message)
             }
         }
     }

@@ -92,21 +92,12 @@ struct InsightHTTPTests {
 
     @Test("a webhook that fails is tried again with back-off until it takes the alert, once")
     func webhookRetries() async throws {
-        let hits = Mutex<[String]>([])
-        let router = Router()
-        router.post("/alerts") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 65_536)
-            let n = hits.withLock { h in h.append(String(buffer: body)); return h.count }
-            return Response(status: n <= 2 ? .serviceUnavailable : .noContent)
-        }
-        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await receiver.test(.live) { hook in
-            let port = try #require(hook.port)
+        try await WebhookReceiver.run(answer: { _, n in n <= 2 ? .serviceUnavailable : .noContent }) { hook, address in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200))
             try await ServerHarness.run(clock: clock) { h in
                 var settings = InsightSettings()
                 settings.detector.warmUpDays = 0
-                settings.webhook = URL(string: "http://127.0.0.1:\(port)/alerts")
+                settings.webhook = URL(string: address + "/alerts")
                 let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, clock: clock, logger: Logger(label: "test"))
                 _ = try await monitor.tick()
                 let agent = try await h.login("agent")
@@ -117,19 +108,19 @@ struct InsightHTTPTests {
                     raised += try await monitor.tick()
                 }
                 #expect(raised.count == 1, "the fifth ticket")
-                #expect(hits.withLock { $0.count } == 1, "the first POST, answered 503")
+                #expect(hook.received.count == 1, "the first POST, answered 503")
                 clock.advance(by: 20)
                 _ = try await monitor.tick()
-                #expect(hits.withLock { $0.count } == 1, "not due yet")
+                #expect(hook.received.count == 1, "not due yet")
                 clock.advance(by: 40)
                 _ = try await monitor.tick()
-                #expect(hits.withLock { $0.count } == 2, "30 s after the first")
+                #expect(hook.received.count == 2, "30 s after the first")
                 clock.advance(by: 61)
                 _ = try await monitor.tick()
-                #expect(hits.withLock { $0.count } == 3, "60 s after the second: taken")
+                #expect(hook.received.count == 3, "60 s after the second: taken")
                 clock.advance(by: 3600)
                 _ = try await monitor.tick()
-                let bodies = hits.withLock { $0 }
+                let bodies = hook.received.map { String(decoding: $0, as: UTF8.self) }
                 #expect(bodies.count == 3, "never again once taken")
                 #expect(Set(bodies).count == 1 && bodies[0].contains(#""categoryName":"市政管理""#), "the same named alert each time")
             }
@@ -229,21 +220,12 @@ struct InsightHTTPTests {
 
     @Test("a burst of tickets raises one alert per stream: stored, listed with names, POSTed to the webhook, acknowledged")
     func alerts() async throws {
-        let received = Mutex<[Data]>([])
-        let router = Router()
-        router.post("/alerts") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 65_536)
-            received.withLock { $0.append(Data(body.readableBytesView)) }
-            return Response(status: .noContent)
-        }
-        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await receiver.test(.live) { hook in
-            let port = try #require(hook.port)
+        try await WebhookReceiver.run { hook, address in
             let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200)) // 2026-11-25 12:00 in Beijing
             try await ServerHarness.run(clock: clock) { h in
                 var settings = InsightSettings()
                 settings.detector.warmUpDays = 0
-                settings.webhook = URL(string: "http://127.0.0.1:\(port)/alerts")
+                settings.webhook = URL(string: address + "/alerts")
                 let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, clock: clock, logger: Logger(label: "test"))
                 #expect(try await monitor.tick().isEmpty, "nothing filed yet")
                 let agent = try await h.login("agent")
@@ -276,7 +258,7 @@ struct InsightHTTPTests {
                 #expect(district["categoryName"] as? String == "市政管理" && district["districtName"] as? String == "朝阳区")
                 let id = try #require(district["id"] as? String)
 
-                let posted = received.withLock { $0 }
+                let posted = hook.received
                 #expect(posted.count == 1)
                 let body = try #require(posted.first.flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] })
                 #expect(body["category"] as? String == "01.01" && body["observed"] as? Int == 5)
