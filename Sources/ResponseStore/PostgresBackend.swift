@@ -30,9 +30,18 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
     public var reader: any SQLDatabase { database }
 
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await inTransaction(begin: "BEGIN", settings: [], body)
+    }
+
+    /// Runs `body` in a transaction opened with `begin` (and `SET LOCAL` `settings`) on one
+    /// connection: committed when it returns, rolled back when it throws.
+    private func inTransaction<R: Sendable>(
+        begin: SQLQueryString, settings: [SQLQueryString], _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
         try await database.withSession { db in
-            try await db.raw("BEGIN").run()
+            try await db.raw(begin).run()
             do {
+                for setting in settings { try await db.raw(setting).run() }
                 let result = try await body(db)
                 try await db.raw("COMMIT").run()
                 return result
@@ -50,20 +59,8 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
     public func indexedBy(_ index: String) -> SQLQueryString { "" }
 
     public func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await database.withSession { db in
-            try await db.raw("BEGIN READ ONLY").run()
-            do {
-                // 4 MB (the default) sends a week of grid cells to an on-disk sort.
-                try await db.raw("SET LOCAL work_mem = '64MB'").run()
-                try await db.raw("SET LOCAL jit = off").run()
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        // 4 MB (the default work_mem) sends a week of grid cells to an on-disk sort.
+        try await inTransaction(begin: "BEGIN READ ONLY", settings: ["SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off"], body)
     }
 
     public func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

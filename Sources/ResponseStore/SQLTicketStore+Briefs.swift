@@ -43,8 +43,7 @@ extension SQLTicketStore {
 
     /// Drops the cities' stored briefs, inside a transaction that changes their past.
     static func dropBriefs(of tenants: Set<String>, on db: any SQLDatabase) async throws {
-        for tenant in tenants.sorted() {
-            try await db.raw("DELETE FROM briefs WHERE tenant_id = \(bind: tenant)").run()
-        }
+        guard !tenants.isEmpty else { return }
+        try await db.raw("DELETE FROM briefs WHERE tenant_id IN (\(binds: tenants.sorted()))").run()
     }
 }
