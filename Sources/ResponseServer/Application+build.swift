@@ -52,16 +52,11 @@ public func buildApplication(
     if let interval = configuration.insight.briefRefresh {
         let service = InsightService(store: store)
         services.append(PeriodicService(name: "brief refresh", interval: interval, logger: logger) {
-            // Every city's; one city's failure is logged and the others still get theirs.
             for city in try await store.tenants() {
-                let started = ContinuousClock.now
-                do {
+                try await cityPart(city.id, of: "brief refresh", logger: logger) {
+                    let started = ContinuousClock.now
                     let built = try await service.refreshBriefs(tenant: city, days: DayKeys(identifier: city.timeZone), now: clock.now())
                     logger.debug("briefs of \(city.id) built: \(built.joined(separator: ", ")) in \(ContinuousClock.now - started)")
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    logger.error("briefs of \(city.id) failed: \(error)")
                 }
             }
         })

@@ -108,7 +108,7 @@ struct BenchInsightCommand: AsyncParsableCommand {
             "\(try await store.repeats(tenantID: tenant.id, kind: .address, month: thisMonth, minimum: 3, limit: 50).count) places"
         }
         // A brief is built in the background and served as stored (docs/insight.md): both costs.
-        let lastMonth = String(DayRange.key(number: (DayRange.number(thisMonth + "-01") ?? 0) - 1).prefix(7))
+        let lastMonth = DayRange.month(before: thisMonth) ?? thisMonth
         for (name, period) in [("daily brief, yesterday", yesterday), ("monthly brief, last month", lastMonth)] {
             try await time(name + ": built") {
                 let b = try await service.buildAndStoreBrief(tenant: tenant, period: period, days: days, now: Date())

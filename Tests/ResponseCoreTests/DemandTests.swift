@@ -36,6 +36,8 @@ struct DemandTests {
         #expect(r.count == 85)
         #expect(DayRange(from: "2026-11-18", to: "2026-11-25").previous == DayRange(from: "2026-11-11", to: "2026-11-18"))
         #expect(DayRange(from: "2024-02-29", to: "2024-03-01").yearEarlier == DayRange(from: "2023-02-28", to: "2023-03-01"))
+        #expect(DayRange.month(before: "2026-01") == "2025-12" && DayRange.month(before: "2026-03-15") == "2026-02")
+        #expect(DayRange.month(before: "March") == nil)
         #expect(DayRange.key(number: DayRange.number("2026-12-31")! + 1) == "2027-01-01")
         #expect(DayRange.number("1970-01-01") == 0)
         #expect(DayRange.number("2026-02-30") == nil)

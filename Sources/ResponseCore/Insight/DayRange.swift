@@ -32,6 +32,12 @@ public struct DayRange: Codable, Sendable, Equatable {
         return DayRange(from: key + "-01", to: Self.key(number: first + daysIn(d.year, d.month)))
     }
 
+    /// The month (`yyyy-MM`) before a month or a day's month; `nil` when `key` is neither.
+    public static func month(before key: String) -> String? {
+        guard let first = number(String(key.prefix(7)) + "-01") else { return nil }
+        return String(Self.key(number: first - 1).prefix(7))
+    }
+
     /// Whether both keys are days and `from` comes first.
     public var isValid: Bool {
         guard let a = Self.number(from), let b = Self.number(to) else { return false }

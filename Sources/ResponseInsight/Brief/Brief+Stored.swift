@@ -28,14 +28,12 @@ extension InsightService {
     @discardableResult
     public func refreshBriefs(tenant: Tenant, days: DayKeys, now: Date) async throws -> [String] {
         let today = days.key(now)
-        guard let n = DayRange.number(today) else { return [] }
+        guard let n = DayRange.number(today), let lastMonth = DayRange.month(before: today) else { return [] }
         let month = String(today.prefix(7))
-        let yesterday = DayRange.key(number: n - 1)
-        let lastMonth = String(DayRange.key(number: (DayRange.number(month + "-01") ?? n) - 1).prefix(7))
         var built: [String] = []
-        for period in [yesterday, lastMonth] {
-            guard let (_, range) = Brief.span(of: period), let end = days.start(of: range.to) else { continue }
-            if let stored = try await store.storedBrief(tenantID: tenant.id, period: period), stored.generatedAt >= end { continue }
+        for period in [DayRange.key(number: n - 1), lastMonth] {
+            guard let (_, range) = Brief.span(of: period) else { continue }
+            if let stored = try await store.storedBrief(tenantID: tenant.id, period: period), Self.isFinal(stored, end: days.start(of: range.to)) { continue }
             _ = try await buildAndStoreBrief(tenant: tenant, period: period, days: days, now: now)
             built.append(period)
         }
@@ -48,9 +46,14 @@ extension InsightService {
 
     /// Whether a stored brief may be served at `now`.
     static func holds(_ stored: StoredBrief, end: Date?, now: Date, maxAge: TimeInterval) -> Bool {
-        if let end, stored.generatedAt >= end { return true }
+        if isFinal(stored, end: end) { return true }
         let age = now.timeIntervalSince(stored.generatedAt)
         return age >= 0 && age < maxAge
+    }
+
+    /// Whether a stored brief was built after its period ended (`end`), and so holds for good.
+    static func isFinal(_ stored: StoredBrief, end: Date?) -> Bool {
+        end.map { stored.generatedAt >= $0 } ?? false
     }
 
     /// Builds a brief now and stores it.

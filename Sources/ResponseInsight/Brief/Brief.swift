@@ -62,7 +62,7 @@ extension InsightService {
         // A day's "before" is the day before, which the ranking read already; a month's is the
         // calendar month before, not the 30 days before.
         var previousTotal = previousDays
-        if span == .month, let first = DayRange.number(range.from), let before = DayRange.month(String(DayRange.key(number: first - 1).prefix(7))) {
+        if span == .month, let previousMonth = DayRange.month(before: range.from), let before = DayRange.month(previousMonth) {
             previousTotal = try await total(before)
         }
         var sameDayLastWeek: Int? = nil, weekAverage: Double? = nil

@@ -174,8 +174,6 @@ public struct InsightService: Sendable {
             spots[i].previous = prior
             spots[i].growth = prior == 0 ? nil : Double(spots[i].tickets - prior) / Double(prior)
         }
-        spots.sort { a, b in a.tickets != b.tickets ? a.tickets > b.tickets : (a.category, a.cells.first ?? 0) < (b.category, b.cells.first ?? 0) }
-        spots = Array(spots.prefix(max(0, limit)))
         let (from, to) = (days.start(of: range.from) ?? .distantPast, days.start(of: range.to) ?? .distantFuture)
         for i in spots.indices {
             spots[i].categoryName = reference.categories[spots[i].category]?.name

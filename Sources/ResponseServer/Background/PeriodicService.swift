@@ -25,3 +25,15 @@ struct PeriodicService: Service {
         }
     }
 }
+
+/// Runs one city's part of a background job: its failure is logged and the other cities go on;
+/// only cancellation stops the job.
+func cityPart(_ city: String, of job: String, logger: Logger, _ work: () async throws -> Void) async throws {
+    do {
+        try await work()
+    } catch is CancellationError {
+        throw CancellationError()
+    } catch {
+        logger.error("\(job) for \(city) failed: \(error)")
+    }
+}

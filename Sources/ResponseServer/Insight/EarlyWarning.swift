@@ -12,19 +12,15 @@ public final class EarlyWarning: Sendable {
     let clock: any WallClock
     let logger: Logger
     let store: any TicketStore
-    /// The cities to watch; every city in the store unless a test narrows it.
-    let cities: @Sendable () async throws -> [Tenant]
     private let monitors = Mutex<(listedAt: Date, byCity: [String: AlertMonitor])>((.distantPast, [:]))
 
     static let listingInterval: TimeInterval = 60
 
-    public init(store: any TicketStore, settings: InsightSettings, clock: any WallClock, logger: Logger,
-                cities: (@Sendable () async throws -> [Tenant])? = nil) {
+    public init(store: any TicketStore, settings: InsightSettings, clock: any WallClock, logger: Logger) {
         self.store = store
         self.settings = settings
         self.clock = clock
         self.logger = logger
-        self.cities = cities ?? { try await store.tenants() }
     }
 
     /// One look at every city; returns the alerts newly stored.
@@ -32,7 +28,7 @@ public final class EarlyWarning: Sendable {
     public func tick() async throws -> [SpikeAlert] {
         let now = clock.now()
         if monitors.withLock({ now.timeIntervalSince($0.listedAt) >= Self.listingInterval || $0.byCity.isEmpty }) {
-            let listed = try await cities()
+            let listed = try await store.tenants()
             monitors.withLock { m in
                 m.listedAt = now
                 for city in listed where m.byCity[city.id] == nil {
@@ -42,13 +38,7 @@ public final class EarlyWarning: Sendable {
         }
         var raised: [SpikeAlert] = []
         for (city, monitor) in monitors.withLock({ $0.byCity.sorted { $0.key < $1.key } }) {
-            do {
-                raised += try await monitor.tick()
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                logger.error("early warning for \(city) failed: \(error)")
-            }
+            try await cityPart(city, of: "early warning", logger: logger) { raised += try await monitor.tick() }
         }
         return raised
     }
