@@ -49,14 +49,15 @@ public func buildApplication(
         let warning = EarlyWarning(store: store, settings: configuration.insight, clock: clock, logger: logger)
         services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await warning.tick() })
     }
-    if let interval = configuration.insight.briefRefresh {
-        let service = InsightService(store: store)
-        services.append(PeriodicService(name: "brief refresh", interval: interval, logger: logger) {
+    if let interval = configuration.insight.storedRefresh {
+        let service = InsightService(store: store), maxAge = configuration.insight.storedMaxAge
+        services.append(PeriodicService(name: "stored answers refresh", interval: interval, logger: logger) {
             for city in try await store.tenants() {
-                try await cityPart(city.id, of: "brief refresh", logger: logger) {
-                    let started = ContinuousClock.now
-                    let built = try await service.refreshBriefs(tenant: city, days: DayKeys(identifier: city.timeZone), now: clock.now())
-                    logger.debug("briefs of \(city.id) built: \(built.joined(separator: ", ")) in \(ContinuousClock.now - started)")
+                try await cityPart(city.id, of: "stored answers refresh", logger: logger) {
+                    let started = ContinuousClock.now, days = DayKeys(identifier: city.timeZone)
+                    let briefs = try await service.refreshBriefs(tenant: city, days: days, now: clock.now())
+                    let views = try await service.refreshHotspots(tenant: city, days: days, now: clock.now(), maxAge: maxAge, interval: interval)
+                    logger.debug("stored answers of \(city.id) built: \((briefs + views).joined(separator: ", ")) in \(ContinuousClock.now - started)")
                 }
             }
         })

@@ -399,5 +399,13 @@ struct Migration: Sendable {
                 "CREATE INDEX demand_cells_place ON demand_cells (tenant_id, cell, day)",
             ]
         },
+        Migration(version: 12, name: "stored answers") { _ in
+            [
+                // Briefs and the console's usual hotspot views are kept the same way: the JSON
+                // served, under a name, with the instant it was built.
+                "ALTER TABLE briefs RENAME TO stored_answers",
+                "ALTER TABLE stored_answers RENAME COLUMN period TO name",
+            ]
+        },
     ]
 }

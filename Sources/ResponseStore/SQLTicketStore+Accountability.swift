@@ -225,8 +225,8 @@ extension SQLTicketStore {
                 }
                 try await Self.record(chunk.map { ($0.0, $0.1, days) }, notify: false, on: db)
                 try await Self.recordDemand(chunk.map { DemandChange(tenantID: $0.0.tenantID, facts: DemandFacts.of($0.0, days: days), sign: 1, countsRepeats: true) }, on: db)
-                // History changes past periods: their stored briefs no longer hold.
-                try await Self.dropBriefs(of: Set(chunk.map(\.0.tenantID)), on: db)
+                // History changes past periods: their stored briefs and views no longer hold.
+                try await Self.dropAnswers(of: Set(chunk.map(\.0.tenantID)), on: db)
             }
         }
     }

@@ -212,7 +212,7 @@ extension SQLTicketStore {
 
     public func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int {
         try await backend.transaction { db in
-            for table in ["demand_daily", "demand_monthly", "demand_streets", "demand_cells", "demand_repeats", "briefs"] {
+            for table in ["demand_daily", "demand_monthly", "demand_streets", "demand_cells", "demand_repeats", "stored_answers"] {
                 try await db.raw("DELETE FROM \(ident: table) WHERE tenant_id = \(bind: tenantID)").run()
             }
         }

@@ -141,11 +141,11 @@ public protocol TicketStore: Sendable {
     /// - Returns: The number of tickets counted.
     func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int
 
-    /// Keeps a built brief of a city day or month (`period`), replacing the one before.
-    func saveBrief(_ brief: StoredBrief) async throws
-    /// The brief last kept of a city day or month, if any. Importing history or rebuilding the
-    /// aggregates drops a city's briefs.
-    func storedBrief(tenantID: String, period: String) async throws -> StoredBrief?
+    /// Keeps a built answer (a brief, a hotspot view), replacing an older one of the same name.
+    func saveAnswer(_ answer: StoredAnswer) async throws
+    /// The answer last kept under a name, if any. Importing history or rebuilding the
+    /// aggregates drops a city's answers.
+    func storedAnswer(tenantID: String, name: String) async throws -> StoredAnswer?
 
     /// Tickets filed in `[from, to)` in filing order, `limit` at a time: the early-warning feed.
     /// - Parameter after: The id of the last filing read at `from` (keyset paging).

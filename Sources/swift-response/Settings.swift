@@ -52,9 +52,13 @@ struct InsightFile: Decodable {
     var historyDays: Int?
     var webhook: String?
     var detector: SpikeDetector.Settings?
-    /// Seconds between two builds of the current briefs; 0 builds them only when asked.
+    /// Seconds between two rounds of the refresher of briefs and hotspot views; 0 builds them
+    /// only when asked.
+    var storedRefreshSeconds: Double?
+    /// Seconds a stored brief of a period still going on, or a stored hotspot view, is served.
+    var storedMaxAgeSeconds: Double?
+    /// The names these two had before hotspot views were stored too, still read.
     var briefRefreshSeconds: Double?
-    /// Seconds a stored brief of a period still going on is served.
     var briefMaxAgeSeconds: Double?
 
     /// Applies the section to `settings`, or names the first bad key.
@@ -77,13 +81,15 @@ struct InsightFile: Decodable {
             }
             settings.webhook = url
         }
-        if let seconds = briefRefreshSeconds {
-            guard seconds == 0 || seconds >= 10 else { throw ValidationError("insight.briefRefreshSeconds must be 0 (off) or at least 10") }
-            settings.briefRefresh = seconds > 0 ? seconds : nil
+        for (key, value) in [("briefRefreshSeconds", briefRefreshSeconds), ("storedRefreshSeconds", storedRefreshSeconds)] {
+            guard let seconds = value else { continue }
+            guard seconds == 0 || seconds >= 10 else { throw ValidationError("insight.\(key) must be 0 (off) or at least 10") }
+            settings.storedRefresh = seconds > 0 ? seconds : nil
         }
-        if let seconds = briefMaxAgeSeconds {
-            guard seconds >= 0 else { throw ValidationError("insight.briefMaxAgeSeconds must not be negative") }
-            settings.briefMaxAge = seconds
+        for (key, value) in [("briefMaxAgeSeconds", briefMaxAgeSeconds), ("storedMaxAgeSeconds", storedMaxAgeSeconds)] {
+            guard let seconds = value else { continue }
+            guard seconds >= 0 else { throw ValidationError("insight.\(key) must not be negative") }
+            settings.storedMaxAge = seconds
         }
         if let detector {
             guard detector.problems.isEmpty else { throw ValidationError("insight.detector: " + detector.problems.joined(separator: "; ")) }

@@ -91,6 +91,28 @@ struct DemandAnalysisTests {
         #expect(spots[0].tickets < 80, "the busy place and its border, not the city: \(spots[0].tickets)")
         #expect(GridCell.distance((spots[0].latitude, spots[0].longitude), (origin.centre.latitude + 20 * 0.0018, origin.centre.longitude + 20 * 0.00235)) < 250)
     }
+
+    @Test("a usual hotspot view is every category over the last 30 or 90 days up to today, with the default finder; a stored one is cut to the query")
+    func hotspotViews() throws {
+        let today = "2026-11-25"
+        let month = DayRange(from: "2026-10-27", to: "2026-11-26")
+        #expect(HotspotView.range(days: 30, today: today) == month)
+        let view = try #require(HotspotView(range: month, category: nil, level: 2, finder: HotspotView.finder, today: today))
+        #expect(view == HotspotView(days: 30, level: 2) && view.name == "hotspots-30d-level2")
+        #expect(HotspotView(range: HotspotView.range(days: 90, today: today), category: nil, level: 3, finder: HotspotView.finder, today: today)?.name == "hotspots-90d-level3")
+        #expect(HotspotView(range: month, category: nil, level: 2, finder: HotspotView.finder, today: "2026-11-26") == nil, "a window that does not end today")
+        #expect(HotspotView(range: HotspotView.range(days: 7, today: today), category: nil, level: 2, finder: HotspotView.finder, today: today) == nil, "a week is computed each time")
+        #expect(HotspotView(range: month, category: "01", level: 2, finder: HotspotView.finder, today: today) == nil)
+        #expect(HotspotView(range: month, category: nil, level: 2, finder: HotspotFinder(radius: 500, densityFactor: 3), today: today) == nil)
+
+        func spot(_ n: Int) -> Hotspot {
+            Hotspot(category: "01", categoryName: nil, tickets: n, previous: 0, growth: nil, latitude: 0, longitude: 0, radius: 100, unit: nil, unitName: nil, cells: [Int64(n)], numbers: ["T\(n)"])
+        }
+        let report = InsightService.HotspotReport(range: month, level: 2, radius: 300, minimumTickets: 5, densityFactor: 3, hotspots: (1...5).reversed().map(spot))
+        let cut = report.trimmed(limit: 3, withTickets: 2)
+        #expect(cut.hotspots.map(\.tickets) == [5, 4, 3])
+        #expect(cut.hotspots.map(\.numbers) == [["T5"], ["T4"], []])
+    }
 }
 
 @Suite("Early warning: the spike detector")

@@ -239,13 +239,13 @@ struct CommandLineTests {
         #expect(broken.stderr.contains("cannot read config file"))
         // A bad insight section names its key.
         for (section, message) in [(#""insight": {"alertLevel": 4}"#, "insight.alertLevel"), (#""insight": {"webhook": "ftp://x"}"#, "insight.webhook"),
-                                   (#""insight": {"detector": {"windows": [7]}}"#, "insight.detector"), (#""insight": {"briefRefreshSeconds": 5}"#, "insight.briefRefreshSeconds"),
-                                   (#""insight": {"briefMaxAgeSeconds": -1}"#, "insight.briefMaxAgeSeconds")] {
+                                   (#""insight": {"detector": {"windows": [7]}}"#, "insight.detector"), (#""insight": {"storedRefreshSeconds": 5}"#, "insight.storedRefreshSeconds"),
+                                   (#""insight": {"storedMaxAgeSeconds": -1}"#, "insight.storedMaxAgeSeconds"), (#""insight": {"briefRefreshSeconds": 5}"#, "insight.briefRefreshSeconds")] {
             try #"{"database": "\#(fromFile)", \#(section)}"#.write(toFile: config, atomically: true, encoding: .utf8)
             let bad = try Self.run(["migrate", "--config", config])
             #expect(bad.status != 0 && bad.stderr.contains(message), "\(section): \(bad.stderr)")
         }
-        try #"{"database": "\#(fromFile)", "insight": {"alertLevel": 1, "intervalSeconds": 0, "briefRefreshSeconds": 0, "briefMaxAgeSeconds": 60, "detector": {"minimumTickets": 7}}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        try #"{"database": "\#(fromFile)", "insight": {"alertLevel": 1, "intervalSeconds": 0, "storedRefreshSeconds": 0, "briefMaxAgeSeconds": 60, "detector": {"minimumTickets": 7}}}"#.write(toFile: config, atomically: true, encoding: .utf8)
         #expect(try Self.run(["migrate", "--config", config]).status == 0)
     }
 

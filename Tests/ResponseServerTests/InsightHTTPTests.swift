@@ -158,21 +158,21 @@ struct InsightHTTPTests {
 
     @Test("the server's brief refresher builds every city's briefs, a city added while it runs included")
     func refresherServesEveryCity() async throws {
-        try await ServerHarness.run(configure: { $0.dispatch.duplicates.mergeAt = 2; $0.insight.briefRefresh = 1 }) { h in
+        try await ServerHarness.run(configure: { $0.dispatch.duplicates.mergeAt = 2; $0.insight.storedRefresh = 1 }) { h in
             let other = Tenant(id: h.tenant.id + "-b", name: "Second City", timeZone: "Europe/London")
             try await h.store.saveTenant(other)
             let today = DayKeys(identifier: other.timeZone).key(Date()), month = String(today.prefix(7))
-            var found: StoredBrief? = nil
+            var found: StoredAnswer? = nil
             for _ in 0..<100 where found == nil {
                 try await Task.sleep(for: .milliseconds(200))
-                found = try await h.store.storedBrief(tenantID: other.id, period: month)
+                found = try await h.store.storedAnswer(tenantID: other.id, name: month)
             }
             #expect(found != nil, "the second city's month brief is built within 20 s (the refresher runs every second)")
-            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: DayKeys(identifier: h.tenant.timeZone).key(Date())) != nil)
+            #expect(try await h.store.storedAnswer(tenantID: h.tenant.id, name: DayKeys(identifier: h.tenant.timeZone).key(Date())) != nil)
         }
     }
 
-    @Test("briefs are stored and served while they hold: a day in progress for briefMaxAge, an ended one for good; the refresher builds the current and the just-ended", arguments: Engine.available)
+    @Test("briefs are stored and served while they hold: a day in progress for storedMaxAge, an ended one for good; the refresher builds the current and the just-ended", arguments: Engine.available)
     func storedBriefs(engine: Engine) async throws {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200)) // 2026-11-25 12:00 in Beijing
         try await ServerHarness.run(engine, clock: clock) { h in
@@ -187,7 +187,7 @@ struct InsightHTTPTests {
             #expect(try await tickets() == 2, "built at the first request")
             _ = try await h.fileTicket(agent)
             clock.advance(by: 600)
-            #expect(try await tickets() == 2, "served as stored for up to briefMaxAge (900 s)")
+            #expect(try await tickets() == 2, "served as stored for up to storedMaxAge (900 s)")
             #expect(try await tickets("?format=html") == nil)
             #expect(try await h.send(.get, "/api/v1/insight/brief?format=html", token: supervisor).text.contains("<strong>2</strong> tickets today"))
             #expect(try await tickets("?rebuild=true") == 3, "built again on request")
@@ -198,10 +198,10 @@ struct InsightHTTPTests {
 
             // Yesterday has ended: its brief, built now, is final and served however old.
             #expect(try await tickets("?day=2026-11-24") == 0)
-            let yesterday = try #require(try await h.store.storedBrief(tenantID: h.tenant.id, period: "2026-11-24"))
+            let yesterday = try #require(try await h.store.storedAnswer(tenantID: h.tenant.id, name: "2026-11-24"))
             clock.advance(by: 3 * 3600)
             #expect(try await tickets("?day=2026-11-24") == 0)
-            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: "2026-11-24") == yesterday, "not built again")
+            #expect(try await h.store.storedAnswer(tenantID: h.tenant.id, name: "2026-11-24") == yesterday, "not built again")
 
             // The refresher: the current day and month each time, an ended period once.
             let service = InsightService(store: h.store), days = DayKeys(identifier: h.tenant.timeZone)
@@ -215,6 +215,58 @@ struct InsightHTTPTests {
             #expect(try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now()) == ["2026-11-25", "2026-11-26", "2026-11"])
             supervisor = try await h.login("supervisor")  // sessions last 12 hours
             #expect(try await tickets("?day=2026-11-25") == 5)
+        }
+    }
+
+    @Test("the usual long hotspot views (every category, 30 or 90 days) are stored and served for storedMaxAge; other queries are computed each time", arguments: Engine.available)
+    func storedHotspotViews(engine: Engine) async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_795_579_200)) // 2026-11-25 12:00 in Beijing
+        try await ServerHarness.run(engine, clock: clock) { h in
+            let agent = try await h.login("agent"), supervisor = try await h.login("supervisor")
+            func file(_ n: Int) async throws {
+                for _ in 0..<n {
+                    #expect(try await h.fileTicket(agent, ["complainant": ["anonymous": true]]).status == .created)
+                }
+            }
+            func spot(_ query: String) async throws -> (tickets: Int?, numbers: Int?, generatedAt: String?) {
+                let reply = try await h.send(.get, "/api/v1/insight/hotspots?level=1&" + query, token: supervisor)
+                #expect(reply.status == .ok, "\(query): \(reply.text)")
+                let first = (reply.json["hotspots"] as? [[String: Any]])?.first
+                return (first?["tickets"] as? Int, (first?["numbers"] as? [String])?.count, reply.json["generatedAt"] as? String)
+            }
+            try await file(6)
+            let built = try await spot("days=30")
+            #expect(built.tickets == 6 && built.numbers == 6 && built.generatedAt == "2026-11-25T04:00:00Z", "computed at the first request")
+            try await file(1)
+            clock.advance(by: 600)
+            #expect(try await spot("days=30").tickets == 6, "served as stored")
+            #expect(try await spot("days=30&tickets=0&limit=1").numbers == 0, "cut to what was asked")
+            #expect(try await spot("days=7").tickets == 7, "a week is computed each time")
+            #expect(try await spot("days=30&category=01").tickets == 7, "one category is computed each time")
+            #expect(try await spot("days=30&min=6").tickets == 7, "a tuned finder is computed each time")
+            #expect(try await spot("days=90&level=2").tickets == 7, "each view is stored on its own")
+            #expect(try await h.send(.get, "/api/v1/insight/hotspots?days=30&rebuild=yes", token: supervisor).status == .badRequest)
+            let rebuilt = try await spot("days=30&rebuild=true")
+            #expect(rebuilt.tickets == 7 && rebuilt.generatedAt == "2026-11-25T04:10:00Z", "computed again on request")
+            try await file(1)
+            clock.advance(by: 901)
+            #expect(try await spot("days=30").tickets == 8, "too old: computed again")
+
+            // The refresher builds each window's three levels at once, and only when a view
+            // would be too old before its next round.
+            let service = InsightService(store: h.store), days = DayKeys(identifier: h.tenant.timeZone)
+            let all = ["hotspots-30d-level1", "hotspots-30d-level2", "hotspots-30d-level3", "hotspots-90d-level1", "hotspots-90d-level2", "hotspots-90d-level3"]
+            #expect(try await service.refreshHotspots(tenant: h.tenant, days: days, now: clock.now(), maxAge: 900, interval: 300) == all)
+            #expect(try await service.refreshHotspots(tenant: h.tenant, days: days, now: clock.now(), maxAge: 900, interval: 300) == [])
+            clock.advance(by: 601)
+            #expect(try await service.refreshHotspots(tenant: h.tenant, days: days, now: clock.now(), maxAge: 900, interval: 300) == all)
+            // A new day is a new window: yesterday's views are not served for it.
+            try await file(1)
+            clock.advance(by: 12 * 3600)
+            let login = try await h.login("supervisor")
+            let reply = try await h.send(.get, "/api/v1/insight/hotspots?level=1&days=30", token: login)
+            #expect(reply.json["range"] as? [String: String] == ["from": "2026-10-28", "to": "2026-11-27"])
+            #expect((reply.json["hotspots"] as? [[String: Any]])?.first?["tickets"] as? Int == 9)
         }
     }
 

@@ -62,7 +62,7 @@ struct ServerHarness {
             configuration.sweepInterval = nil
             configuration.notifications.relayInterval = nil
             configuration.insight.interval = nil
-            configuration.insight.briefRefresh = nil
+            configuration.insight.storedRefresh = nil
             try configure(&configuration)
             let configured = configuration
             let app = buildApplication(configuration: configured, store: store, clock: clock)

@@ -113,24 +113,24 @@ struct DemandStoreTests {
         }
     }
 
-    @Test("a brief is kept per city and period; a newer one replaces it, an older one does not; a rebuild drops them", arguments: Engine.available)
+    @Test("an answer (a brief, a view) is kept per city and name; a newer one replaces it, an older one does not; a rebuild drops them", arguments: Engine.available)
     func briefs(engine: Engine) async throws {
         try await StoreHarness.with(engine) { h in
-            let first = StoredBrief(tenantID: h.tenant.id, period: Self.day, generatedAt: Self.t0, body: Data(#"{"tickets":1}"#.utf8))
-            try await h.store.saveBrief(first)
-            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: Self.day) == first)
-            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: "2026-11") == nil)
-            #expect(try await h.store.storedBrief(tenantID: "other-city", period: Self.day) == nil)
+            let first = StoredAnswer(tenantID: h.tenant.id, name: Self.day, generatedAt: Self.t0, body: Data(#"{"tickets":1}"#.utf8))
+            try await h.store.saveAnswer(first)
+            #expect(try await h.store.storedAnswer(tenantID: h.tenant.id, name: Self.day) == first)
+            #expect(try await h.store.storedAnswer(tenantID: h.tenant.id, name: "2026-11") == nil)
+            #expect(try await h.store.storedAnswer(tenantID: "other-city", name: Self.day) == nil)
             var newer = first
             newer.generatedAt = Self.t0.addingTimeInterval(60)
             newer.body = Data(#"{"tickets":2}"#.utf8)
-            try await h.store.saveBrief(newer)
+            try await h.store.saveAnswer(newer)
             var older = first
             older.body = Data(#"{"tickets":0}"#.utf8)
-            try await h.store.saveBrief(older)
-            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: Self.day) == newer, "a slower builder that started earlier does not win")
+            try await h.store.saveAnswer(older)
+            #expect(try await h.store.storedAnswer(tenantID: h.tenant.id, name: Self.day) == newer, "a slower builder that started earlier does not win")
             _ = try await h.store.rebuildDemand(tenantID: h.tenant.id, timeZone: h.tenant.timeZone) { _ in }
-            #expect(try await h.store.storedBrief(tenantID: h.tenant.id, period: Self.day) == nil)
+            #expect(try await h.store.storedAnswer(tenantID: h.tenant.id, name: Self.day) == nil)
         }
     }
 

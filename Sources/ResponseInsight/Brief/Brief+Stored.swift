@@ -14,7 +14,7 @@ extension InsightService {
     /// - Parameter rebuild: Build it now whatever is stored.
     public func servedBrief(tenant: Tenant, period: String, days: DayKeys, now: Date, maxAge: TimeInterval, rebuild: Bool = false) async throws -> Brief {
         guard let (_, range) = Brief.span(of: period) else { throw StoreError.notFound("no day or month \(period)") }
-        if !rebuild, let stored = try await store.storedBrief(tenantID: tenant.id, period: period),
+        if !rebuild, let stored = try await store.storedAnswer(tenantID: tenant.id, name: period),
            Self.holds(stored, end: days.start(of: range.to), now: now, maxAge: maxAge),
            let brief = try? JSONDecoder().decode(Brief.self, from: stored.body) {
             return brief
@@ -33,7 +33,7 @@ extension InsightService {
         var built: [String] = []
         for period in [DayRange.key(number: n - 1), lastMonth] {
             guard let (_, range) = Brief.span(of: period) else { continue }
-            if let stored = try await store.storedBrief(tenantID: tenant.id, period: period), Self.isFinal(stored, end: days.start(of: range.to)) { continue }
+            if let stored = try await store.storedAnswer(tenantID: tenant.id, name: period), Self.isFinal(stored, end: days.start(of: range.to)) { continue }
             _ = try await buildAndStoreBrief(tenant: tenant, period: period, days: days, now: now)
             built.append(period)
         }
@@ -45,21 +45,21 @@ extension InsightService {
     }
 
     /// Whether a stored brief may be served at `now`.
-    static func holds(_ stored: StoredBrief, end: Date?, now: Date, maxAge: TimeInterval) -> Bool {
+    static func holds(_ stored: StoredAnswer, end: Date?, now: Date, maxAge: TimeInterval) -> Bool {
         if isFinal(stored, end: end) { return true }
         let age = now.timeIntervalSince(stored.generatedAt)
         return age >= 0 && age < maxAge
     }
 
     /// Whether a stored brief was built after its period ended (`end`), and so holds for good.
-    static func isFinal(_ stored: StoredBrief, end: Date?) -> Bool {
+    static func isFinal(_ stored: StoredAnswer, end: Date?) -> Bool {
         end.map { stored.generatedAt >= $0 } ?? false
     }
 
     /// Builds a brief now and stores it.
     public func buildAndStoreBrief(tenant: Tenant, period: String, days: DayKeys, now: Date) async throws -> Brief {
         let brief = try await brief(tenant: tenant, period: period, days: days, now: now, reference: try await reference(tenantID: tenant.id))
-        try await store.saveBrief(StoredBrief(tenantID: tenant.id, period: period, generatedAt: now, body: try JSONEncoder().encode(brief)))
+        try await store.saveAnswer(StoredAnswer(tenantID: tenant.id, name: period, generatedAt: now, body: try JSONEncoder().encode(brief)))
         return brief
     }
 }

@@ -31,7 +31,7 @@ public struct Hotspot: Codable, Sendable, Equatable {
 /// depends on the cells with tickets, never on how many tickets fill them. A cell is a core
 /// point when the cells within `radius` metres (itself included) hold at least `minimumTickets`;
 /// clusters grow from core cells through their neighbours, as in DBSCAN.
-public struct HotspotFinder: Sendable {
+public struct HotspotFinder: Sendable, Equatable {
     /// The DBSCAN ε, in metres between cell centres.
     public var radius: Double
     /// The DBSCAN minimum, in tickets.

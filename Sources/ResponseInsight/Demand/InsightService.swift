@@ -134,7 +134,23 @@ public struct InsightService: Sendable {
         public var minimumTickets: Int
         public var densityFactor: Double
         public var hotspots: [Hotspot]
+        /// When it was computed: a usual view is served as stored for a while
+        /// (``servedHotspots(tenant:view:limit:withTickets:days:now:maxAge:rebuild:)``).
+        public var generatedAt: Date?
+
+        /// The first `limit` hotspots, with ticket numbers on the first `withTickets`: what a
+        /// query asking for less would have found (hotspots are found and ranked without
+        /// either, and each one's growth and tickets are its own).
+        public func trimmed(limit: Int, withTickets: Int) -> HotspotReport {
+            var r = self
+            r.hotspots = Array(hotspots.prefix(max(0, limit)))
+            for i in r.hotspots.indices where i >= withTickets { r.hotspots[i].numbers = [] }
+            return r
+        }
     }
+
+    /// Most hotspots a query lists, and most of them with their tickets.
+    public static let hotspotLimit = 100, hotspotTickets = 20
 
     /// Hotspots of the period, per category at `level`, most tickets first.
     /// - Parameters:
@@ -144,6 +160,18 @@ public struct InsightService: Sendable {
         tenantID: String, range: DayRange, category: String?, level: Int, finder: HotspotFinder, limit: Int, withTickets: Int,
         days: DayKeys, reference: Reference
     ) async throws -> HotspotReport {
+        let reports = try await hotspots(
+            tenantID: tenantID, range: range, category: category, levels: [level], finder: finder, limit: limit, withTickets: withTickets, days: days, reference: reference
+        )
+        return reports[0]
+    }
+
+    /// Hotspots of the period at several levels from one read of its cells (the read is most
+    /// of the work), one report per level in the order asked.
+    func hotspots(
+        tenantID: String, range: DayRange, category: String?, levels: [Int], finder: HotspotFinder, limit: Int, withTickets: Int,
+        days: DayKeys, reference: Reference
+    ) async throws -> [HotspotReport] {
         let codes = category.map { reference.descendants(of: $0) }
         // In a busy period a cell with one ticket is background (at city scale the density floor
         // needs far more than one): leaving those cells in the database keeps the rows read near
@@ -153,6 +181,20 @@ public struct InsightService: Sendable {
             .filter { count in wanted?.contains(count.category) ?? true }.reduce(0) { $0 + $1.tickets }
         let floor = finder.densityFactor > 0 && volume >= Self.busyPeriod ? 2 : 1
         let now = try await store.demandCells(tenantID: tenantID, range: range, categories: codes, cells: nil, minimumPerCell: floor)
+        var reports: [HotspotReport] = []
+        for level in levels {
+            let spots = try await ranked(now, tenantID: tenantID, range: range, codes: codes, level: level, finder: finder, limit: limit, withTickets: withTickets, days: days, reference: reference)
+            reports.append(HotspotReport(range: range, level: level, radius: finder.radius, minimumTickets: finder.minimumTickets, densityFactor: finder.densityFactor, hotspots: spots))
+        }
+        return reports
+    }
+
+    /// The first `limit` hotspots of the period's cells rolled up to `level`, with their growth
+    /// and names, and the tickets of the first `withTickets`.
+    private func ranked(
+        _ now: [DemandCell], tenantID: String, range: DayRange, codes: [String]?, level: Int, finder: HotspotFinder, limit: Int, withTickets: Int,
+        days: DayKeys, reference: Reference
+    ) async throws -> [Hotspot] {
         var byCategory: [String: [DemandCell]] = [:]
         for c in now { byCategory[reference.rollUp(c.category, to: level), default: []].append(c) }
         var spots: [Hotspot] = []
@@ -199,7 +241,7 @@ public struct InsightService: Sendable {
             return try await group.reduce(into: []) { $0 += $1 }
         }
         for (i, numbers) in found { spots[i].numbers = numbers }
-        return HotspotReport(range: range, level: level, radius: finder.radius, minimumTickets: finder.minimumTickets, densityFactor: finder.densityFactor, hotspots: spots)
+        return spots
     }
 
     /// The box around some cells (a little larger, for rounding).

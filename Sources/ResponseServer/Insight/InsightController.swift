@@ -42,6 +42,7 @@ struct InsightController {
                     .init(name: "density", description: "the minimum rises to this many times the category's even spread, 0–100 (default 3; 0: off)", schemaType: "integer"),
                     .init(name: "limit", description: "1–100 (default 20)", schemaType: "integer"),
                     .init(name: "tickets", description: "attach ticket numbers to the first N hotspots, 0–20 (default 5)", schemaType: "integer"),
+                    .init(name: "rebuild", description: "true: compute a usual view (every category, the last 7, 30 or 90 days, default finder) now instead of serving it as stored", schemaType: "boolean"),
                 ], handler: hotspots)
         api.add(.get, "/api/v1/insight/repeats", summary: "Callers (masked phone) or places with the most tickets in a month",
                 tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Repeats", query: [
@@ -83,6 +84,16 @@ struct InsightController {
                 return value
             }
             return n
+        }
+
+        /// `true` or `false` (the default); anything else is an error.
+        mutating func flag(_ name: String) -> Bool {
+            guard let raw = text(name) else { return false }
+            guard raw == "true" || raw == "false" else {
+                errors.append(FieldError(field: name, message: "true or false"))
+                return false
+            }
+            return raw == "true"
         }
 
         mutating func range(today: String) -> DayRange {
@@ -139,19 +150,30 @@ struct InsightController {
         let tenant = try await tenant(identity.tenantID)
         let days = DayKeys(identifier: tenant.timeZone)
         var q = Query(params: request.uri.queryParameters)
-        let range = q.range(today: days.key(clock.now()))
-        let level = q.int("level", default: 2, in: 1...3), limit = q.int("limit", default: 20, in: 1...100)
+        let now = clock.now()
+        let range = q.range(today: days.key(now))
+        let level = q.int("level", default: 2, in: 1...3), limit = q.int("limit", default: 20, in: 1...InsightService.hotspotLimit)
         let finder = HotspotFinder(radius: Double(q.int("radius", default: 300, in: 200...2000)), minimumTickets: q.int("min", default: 5, in: 2...1000),
                                    densityFactor: Double(q.int("density", default: 3, in: 0...100)))
-        let withTickets = q.int("tickets", default: 5, in: 0...20)
+        let withTickets = q.int("tickets", default: 5, in: 0...InsightService.hotspotTickets)
+        let rebuild = q.flag("rebuild")
         try q.check()
         let service = InsightService(store: store)
         let reference = try await service.reference(tenantID: tenant.id)
         if let c = q.text("category"), reference.categories[c] == nil { throw Problem.notFound("no category \(c)") }
-        return JSONResponse(value: try await service.hotspots(
+        // Every category over a week or more is seconds of work at millions of tickets: those
+        // views are kept and served as stored (docs/insight.md).
+        if let view = HotspotView(range: range, category: q.text("category"), level: level, finder: finder, today: days.key(now)) {
+            return JSONResponse(value: try await service.servedHotspots(
+                tenant: tenant, view: view, limit: limit, withTickets: withTickets, days: days, now: now, maxAge: configuration.insight.storedMaxAge, rebuild: rebuild
+            ))
+        }
+        var report = try await service.hotspots(
             tenantID: tenant.id, range: range, category: q.text("category"), level: level, finder: finder, limit: limit, withTickets: withTickets,
             days: days, reference: reference
-        ))
+        )
+        report.generatedAt = now
+        return JSONResponse(value: report)
     }
 
     /// One line of a repeat list.
@@ -227,11 +249,10 @@ struct InsightController {
         }
         let format = q.text("format") ?? "json"
         if !["json", "html"].contains(format) { q.errors.append(FieldError(field: "format", message: "json or html")) }
-        let rebuild = q.text("rebuild") ?? "false"
-        if !["true", "false"].contains(rebuild) { q.errors.append(FieldError(field: "rebuild", message: "true or false")) }
+        let rebuild = q.flag("rebuild")
         try q.check()
         let brief = try await InsightService(store: store).servedBrief(
-            tenant: tenant, period: period, days: days, now: clock.now(), maxAge: configuration.insight.briefMaxAge, rebuild: rebuild == "true"
+            tenant: tenant, period: period, days: days, now: clock.now(), maxAge: configuration.insight.storedMaxAge, rebuild: rebuild
         )
         var headers = HTTPFields()
         if format == "html" {

@@ -13,12 +13,13 @@ public struct InsightSettings: Sendable {
     public var webhook: URL?
     /// Days of past tickets read at start to learn the baselines (at least the warm-up).
     public var historyDays = 42
-    /// Seconds between two builds of today's and this month's briefs (and of the final brief
-    /// of a day or month that has just ended); `nil` builds briefs only when asked.
-    public var briefRefresh: TimeInterval? = 300
-    /// How old a stored brief of a period still going on may be when served; an older one is
-    /// built again for the request.
-    public var briefMaxAge: TimeInterval = 900
+    /// Seconds between two rounds of the refresher of stored answers: today's and this month's
+    /// briefs (and the final brief of a day or month that has just ended), and the usual hotspot
+    /// views; `nil` builds them only when asked.
+    public var storedRefresh: TimeInterval? = 300
+    /// How old a stored brief of a period still going on, or a stored hotspot view, may be when
+    /// served; an older one is built again for the request.
+    public var storedMaxAge: TimeInterval = 900
 
     public init() {}
 }

@@ -357,6 +357,7 @@ enum OpenAPIDocument {
                     "radius": ["type": "number", "description": "metres"], "unit": nullable(string("street office with most of its tickets")),
                     "unitName": nullable(string()), "cells": array(["type": "integer"]), "numbers": array(string()),
                 ])),
+                "generatedAt": string("when it was computed; a usual view is served as stored for a while", format: "date-time"),
             ]),
             "Repeats": object([
                 "kind": string(enum: RepeatKind.allCases.map(\.rawValue)), "month": string("yyyy-MM"),
