@@ -407,5 +407,13 @@ struct Migration: Sendable {
                 "ALTER TABLE stored_answers RENAME COLUMN period TO name",
             ]
         },
+        Migration(version: 13, name: "tickets by category, time and place") { _ in
+            [
+                // A hotspot's newest tickets: the box is tested on the index entries, so only the
+                // tickets inside it are read, not a busy category's whole period.
+                "DROP INDEX tickets_category",
+                "CREATE INDEX tickets_category ON tickets (tenant_id, category_code, created_at, latitude, longitude)",
+            ]
+        },
     ]
 }

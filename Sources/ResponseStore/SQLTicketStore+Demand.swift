@@ -182,18 +182,15 @@ extension SQLTicketStore {
                 "created_at >= \(bind: from.millisecondsSince1970)", "created_at < \(bind: to.millisecondsSince1970)",
             ]
             if let district { conditions.append("district_code = \(bind: district)") }
-            // A box is looked for among the category's newest 5,000 tickets of the period, so a
-            // busy category is never read to its start to fill a small box.
-            var box: SQLQueryString = ""
+            // The box is tested on the index entries (category, time, place), newest first, so
+            // only the tickets in it are read from the table.
             if let b = bounds {
-                box = "WHERE latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)"
+                conditions.append("latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)")
             }
             let rows = try await backend.reader.raw(
                 """
-                SELECT * FROM (
-                  SELECT number, title, description, category_code, district_code, street_code, latitude, longitude, created_at FROM tickets
-                  WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC LIMIT \(literal: bounds == nil ? limit : 5_000)
-                ) recent \(box) ORDER BY created_at DESC LIMIT \(literal: limit)
+                SELECT number, title, description, category_code, district_code, street_code, latitude, longitude, created_at FROM tickets
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC LIMIT \(literal: limit)
                 """
             ).all()
             all += try rows.map { row in

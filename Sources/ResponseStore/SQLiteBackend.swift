@@ -20,6 +20,12 @@ public final class SQLiteBackend: SQLBackend {
     private let writerLoop: Task<Void, Never>
     private let checkpointConnection: SQLiteConnection
     private let checkpointer: Task<Void, Never>
+    /// Runs the libsqlite3 calls of this file's connections, one thread each: a call blocks its
+    /// thread, and on NIO's shared pool (a thread per core) one long read would hold up the
+    /// other connections, the writer's included.
+    private let threadPool: NIOThreadPool
+    /// Analytical reads running on each reader: request reads go to a reader without one.
+    private let analyticalUse: Mutex<[Int]>
 
     /// Opens (creating if needed) the database file at `path`.
     /// - Parameters:
@@ -27,7 +33,19 @@ public final class SQLiteBackend: SQLBackend {
     ///   - readerCount: Read connections to open beside the writer.
     public init(path: String, readerCount: Int = 3, logger: Logger = Logger(label: "swift-response.sqlite")) async throws {
         self.path = path
-        let writerConnection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let readerCount = max(1, readerCount)
+        let threadPool = NIOThreadPool(numberOfThreads: readerCount + 2)
+        threadPool.start()
+        func open() async throws -> SQLiteConnection {
+            try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        }
+        let writerConnection: SQLiteConnection
+        do {
+            writerConnection = try await open()
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
         let writer = writerConnection.sql(queryLogLevel: .trace)
         do {
             // WAL lets readers run beside the writer; NORMAL sync keeps every committed
@@ -45,8 +63,8 @@ public final class SQLiteBackend: SQLBackend {
             _ = try await writer.raw("PRAGMA wal_autocheckpoint=0").all()
             _ = try await writer.raw("PRAGMA journal_size_limit=67108864").all()
             var readerConnections: [SQLiteConnection] = []
-            for _ in 0..<max(1, readerCount) {
-                let c = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for _ in 0..<readerCount {
+                let c = try await open()
                 let db = c.sql(queryLogLevel: .trace)
                 try await db.raw("PRAGMA busy_timeout=5000").run()
                 try await db.raw("PRAGMA query_only=1").run()
@@ -56,13 +74,16 @@ public final class SQLiteBackend: SQLBackend {
             self.readers = readerConnections.map { $0.sql(queryLogLevel: .trace) }
         } catch {
             try? await writerConnection.close()
+            try? await threadPool.shutdownGracefully()
             throw error
         }
+        self.threadPool = threadPool
+        self.analyticalUse = Mutex(Array(repeating: 0, count: readerCount))
         self.writerConnection = writerConnection
         self.writer = writer
         let queue = GroupCommitWriter(database: writer)
         self.writerQueue = queue
-        let checkpointConnection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let checkpointConnection = try await open()
         self.checkpointConnection = checkpointConnection
         self.checkpointer = Task { await Self.checkpointLoop(checkpointConnection.sql(queryLogLevel: .trace), writer: queue, logger: logger) }
         // The one long-lived task of the store: it owns the writer connection until shutdown.
@@ -73,12 +94,26 @@ public final class SQLiteBackend: SQLBackend {
 
     public func indexedBy(_ index: String) -> SQLQueryString { "INDEXED BY \(ident: index)" }
 
+    /// On the reader with fewest analytical reads, marked so request reads go elsewhere: a
+    /// month of grid cells takes seconds, and a connection answers one query at a time.
     public func analyticalRead<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await body(reader)
+        let index = analyticalUse.withLock { use in
+            let i = use.indices.min { use[$0] < use[$1] } ?? 0
+            use[i] += 1
+            return i
+        }
+        defer { analyticalUse.withLock { $0[index] -= 1 } }
+        return try await body(readers[index])
     }
 
+    /// The next reader in turn that runs no analytical read (any, when all do).
     public var reader: any SQLDatabase {
-        readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+        let start = Int(UInt(bitPattern: nextReader.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(readers.count))
+        let use = analyticalUse.withLock { $0 }
+        for k in 0..<readers.count where use[(start + k) % readers.count] == 0 {
+            return readers[(start + k) % readers.count]
+        }
+        return readers[start]
     }
 
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -176,5 +211,6 @@ public final class SQLiteBackend: SQLBackend {
         try? await checkpointConnection.close()
         for c in readerConnections { try? await c.close() }
         try await writerConnection.close()
+        try await threadPool.shutdownGracefully()
     }
 }

@@ -135,7 +135,7 @@ public protocol TicketStore: Sendable {
     /// The callers or places with the most tickets in a city month (`yyyy-MM`), at least `minimum` each.
     func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry]
     /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first;
-    /// with `bounds`, those in the box among each category's newest 5,000 of the period.
+    /// with `bounds`, those in the box (found in the index of category, time and place).
     func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, bounds: GeoBounds?, limit: Int) async throws -> [TicketSummary]
     /// Recomputes a city's demand aggregates from its tickets (after an upgrade, or a repair).
     /// - Returns: The number of tickets counted.

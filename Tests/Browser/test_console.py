@@ -324,6 +324,11 @@ def test_insight_screen(server, browsers):
     hotspots = sup.find("#hotspots").text
     assert "Gaoqiao" in hotspots or "高桥街道" in hotspots, hotspots
     assert sup.driver.find_elements(By.CSS_SELECTOR, "#hotspot-map path.leaflet-interactive"), "hotspots are drawn on the map"
+    assert "Computed" in sup.find("#hotspots-time").text
+    # Thirty days of every category is a stored view: served with the time it was computed.
+    Select(sup.find("#fq-days")).select_by_value("30")
+    sup.wait(lambda d: "30" in d.find_element(By.CSS_SELECTOR, "#fq-days").get_attribute("value")
+             and ("Gaoqiao" in d.find_element(By.CSS_SELECTOR, "#hotspots").text or "高桥街道" in d.find_element(By.CSS_SELECTOR, "#hotspots").text))
     callers = sup.find("#repeat-callers").text
     assert "*******0000" in callers and "4" in callers, callers
 

@@ -92,6 +92,21 @@ struct DemandAnalysisTests {
         #expect(GridCell.distance((spots[0].latitude, spots[0].longitude), (origin.centre.latitude + 20 * 0.0018, origin.centre.longitude + 20 * 0.00235)) < 250)
     }
 
+    @Test("the box a hotspot's tickets are looked for in holds every point of its cells, and little more")
+    func hotspotBox() throws {
+        var generator = SystemRandomNumberGenerator()
+        for latitude in [-33.9, 0.5, 39.9, 42.36, 59.9] {
+            for _ in 0..<500 {
+                let lat = latitude + Double.random(in: -0.05...0.05, using: &generator), lon = 116.4 + Double.random(in: -0.05...0.05, using: &generator)
+                let cell = try #require(GridCell(latitude: lat, longitude: lon))
+                let box = InsightService.bounds(of: [cell.id])
+                #expect(box.south <= lat && lat <= box.north && box.west <= lon && lon <= box.east, "\(lat), \(lon) outside the box of its cell")
+                let height = GridCell.distance((box.south, box.west), (box.north, box.west))
+                #expect(height < GridCell.size * 3, "\(height) m high")
+            }
+        }
+    }
+
     @Test("a usual hotspot view is every category over the last 30 or 90 days up to today, with the default finder; a stored one is cut to the query")
     func hotspotViews() throws {
         let today = "2026-11-25"

@@ -151,6 +151,8 @@ public struct InsightService: Sendable {
 
     /// Most hotspots a query lists, and most of them with their tickets.
     public static let hotspotLimit = 100, hotspotTickets = 20
+    /// Newest ticket numbers listed with a hotspot.
+    static let ticketsPerHotspot = 20
 
     /// Hotspots of the period, per category at `level`, most tickets first.
     /// - Parameters:
@@ -221,30 +223,27 @@ public struct InsightService: Sendable {
             spots[i].categoryName = reference.categories[spots[i].category]?.name
             spots[i].unitName = spots[i].unit.flatMap { reference.units[$0]?.name }
         }
-        // The newest tickets of the first hotspots: one read per category, in the box around
-        // all of that category's hotspots, shared out by cell; the categories read at once.
-        let groups = Dictionary(grouping: spots.indices.prefix(max(0, withTickets)), by: { spots[$0].category })
-        let found = try await withThrowingTaskGroup(of: [(Int, [String])].self) { group in
-            for (category, members) in groups {
-                let cellsOf = members.map { (index: $0, cells: Set(spots[$0].cells)) }
-                let box = Self.bounds(of: members.flatMap { spots[$0].cells }), codes = reference.descendants(of: category)
+        // The newest tickets of the first hotspots, each read in the box around its cells (off
+        // the index of category, time and place), then kept to its cells; the hotspots read at once.
+        let found = try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
+            for i in spots.indices.prefix(max(0, withTickets)) {
+                let cells = Set(spots[i].cells), box = Self.bounds(of: spots[i].cells), codes = reference.descendants(of: spots[i].category)
                 group.addTask { [store] in
-                    let tickets = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: nil, bounds: box, limit: 5_000)
-                    return cellsOf.map { member in
-                        (member.index, tickets.filter { t in
-                            guard let lat = t.latitude, let lon = t.longitude, let cell = GridCell(latitude: lat, longitude: lon) else { return false }
-                            return member.cells.contains(cell.id)
-                        }.prefix(20).map(\.number))
-                    }
+                    let tickets = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: nil, bounds: box, limit: Self.ticketsPerHotspot * 10)
+                    return (i, tickets.filter { t in
+                        guard let lat = t.latitude, let lon = t.longitude, let cell = GridCell(latitude: lat, longitude: lon) else { return false }
+                        return cells.contains(cell.id)
+                    }.prefix(Self.ticketsPerHotspot).map(\.number))
                 }
             }
-            return try await group.reduce(into: []) { $0 += $1 }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
         for (i, numbers) in found { spots[i].numbers = numbers }
         return spots
     }
 
-    /// The box around some cells (a little larger, for rounding).
+    /// The box around some cells: their centres, widened by a little more than half a cell's
+    /// diagonal so every ticket inside them falls in it.
     static func bounds(of cells: [Int64]) -> GeoBounds {
         var box = GeoBounds(south: 90, west: 180, north: -90, east: -180)
         for id in cells {
@@ -254,8 +253,8 @@ public struct InsightService: Sendable {
             box.west = min(box.west, c.longitude)
             box.east = max(box.east, c.longitude)
         }
-        // A cell's centre is at most ~150 m from its corners; 0.003° is more than that anywhere
-        // outside the polar caps.
-        return GeoBounds(south: box.south - 0.003, west: box.west - 0.006, north: box.north + 0.003, east: box.east + 0.006)
+        let metres = GridCell.size * 0.75, perDegree = 111_320.0
+        let latitude = metres / perDegree, longitude = metres / (perDegree * max(0.1, cos(max(abs(box.south), abs(box.north)) * .pi / 180)))
+        return GeoBounds(south: box.south - latitude, west: box.west - longitude, north: box.north + latitude, east: box.east + longitude)
     }
 }

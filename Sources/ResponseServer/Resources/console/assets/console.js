@@ -694,7 +694,7 @@
         { label: t('unit'), cell: (s) => (s.unit ? (s.unitName || s.unit) : '—') },
         { label: t('radius_m'), num: true, cell: (s) => `${Math.round(s.radius)} m` },
         { label: t('examples'), cell: (s) => ticketLinks(s.numbers.slice(0, 3)) },
-      ], r.hotspots));
+      ], r.hotspots), h('p', { class: 'hint', id: 'hotspots-time' }, `${t('computed_at')} ${fmtTime(r.generatedAt)}`));
       if (!window.L || !r.hotspots.length) return;
       // A circle needs a view to project its radius: set one before adding them.
       if (!map) map = window.L.map($('#hotspot-map'), { attributionControl: false, zoomSnap: 0.25 }).setView([r.hotspots[0].latitude, r.hotspots[0].longitude], 12);
