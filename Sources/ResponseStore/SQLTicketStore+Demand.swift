@@ -171,7 +171,7 @@ extension SQLTicketStore {
         }
     }
 
-    public func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, bounds: GeoBounds?, limit: Int) async throws -> [TicketSummary] {
+    public func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, limit: Int) async throws -> [TicketSummary] {
         // One indexed query per category, each reading its newest rows off (tenant, category,
         // created_at): a single IN query would sort every match of a busy category.
         let limit = max(1, min(limit, 5_000))
@@ -182,11 +182,6 @@ extension SQLTicketStore {
                 "created_at >= \(bind: from.millisecondsSince1970)", "created_at < \(bind: to.millisecondsSince1970)",
             ]
             if let district { conditions.append("district_code = \(bind: district)") }
-            // The box is tested on the index entries (category, time, place), newest first, so
-            // only the tickets in it are read from the table.
-            if let b = bounds {
-                conditions.append("latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)")
-            }
             let rows = try await backend.reader.raw(
                 """
                 SELECT number, title, description, category_code, district_code, street_code, latitude, longitude, created_at FROM tickets
@@ -205,6 +200,32 @@ extension SQLTicketStore {
         }
         all.sort { ($0.createdAt, $0.number) > ($1.createdAt, $1.number) }
         return Array(all.prefix(limit))
+    }
+
+    public func placedTickets(tenantID: String, categories: [String], from: Date, to: Date, bounds b: GeoBounds, limit: Int) async throws -> [PlacedTicket] {
+        // Every column read is in the index of category, time and place (migration 13): a walk
+        // of its entries, newest first, that stops at `limit` in the box.
+        var all: [PlacedTicket] = []
+        for code in categories.prefix(200) {
+            let rows = try await backend.reader.raw(
+                """
+                SELECT number, latitude, longitude, created_at FROM tickets
+                WHERE tenant_id = \(bind: tenantID) AND category_code = \(bind: code)
+                  AND created_at >= \(bind: from.millisecondsSince1970) AND created_at < \(bind: to.millisecondsSince1970)
+                  AND latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)
+                ORDER BY created_at DESC LIMIT \(literal: max(1, min(limit, 5_000)))
+                """
+            ).all()
+            all += try rows.map { row in
+                PlacedTicket(
+                    number: try row.decode(column: "number", as: String.self), latitude: try row.decode(column: "latitude", as: Double.self),
+                    longitude: try row.decode(column: "longitude", as: Double.self),
+                    createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+                )
+            }
+        }
+        all.sort { ($0.createdAt, $0.number) > ($1.createdAt, $1.number) }
+        return all
     }
 
     public func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int {
@@ -296,6 +317,14 @@ public struct GeoBounds: Sendable, Equatable {
 }
 
 /// The few fields analysis reads from a ticket (no personal data).
+/// Where and when a ticket was filed.
+public struct PlacedTicket: Sendable, Equatable {
+    public var number: String
+    public var latitude: Double
+    public var longitude: Double
+    public var createdAt: Date
+}
+
 public struct TicketSummary: Sendable, Equatable {
     public var number: String
     public var title: String

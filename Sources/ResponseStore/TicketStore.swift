@@ -134,9 +134,11 @@ public protocol TicketStore: Sendable {
     func demandCells(tenantID: String, range: DayRange, categories: [String]?, cells: [Int64]?, minimumPerCell: Int) async throws -> [DemandCell]
     /// The callers or places with the most tickets in a city month (`yyyy-MM`), at least `minimum` each.
     func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry]
-    /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first;
-    /// with `bounds`, those in the box (found in the index of category, time and place).
-    func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, bounds: GeoBounds?, limit: Int) async throws -> [TicketSummary]
+    /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.
+    func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, limit: Int) async throws -> [TicketSummary]
+    /// Where and when the newest tickets of some categories in a box were filed in `[from, to)`,
+    /// at most `limit` of each category, newest first: read off an index, never the tickets.
+    func placedTickets(tenantID: String, categories: [String], from: Date, to: Date, bounds: GeoBounds, limit: Int) async throws -> [PlacedTicket]
     /// Recomputes a city's demand aggregates from its tickets (after an upgrade, or a repair).
     /// - Returns: The number of tickets counted.
     func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int

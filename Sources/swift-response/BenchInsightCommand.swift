@@ -20,6 +20,7 @@ struct BenchInsightCommand: AsyncParsableCommand {
     @Option(help: "SQLite file (default: a fresh temporary file, removed afterwards).") var sqlite: String?
     @Option(help: "Measure a city an earlier run imported (with --sqlite or --postgres) instead of importing a new one.") var existingCity: String?
     @Option(help: "Events fed to the detector for its throughput figure.") var detectorEvents: Int = 5_000_000
+    @Option(help: "Measure only the queries whose name contains this text (and the detector only if it matches 'detector').") var only: String?
 
     func run() async throws {
         guard tickets > 0, days > 0 else { throw ValidationError("--tickets and --days must be positive") }
@@ -61,6 +62,7 @@ struct BenchInsightCommand: AsyncParsableCommand {
         let topCategory = top.problems.first?.category ?? "01.01"
         var results: [[String: Any]] = []
         func time(_ name: String, _ body: () async throws -> String) async throws {
+            if let only, !name.localizedCaseInsensitiveContains(only) { return }
             var times: [Double] = []
             var detail = ""
             for _ in 0..<5 {
@@ -148,6 +150,12 @@ struct BenchInsightCommand: AsyncParsableCommand {
 
         // The detector: what the monitor does at start (42 days read from the store), then the
         // detector alone on events in memory.
+        if let only, !"detector".localizedCaseInsensitiveContains(only) {
+            let rss = BenchCommand.Intake.peakRSSMegabytes()
+            say("peak RSS \(rss) MB")
+            printJSONLine(["bench": "insight", "engine": store.engine, "queries": results, "peakRSSMB": rss])
+            return
+        }
         var detector = SpikeDetector(timeZone: TimeZone(identifier: tenant.timeZone) ?? .gmt)
         let learnFrom = days.start(of: DayRange.key(number: (DayRange.number(today) ?? 0) - 42)) ?? Date()
         let (read, readSeconds) = try await timedAsync { () -> Int in

@@ -121,7 +121,7 @@ public struct InsightService: Sendable {
         let total = try await store.demandCounts(tenantID: tenantID, range: range, district: district, street: nil)
             .filter { wanted.contains($0.category) }.reduce(0) { $0 + $1.tickets }
         let (from, to) = (days.start(of: range.from) ?? .distantPast, days.start(of: range.to) ?? .distantFuture)
-        let sample = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: district, bounds: nil, limit: Self.textSample)
+        let sample = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: district, limit: Self.textSample)
         let groups = clusterer.cluster(sample.map { TextClusterer.Document(id: $0.number, title: $0.title, text: PublicText.redact($0.description, name: nil)) })
         return ClusterReport(range: range, category: category, categoryName: reference.categories[category]?.name, tickets: total, sampled: sample.count, clusters: groups)
     }
@@ -223,16 +223,15 @@ public struct InsightService: Sendable {
             spots[i].categoryName = reference.categories[spots[i].category]?.name
             spots[i].unitName = spots[i].unit.flatMap { reference.units[$0]?.name }
         }
-        // The newest tickets of the first hotspots, each read in the box around its cells (off
-        // the index of category, time and place), then kept to its cells; the hotspots read at once.
+        // The newest tickets of the first hotspots, each read in the box around its cells off the
+        // index of category, time and place, then kept to its cells; the hotspots read at once.
         let found = try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
             for i in spots.indices.prefix(max(0, withTickets)) {
                 let cells = Set(spots[i].cells), box = Self.bounds(of: spots[i].cells), codes = reference.descendants(of: spots[i].category)
                 group.addTask { [store] in
-                    let tickets = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: nil, bounds: box, limit: Self.ticketsPerHotspot * 10)
+                    let tickets = try await store.placedTickets(tenantID: tenantID, categories: codes, from: from, to: to, bounds: box, limit: 500)
                     return (i, tickets.filter { t in
-                        guard let lat = t.latitude, let lon = t.longitude, let cell = GridCell(latitude: lat, longitude: lon) else { return false }
-                        return cells.contains(cell.id)
+                        GridCell(latitude: t.latitude, longitude: t.longitude).map { cells.contains($0.id) } ?? false
                     }.prefix(Self.ticketsPerHotspot).map(\.number))
                 }
             }
