@@ -42,7 +42,7 @@ struct InsightController {
                     .init(name: "density", description: "the minimum rises to this many times the category's even spread, 0–100 (default 3; 0: off)", schemaType: "integer"),
                     .init(name: "limit", description: "1–100 (default 20)", schemaType: "integer"),
                     .init(name: "tickets", description: "attach ticket numbers to the first N hotspots, 0–20 (default 5)", schemaType: "integer"),
-                    .init(name: "rebuild", description: "true: compute a usual view (every category, the last 7, 30 or 90 days, default finder) now instead of serving it as stored", schemaType: "boolean"),
+                    .init(name: "rebuild", description: "true: compute a usual view (every category, the last 30 or 90 days, default finder) now instead of serving it as stored", schemaType: "boolean"),
                 ], handler: hotspots)
         api.add(.get, "/api/v1/insight/repeats", summary: "Callers (masked phone) or places with the most tickets in a month",
                 tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Repeats", query: [
@@ -161,7 +161,7 @@ struct InsightController {
         let service = InsightService(store: store)
         let reference = try await service.reference(tenantID: tenant.id)
         if let c = q.text("category"), reference.categories[c] == nil { throw Problem.notFound("no category \(c)") }
-        // Every category over a week or more is seconds of work at millions of tickets: those
+        // Every category over a month or more is seconds of work at millions of tickets: those
         // views are kept and served as stored (docs/insight.md).
         if let view = HotspotView(range: range, category: q.text("category"), level: level, finder: finder, today: days.key(now)) {
             return JSONResponse(value: try await service.servedHotspots(
