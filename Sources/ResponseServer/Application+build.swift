@@ -55,7 +55,7 @@ public func buildApplication(
             for city in try await store.tenants() {
                 try await cityPart(city.id, of: "stored answers refresh", logger: logger) {
                     let started = ContinuousClock.now, days = DayKeys(identifier: city.timeZone)
-                    let briefs = try await service.refreshBriefs(tenant: city, days: days, now: clock.now())
+                    let briefs = try await service.refreshBriefs(tenant: city, days: days, now: clock.now(), maxAge: maxAge, interval: interval)
                     let views = try await service.refreshHotspots(tenant: city, days: days, now: clock.now(), maxAge: maxAge, interval: interval)
                     logger.debug("stored answers of \(city.id) built: \((briefs + views).joined(separator: ", ")) in \(ContinuousClock.now - started)")
                 }

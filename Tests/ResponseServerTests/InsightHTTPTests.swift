@@ -203,16 +203,22 @@ struct InsightHTTPTests {
             #expect(try await tickets("?day=2026-11-24") == 0)
             #expect(try await h.store.storedAnswer(tenantID: h.tenant.id, name: "2026-11-24") == yesterday, "not built again")
 
-            // The refresher: the current day and month each time, an ended period once.
+            // The refresher: the current day and month when they would grow too old before its
+            // next round, an ended period once.
             let service = InsightService(store: h.store), days = DayKeys(identifier: h.tenant.timeZone)
-            #expect(try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now()) == ["2026-10", "2026-11-25", "2026-11"])
-            #expect(try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now()) == ["2026-11-25", "2026-11"])
+            func refresh() async throws -> [String] { try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now(), maxAge: 900, interval: 300) }
+            #expect(try await refresh() == ["2026-10", "2026-11-25", "2026-11"])
+            #expect(try await refresh() == [], "young enough until the next round")
+            clock.advance(by: 599)
+            #expect(try await refresh() == [], "899 s old at the next round: still served then")
+            clock.advance(by: 1)
+            #expect(try await refresh() == ["2026-11-25", "2026-11"], "900 s old at the next round: built now")
             _ = try await h.fileTicket(agent)
             #expect(try await tickets() == 4, "the refresher's brief is served")
             #expect(try await tickets("?month=2026-11") == 4)
             // The next morning the refresher closes yesterday with its fifth ticket.
             clock.advance(by: 18 * 3600)
-            #expect(try await service.refreshBriefs(tenant: h.tenant, days: days, now: clock.now()) == ["2026-11-25", "2026-11-26", "2026-11"])
+            #expect(try await refresh() == ["2026-11-25", "2026-11-26", "2026-11"])
             supervisor = try await h.login("supervisor")  // sessions last 12 hours
             #expect(try await tickets("?day=2026-11-25") == 5)
         }

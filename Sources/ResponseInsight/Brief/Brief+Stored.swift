@@ -22,22 +22,23 @@ extension InsightService {
         return try await buildAndStoreBrief(tenant: tenant, period: period, days: days, now: now)
     }
 
-    /// Builds and stores the briefs a city reads next: today's and this month's, and the final
-    /// ones of yesterday and last month once those have ended and are not stored final yet.
+    /// Builds and stores the briefs a city reads next: today's and this month's when they would
+    /// be too old to serve before the next round, `interval` seconds from now (or are missing),
+    /// and the final ones of yesterday and last month once those have ended and are not stored
+    /// final yet.
     /// - Returns: The periods built.
     @discardableResult
-    public func refreshBriefs(tenant: Tenant, days: DayKeys, now: Date) async throws -> [String] {
+    public func refreshBriefs(tenant: Tenant, days: DayKeys, now: Date, maxAge: TimeInterval, interval: TimeInterval) async throws -> [String] {
         let today = days.key(now)
         guard let n = DayRange.number(today), let lastMonth = DayRange.month(before: today) else { return [] }
         let month = String(today.prefix(7))
         var built: [String] = []
-        for period in [DayRange.key(number: n - 1), lastMonth] {
+        for (period, current) in [(DayRange.key(number: n - 1), false), (lastMonth, false), (today, true), (month, true)] {
             guard let (_, range) = Brief.span(of: period) else { continue }
-            if let stored = try await store.storedAnswer(tenantID: tenant.id, name: period), Self.isFinal(stored, end: days.start(of: range.to)) { continue }
-            _ = try await buildAndStoreBrief(tenant: tenant, period: period, days: days, now: now)
-            built.append(period)
-        }
-        for period in [today, month] {
+            if let stored = try await store.storedAnswer(tenantID: tenant.id, name: period) {
+                let end = days.start(of: range.to)
+                if Self.isFinal(stored, end: end) || (current && Self.holds(stored, end: end, now: now.addingTimeInterval(interval), maxAge: maxAge)) { continue }
+            }
             _ = try await buildAndStoreBrief(tenant: tenant, period: period, days: days, now: now)
             built.append(period)
         }
