@@ -12,6 +12,9 @@ struct InsightController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    /// Builds of stored views and briefs that requests are waiting for.
+    let viewBuilds = SingleFlight<InsightService.HotspotReport>()
+    let briefBuilds = SingleFlight<Brief>()
 
     static let period: [APIRoute.QueryParameter] = [
         .init(name: "from", description: "first city day, yyyy-MM-dd (default: 7 days before to)", schemaType: "string"),
@@ -164,9 +167,13 @@ struct InsightController {
         // Every category over a month or more is seconds of work at millions of tickets: those
         // views are kept and served as stored (docs/insight.md).
         if let view = HotspotView(range: range, category: q.text("category"), level: level, finder: finder, today: days.key(now)) {
-            return JSONResponse(value: try await service.servedHotspots(
-                tenant: tenant, view: view, limit: limit, withTickets: withTickets, days: days, now: now, maxAge: configuration.insight.storedMaxAge, rebuild: rebuild
-            ))
+            let maxAge = configuration.insight.storedMaxAge
+            let whole = try await viewBuilds.run("\(tenant.id) \(view.name) \(rebuild)") {
+                try await service.servedHotspots(
+                    tenant: tenant, view: view, limit: InsightService.hotspotLimit, withTickets: InsightService.hotspotTickets, days: days, now: now, maxAge: maxAge, rebuild: rebuild
+                )
+            }
+            return JSONResponse(value: whole.trimmed(limit: limit, withTickets: withTickets))
         }
         var report = try await service.hotspots(
             tenantID: tenant.id, range: range, category: q.text("category"), level: level, finder: finder, limit: limit, withTickets: withTickets,
@@ -251,9 +258,10 @@ struct InsightController {
         if !["json", "html"].contains(format) { q.errors.append(FieldError(field: "format", message: "json or html")) }
         let rebuild = q.flag("rebuild")
         try q.check()
-        let brief = try await InsightService(store: store).servedBrief(
-            tenant: tenant, period: period, days: days, now: clock.now(), maxAge: configuration.insight.storedMaxAge, rebuild: rebuild
-        )
+        let (service, now, maxAge) = (InsightService(store: store), clock.now(), configuration.insight.storedMaxAge)
+        let brief = try await briefBuilds.run("\(tenant.id) \(period) \(rebuild)") {
+            try await service.servedBrief(tenant: tenant, period: period, days: days, now: now, maxAge: maxAge, rebuild: rebuild)
+        }
         var headers = HTTPFields()
         if format == "html" {
             headers[.contentType] = "text/html; charset=utf-8"
