@@ -196,6 +196,8 @@ public final class SQLiteBackend: SQLBackend {
                         _ = try? await writerDB.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
                     }
                 }
+            } catch is CancellationError {
+                return  // shut down mid-checkpoint: the final checkpoint follows
             } catch {
                 logger.warning("WAL checkpoint failed: \(error)")
             }
