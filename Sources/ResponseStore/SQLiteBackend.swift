@@ -47,6 +47,13 @@ public final class SQLiteBackend: SQLBackend {
             throw error
         }
         let writer = writerConnection.sql(queryLogLevel: .trace)
+        var readerConnections: [SQLiteConnection] = []
+        /// What a failed start leaves open.
+        func release(_ readers: [SQLiteConnection]) async {
+            for c in readers { try? await c.close() }
+            try? await writerConnection.close()
+            try? await threadPool.shutdownGracefully()
+        }
         do {
             // WAL lets readers run beside the writer; NORMAL sync keeps every committed
             // transaction across a process crash (kill -9) and loses at most the last ones on
@@ -62,19 +69,17 @@ public final class SQLiteBackend: SQLBackend {
             // truncates the WAL file when it restarts.
             _ = try await writer.raw("PRAGMA wal_autocheckpoint=0").all()
             _ = try await writer.raw("PRAGMA journal_size_limit=67108864").all()
-            var readerConnections: [SQLiteConnection] = []
             for _ in 0..<readerCount {
                 let c = try await open()
+                readerConnections.append(c)
                 let db = c.sql(queryLogLevel: .trace)
                 try await db.raw("PRAGMA busy_timeout=5000").run()
                 try await db.raw("PRAGMA query_only=1").run()
-                readerConnections.append(c)
             }
             self.readerConnections = readerConnections
             self.readers = readerConnections.map { $0.sql(queryLogLevel: .trace) }
         } catch {
-            try? await writerConnection.close()
-            try? await threadPool.shutdownGracefully()
+            await release(readerConnections)
             throw error
         }
         self.threadPool = threadPool
@@ -83,7 +88,13 @@ public final class SQLiteBackend: SQLBackend {
         self.writer = writer
         let queue = GroupCommitWriter(database: writer)
         self.writerQueue = queue
-        let checkpointConnection = try await open()
+        let checkpointConnection: SQLiteConnection
+        do {
+            checkpointConnection = try await open()
+        } catch {
+            await release(readerConnections)
+            throw error
+        }
         self.checkpointConnection = checkpointConnection
         self.checkpointer = Task { await Self.checkpointLoop(checkpointConnection.sql(queryLogLevel: .trace), writer: queue, logger: logger) }
         // The one long-lived task of the store: it owns the writer connection until shutdown.
