@@ -203,29 +203,27 @@ extension SQLTicketStore {
     }
 
     public func placedTickets(tenantID: String, categories: [String], from: Date, to: Date, bounds b: GeoBounds, limit: Int) async throws -> [PlacedTicket] {
-        // Every column read is in the index of category, time and place (migration 13): a walk
-        // of its entries, newest first, that stops at `limit` in the box.
-        var all: [PlacedTicket] = []
-        for code in categories.prefix(200) {
-            let rows = try await backend.reader.raw(
-                """
-                SELECT number, latitude, longitude, created_at FROM tickets
-                WHERE tenant_id = \(bind: tenantID) AND category_code = \(bind: code)
-                  AND created_at >= \(bind: from.millisecondsSince1970) AND created_at < \(bind: to.millisecondsSince1970)
-                  AND latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)
-                ORDER BY created_at DESC LIMIT \(literal: max(1, min(limit, 5_000)))
-                """
-            ).all()
-            all += try rows.map { row in
-                PlacedTicket(
-                    number: try row.decode(column: "number", as: String.self), latitude: try row.decode(column: "latitude", as: Double.self),
-                    longitude: try row.decode(column: "longitude", as: Double.self),
-                    createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
-                )
-            }
+        guard !categories.isEmpty else { return [] }
+        // Every column read is in the index of category, time and place (migration 13): the box
+        // is tested on its entries, and only the few inside are sorted. One query for all the
+        // categories: a round trip each cost more than the walk on PostgreSQL. SQLite, without
+        // statistics, would walk the period in the time index instead.
+        let rows = try await backend.reader.raw(
+            """
+            SELECT number, latitude, longitude, created_at FROM tickets \(backend.indexedBy("tickets_category"))
+            WHERE tenant_id = \(bind: tenantID) AND category_code IN (\(binds: Array(categories.prefix(400))))
+              AND created_at >= \(bind: from.millisecondsSince1970) AND created_at < \(bind: to.millisecondsSince1970)
+              AND latitude >= \(bind: b.south) AND latitude <= \(bind: b.north) AND longitude >= \(bind: b.west) AND longitude <= \(bind: b.east)
+            ORDER BY created_at DESC, number DESC LIMIT \(literal: max(1, min(limit, 5_000)))
+            """
+        ).all()
+        return try rows.map { row in
+            PlacedTicket(
+                number: try row.decode(column: "number", as: String.self), latitude: try row.decode(column: "latitude", as: Double.self),
+                longitude: try row.decode(column: "longitude", as: Double.self),
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+            )
         }
-        all.sort { ($0.createdAt, $0.number) > ($1.createdAt, $1.number) }
-        return all
     }
 
     public func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int {

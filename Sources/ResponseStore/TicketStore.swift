@@ -137,7 +137,7 @@ public protocol TicketStore: Sendable {
     /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.
     func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, limit: Int) async throws -> [TicketSummary]
     /// Where and when the newest tickets of some categories in a box were filed in `[from, to)`,
-    /// at most `limit` of each category, newest first: read off an index, never the tickets.
+    /// at most `limit`, newest first: read off an index, never the tickets.
     func placedTickets(tenantID: String, categories: [String], from: Date, to: Date, bounds: GeoBounds, limit: Int) async throws -> [PlacedTicket]
     /// Recomputes a city's demand aggregates from its tickets (after an upgrade, or a repair).
     /// - Returns: The number of tickets counted.
