@@ -18,6 +18,12 @@ public struct StoredAnswer: Sendable, Equatable {
         self.generatedAt = generatedAt
         self.body = body
     }
+
+    /// Whether it was built less than `maxAge` before `now` (and not after it).
+    public func isYoung(at now: Date, maxAge: TimeInterval) -> Bool {
+        let age = now.timeIntervalSince(generatedAt)
+        return age >= 0 && age < maxAge
+    }
 }
 
 extension SQLTicketStore {

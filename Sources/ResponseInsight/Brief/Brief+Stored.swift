@@ -36,8 +36,7 @@ extension InsightService {
         for (period, current) in [(DayRange.key(number: n - 1), false), (lastMonth, false), (today, true), (month, true)] {
             guard let (_, range) = Brief.span(of: period) else { continue }
             if let stored = try await store.storedAnswer(tenantID: tenant.id, name: period) {
-                let end = days.start(of: range.to)
-                if Self.isFinal(stored, end: end) || (current && Self.holds(stored, end: end, now: now.addingTimeInterval(interval), maxAge: maxAge)) { continue }
+                if Self.isFinal(stored, end: days.start(of: range.to)) || (current && stored.isYoung(at: now.addingTimeInterval(interval), maxAge: maxAge)) { continue }
             }
             _ = try await buildAndStoreBrief(tenant: tenant, period: period, days: days, now: now)
             built.append(period)
@@ -47,9 +46,7 @@ extension InsightService {
 
     /// Whether a stored brief may be served at `now`.
     static func holds(_ stored: StoredAnswer, end: Date?, now: Date, maxAge: TimeInterval) -> Bool {
-        if isFinal(stored, end: end) { return true }
-        let age = now.timeIntervalSince(stored.generatedAt)
-        return age >= 0 && age < maxAge
+        isFinal(stored, end: end) || stored.isYoung(at: now, maxAge: maxAge)
     }
 
     /// Whether a stored brief was built after its period ended (`end`), and so holds for good.

@@ -80,9 +80,8 @@ extension InsightService {
 
     /// The stored view, if it covers `range` and is younger than `maxAge` at `now`.
     private func storedView(_ view: HotspotView, tenantID: String, range: DayRange, now: Date, maxAge: TimeInterval) async throws -> HotspotReport? {
-        guard let stored = try await store.storedAnswer(tenantID: tenantID, name: view.name) else { return nil }
-        let age = now.timeIntervalSince(stored.generatedAt)
-        guard age >= 0, age < maxAge, let report = try? JSONDecoder().decode(HotspotReport.self, from: stored.body), report.range == range else { return nil }
+        guard let stored = try await store.storedAnswer(tenantID: tenantID, name: view.name), stored.isYoung(at: now, maxAge: maxAge),
+              let report = try? JSONDecoder().decode(HotspotReport.self, from: stored.body), report.range == range else { return nil }
         return report
     }
 

@@ -162,10 +162,9 @@ struct InsightController {
         let rebuild = q.flag("rebuild")
         try q.check()
         let service = InsightService(store: store)
-        let reference = try await service.reference(tenantID: tenant.id)
-        if let c = q.text("category"), reference.categories[c] == nil { throw Problem.notFound("no category \(c)") }
         // Every category over a month or more is seconds of work at millions of tickets: those
-        // views are kept and served as stored (docs/insight.md).
+        // views are kept and served as stored (docs/insight.md). A view has no category to
+        // check, and a stored one needs no names.
         if let view = HotspotView(range: range, category: q.text("category"), level: level, finder: finder, today: days.key(now)) {
             let maxAge = configuration.insight.storedMaxAge
             let whole = try await viewBuilds.run("\(tenant.id) \(view.name) \(rebuild)") {
@@ -175,6 +174,8 @@ struct InsightController {
             }
             return JSONResponse(value: whole.trimmed(limit: limit, withTickets: withTickets))
         }
+        let reference = try await service.reference(tenantID: tenant.id)
+        if let c = q.text("category"), reference.categories[c] == nil { throw Problem.notFound("no category \(c)") }
         var report = try await service.hotspots(
             tenantID: tenant.id, range: range, category: q.text("category"), level: level, finder: finder, limit: limit, withTickets: withTickets,
             days: days, reference: reference
