@@ -415,5 +415,24 @@ struct Migration: Sendable {
                 "CREATE INDEX tickets_category ON tickets (tenant_id, category_code, created_at, latitude, longitude, number)",
             ]
         },
+        Migration(version: 14, name: "repeat callers and places by day") { _ in
+            [
+                // Repeats over a rolling window (the last 7 or 30 days), not only a calendar
+                // month. Filled by new filings; `insight rebuild` fills the days of older ones.
+                """
+                CREATE TABLE demand_repeat_days (
+                  tenant_id TEXT NOT NULL,
+                  day TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  label TEXT NOT NULL,
+                  tickets BIGINT NOT NULL,
+                  last_number TEXT NOT NULL,
+                  PRIMARY KEY (tenant_id, day, kind, key)
+                )
+                """,
+                "CREATE INDEX demand_repeat_days_window ON demand_repeat_days (tenant_id, kind, day)",
+            ]
+        },
     ]
 }

@@ -20,9 +20,10 @@ extension SQLTicketStore {
         guard !changes.isEmpty else { return }
         struct PlaceKey: Hashable { var tenant, period, category, place: String }
         struct CellKey: Hashable { var tenant, category, day: String; var cell: Int64; var street: String }
-        struct RepeatKey: Hashable { var tenant, month, kind, key: String }
+        struct RepeatKey: Hashable { var tenant, period, kind, key: String }
         var daily: [PlaceKey: Int64] = [:], monthly: [PlaceKey: Int64] = [:], streets: [PlaceKey: Int64] = [:], cells: [CellKey: Int64] = [:]
-        var repeats: [RepeatKey: (label: String, tickets: Int64, last: String)] = [:]
+        // Repeats are kept per month (whole months read fast) and per day (rolling windows).
+        var repeats: [RepeatKey: (label: String, tickets: Int64, last: String)] = [:], repeatDays = repeats
         for change in changes {
             let f = change.facts
             daily[PlaceKey(tenant: change.tenantID, period: f.day, category: f.category, place: f.district), default: 0] += change.sign
@@ -34,9 +35,12 @@ extension SQLTicketStore {
             guard change.countsRepeats else { continue }
             for (kind, key, label) in [("caller", f.caller, f.callerLabel), ("address", f.address, f.addressLabel)] {
                 guard let key, let label else { continue }
-                let k = RepeatKey(tenant: change.tenantID, month: f.month, kind: kind, key: key)
-                let before = repeats[k]
-                repeats[k] = (before?.label ?? label, (before?.tickets ?? 0) + change.sign, max(before?.last ?? "", f.number))
+                func add(_ k: RepeatKey, to sums: inout [RepeatKey: (label: String, tickets: Int64, last: String)]) {
+                    let before = sums[k]
+                    sums[k] = (before?.label ?? label, (before?.tickets ?? 0) + change.sign, max(before?.last ?? "", f.number))
+                }
+                add(RepeatKey(tenant: change.tenantID, period: f.month, kind: kind, key: key), to: &repeats)
+                add(RepeatKey(tenant: change.tenantID, period: f.day, kind: kind, key: key), to: &repeatDays)
             }
         }
         for (table, period, place, sums) in [("demand_daily", "day", "district_code", daily), ("demand_monthly", "month", "district_code", monthly),
@@ -60,15 +64,17 @@ extension SQLTicketStore {
                 """
             ).run()
         }
-        let repeatRows = repeats.map { k, v in SQLQueryString.bindList([k.tenant, k.month, k.kind, k.key, v.label, v.tickets, v.last]) }
-        for chunk in Self.chunks(repeatRows) {
-            try await db.raw(
-                """
-                INSERT INTO demand_repeats (tenant_id, month, kind, key, label, tickets, last_number) VALUES \(chunk.joined(separator: ", "))
-                ON CONFLICT (tenant_id, month, kind, key) DO UPDATE SET tickets = demand_repeats.tickets + excluded.tickets,
-                  last_number = CASE WHEN excluded.last_number > demand_repeats.last_number THEN excluded.last_number ELSE demand_repeats.last_number END
-                """
-            ).run()
+        for (table, period, sums) in [("demand_repeats", "month", repeats), ("demand_repeat_days", "day", repeatDays)] {
+            let rows = sums.map { k, v in SQLQueryString.bindList([k.tenant, k.period, k.kind, k.key, v.label, v.tickets, v.last]) }
+            for chunk in Self.chunks(rows) {
+                try await db.raw(
+                    """
+                    INSERT INTO \(ident: table) (tenant_id, \(ident: period), kind, key, label, tickets, last_number) VALUES \(chunk.joined(separator: ", "))
+                    ON CONFLICT (tenant_id, \(ident: period), kind, key) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets,
+                      last_number = CASE WHEN excluded.last_number > \(ident: table).last_number THEN excluded.last_number ELSE \(ident: table).last_number END
+                    """
+                ).run()
+            }
         }
     }
 
@@ -156,15 +162,43 @@ extension SQLTicketStore {
         }
     }
 
-    public func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry] {
-        // Read in descending order off the (tenant, month, kind, tickets) index: no sort of the month.
-        let rows = try await backend.reader.raw(
-            """
-            SELECT key, label, tickets, last_number FROM demand_repeats
-            WHERE tenant_id = \(bind: tenantID) AND month = \(bind: month) AND kind = \(bind: kind.rawValue) AND tickets >= \(bind: Int64(max(1, minimum)))
-            ORDER BY tickets DESC, key LIMIT \(literal: max(1, min(limit, 1000)))
-            """
-        ).all()
+    public func repeats(tenantID: String, kind: RepeatKind, range: DayRange, minimum: Int, limit: Int) async throws -> [RepeatEntry] {
+        let (days, months) = range.split()
+        let limit = max(1, min(limit, 1000)), minimum = Int64(max(1, minimum))
+        let query: SQLQueryString
+        if let months, days.isEmpty, DayRange.month(months.from).map({ $0.to.prefix(7) == months.to }) == true {
+            // One calendar month, in descending order off the (tenant, month, kind, tickets)
+            // index: no sort of the month.
+            query = """
+                SELECT key, label, tickets, last_number FROM demand_repeats
+                WHERE tenant_id = \(bind: tenantID) AND month = \(bind: months.from) AND kind = \(bind: kind.rawValue) AND tickets >= \(bind: minimum)
+                ORDER BY tickets DESC, key LIMIT \(literal: limit)
+                """
+        } else {
+            // A rolling window: the days at either end from the daily rows, the whole months
+            // between from the monthly rows, summed per caller or place.
+            var parts: [SQLQueryString] = days.map {
+                """
+                SELECT key, label, tickets, last_number FROM demand_repeat_days
+                WHERE tenant_id = \(bind: tenantID) AND kind = \(bind: kind.rawValue) AND day >= \(bind: $0.from) AND day < \(bind: $0.to)
+                """
+            }
+            if let months {
+                parts.append(
+                    """
+                    SELECT key, label, tickets, last_number FROM demand_repeats
+                    WHERE tenant_id = \(bind: tenantID) AND kind = \(bind: kind.rawValue) AND month >= \(bind: months.from) AND month < \(bind: months.to)
+                    """)
+            }
+            guard !parts.isEmpty else { return [] }
+            query = """
+                SELECT key, MAX(label) AS label, CAST(SUM(tickets) AS BIGINT) AS tickets, MAX(last_number) AS last_number
+                FROM (\(parts.joined(separator: " UNION ALL "))) r
+                GROUP BY key HAVING SUM(tickets) >= \(bind: minimum)
+                ORDER BY tickets DESC, key LIMIT \(literal: limit)
+                """
+        }
+        let rows = try await backend.reader.raw(query).all()
         return try rows.map {
             RepeatEntry(key: try $0.decode(column: "key", as: String.self), label: try $0.decode(column: "label", as: String.self),
                         tickets: Int(try $0.decode(column: "tickets", as: Int64.self)), lastNumber: try $0.decode(column: "last_number", as: String.self))
@@ -228,7 +262,7 @@ extension SQLTicketStore {
 
     public func rebuildDemand(tenantID: String, timeZone: String, progress: @escaping @Sendable (Int) -> Void) async throws -> Int {
         try await backend.transaction { db in
-            for table in ["demand_daily", "demand_monthly", "demand_streets", "demand_cells", "demand_repeats", "stored_answers"] {
+            for table in ["demand_daily", "demand_monthly", "demand_streets", "demand_cells", "demand_repeats", "demand_repeat_days", "stored_answers"] {
                 try await db.raw("DELETE FROM \(ident: table) WHERE tenant_id = \(bind: tenantID)").run()
             }
         }

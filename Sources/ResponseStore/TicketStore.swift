@@ -132,8 +132,9 @@ public protocol TicketStore: Sendable {
     ///   - cells: Only these cells (``GridCell/id``, at most 400); every cell when `nil`.
     ///   - minimumPerCell: Leave out cells with fewer tickets (1: every cell).
     func demandCells(tenantID: String, range: DayRange, categories: [String]?, cells: [Int64]?, minimumPerCell: Int) async throws -> [DemandCell]
-    /// The callers or places with the most tickets in a city month (`yyyy-MM`), at least `minimum` each.
-    func repeats(tenantID: String, kind: RepeatKind, month: String, minimum: Int, limit: Int) async throws -> [RepeatEntry]
+    /// The callers or places with the most tickets in the city days `range` (a calendar month, or a
+    /// rolling window), at least `minimum` each.
+    func repeats(tenantID: String, kind: RepeatKind, range: DayRange, minimum: Int, limit: Int) async throws -> [RepeatEntry]
     /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.
     func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, limit: Int) async throws -> [TicketSummary]
     /// Where and when the newest tickets of some categories in a box were filed in `[from, to)`,

@@ -103,11 +103,14 @@ struct BenchInsightCommand: AsyncParsableCommand {
             let r = try await service.hotspots(tenantID: tenant.id, range: week, category: nil, level: 2, finder: HotspotFinder(densityFactor: 3), limit: 20, withTickets: 5, days: days, reference: reference)
             return "\(r.hotspots.count) hotspots"
         }
-        try await time("repeat callers, this month") {
-            "\(try await store.repeats(tenantID: tenant.id, kind: .caller, month: thisMonth, minimum: 3, limit: 50).count) callers"
-        }
-        try await time("repeat places, this month") {
-            "\(try await store.repeats(tenantID: tenant.id, kind: .address, month: thisMonth, minimum: 3, limit: 50).count) places"
+        let monthRange = DayRange.month(thisMonth) ?? week
+        for (name, range) in [("this month", monthRange), ("last 7 days", week), ("last 30 days", month)] {
+            try await time("repeat callers, \(name)") {
+                "\(try await store.repeats(tenantID: tenant.id, kind: .caller, range: range, minimum: 3, limit: 50).count) callers"
+            }
+            try await time("repeat places, \(name)") {
+                "\(try await store.repeats(tenantID: tenant.id, kind: .address, range: range, minimum: 3, limit: 50).count) places"
+            }
         }
         // A brief is built in the background and served as stored (docs/insight.md): both costs.
         let lastMonth = DayRange.month(before: thisMonth) ?? thisMonth

@@ -90,6 +90,48 @@ struct InsightHTTPTests {
         }
     }
 
+    struct RepeatList: Decodable {
+        struct Item: Decodable { var label: String; var tickets: Int; var lastNumber: String }
+        var kind: String
+        var from: String
+        var to: String
+        var month: String?
+        var items: [Item]
+    }
+
+    @Test("on the 2nd of a month, repeats list the caller who rang four times last week; the calendar month does not", arguments: Engine.available)
+    func repeatsRollingWindow(engine: Engine) async throws {
+        // 2026-11-28 08:00 in Shanghai, then 2026-12-02 08:00.
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_795_824_000))
+        try await ServerHarness.run(engine, clock: clock) { h in
+            let agent = try await h.login("agent")
+            for k in 0..<4 {
+                let reply = try await h.fileTicket(agent, ["title": "夜间施工噪音 \(k)"])
+                #expect(reply.status == .created, "\(reply.text)")
+                clock.advance(by: 600)
+            }
+            clock.advance(by: 4 * 86_400 - 2_400)
+            let supervisor = try await h.login("supervisor")  // a session from four days ago has expired
+            let window = try await h.send(.get, "/api/v1/insight/repeats?kind=caller", token: supervisor).decode(RepeatList.self)
+            #expect(window.from == "2026-11-03" && window.to == "2026-12-03" && window.month == nil, "the last 30 days, today included")
+            #expect(window.items.map(\.tickets) == [4] && window.items.first?.label == "*******5678")
+            #expect(window.items.first?.lastNumber.hasPrefix("20261128") == true)
+            let week = try await h.send(.get, "/api/v1/insight/repeats?kind=caller&days=7", token: supervisor).decode(RepeatList.self)
+            #expect(week.items.map(\.tickets) == [4] && week.from == "2026-11-26")
+            let month = try await h.send(.get, "/api/v1/insight/repeats?kind=caller&month=2026-12", token: supervisor).decode(RepeatList.self)
+            #expect(month.items.isEmpty && month.month == "2026-12" && month.from == "2026-12-01")
+            let november = try await h.send(.get, "/api/v1/insight/repeats?kind=caller&month=2026-11", token: supervisor).decode(RepeatList.self)
+            #expect(november.items.map(\.tickets) == [4])
+            #expect(try await h.send(.get, "/api/v1/insight/repeats?kind=caller&days=3", token: supervisor).decode(RepeatList.self).items.isEmpty)
+            let range = try await h.send(.get, "/api/v1/insight/repeats?kind=address&from=2026-11-28&to=2026-11-29&min=4", token: supervisor).decode(RepeatList.self)
+            #expect(range.items.map(\.tickets) == [4])
+            for bad in ["days=0", "days=400", "month=2026-13", "from=2026-11-30&to=2026-11-01"] {
+                let r = try await h.send(.get, "/api/v1/insight/repeats?" + bad, token: supervisor)
+                #expect(r.status == .badRequest, "\(bad): \(r.status) \(r.text)")
+            }
+        }
+    }
+
     @Test("a webhook that fails is tried again with back-off until it takes the alert, once")
     func webhookRetries() async throws {
         try await WebhookReceiver.run(answer: { _, n in n <= 2 ? .serviceUnavailable : .noContent }) { hook, address in

@@ -106,6 +106,15 @@ struct ServerHarness {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
         var array: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
         var text: String { String(decoding: body, as: UTF8.self) }
+        /// The body as `T`; a body that does not decode fails the test with the body's text.
+        func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+            do { return try JSONDecoder().decode(T.self, from: body) } catch { throw DecodingFailure(message: "\(T.self) from \(status): \(text.prefix(500)) — \(error)") }
+        }
+    }
+
+    struct DecodingFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
     }
 
     func send(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: Any? = nil, raw: [UInt8]? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {

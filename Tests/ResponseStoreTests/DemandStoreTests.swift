@@ -8,6 +8,33 @@ import Testing
 struct DemandStoreTests {
     static let t0 = TicketStoreTests.t0  // 2026-11-18 08:00 in Shanghai
     static let day = "2026-11-18"
+    static let november = DayRange(from: "2026-11-01", to: "2026-12-01")
+
+    @Test("repeats over a rolling window reach back across the month's start; a calendar month does not", arguments: Engine.available)
+    func rollingRepeats(engine: Engine) async throws {
+        try await StoreHarness.with(engine) { h in
+            // One caller: twice on 28 November, twice on 1 December (Shanghai time).
+            for (day, hour) in [(10, 1.0), (10, 2.0), (13, 1.0), (13, 2.0)] {
+                _ = try await h.file("噪音", category: "01.02.03", district: "chaoyang", at: Self.t0.addingTimeInterval(Double(day) * 86_400 + hour * 3600))
+            }
+            func callers(_ range: DayRange, minimum: Int = 3) async throws -> [Int] {
+                try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, range: range, minimum: minimum, limit: 10).map(\.tickets)
+            }
+            let december = try #require(DayRange.month("2026-12"))
+            #expect(try await callers(december).isEmpty, "the calendar month on 2 December sees two calls")
+            #expect(try await callers(december, minimum: 2) == [2])
+            #expect(try await callers(DayRange.days(7, endingBefore: "2026-12-03")) == [4], "the last 7 days see all four")
+            #expect(try await callers(DayRange.days(3, endingBefore: "2026-12-03"), minimum: 2) == [2])
+            #expect(try await callers(DayRange(from: "2026-11-29", to: "2026-12-01")).isEmpty, "the days between")
+            #expect(try await callers(DayRange(from: "2026-11-01", to: "2026-12-03")) == [4], "a whole month and two days")
+            #expect(try await callers(DayRange(from: "2026-10-01", to: "2027-01-01")) == [4], "several whole months")
+            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .address, range: DayRange.days(30, endingBefore: "2026-12-03"), minimum: 4, limit: 10)
+                .first?.lastNumber.hasPrefix("20261201") == true, "the last ticket's number")
+            // A rebuild fills the days as filing did.
+            _ = try await h.store.rebuildDemand(tenantID: h.tenant.id, timeZone: h.tenant.timeZone) { _ in }
+            #expect(try await callers(DayRange.days(7, endingBefore: "2026-12-03")) == [4])
+        }
+    }
 
     @Test("filing counts each ticket by day, category, place and cell; re-classifying moves it; repeats count callers and places", arguments: Engine.available)
     func aggregates(engine: Engine) async throws {
@@ -43,13 +70,13 @@ struct DemandStoreTests {
             #expect(try await h.store.demandCells(tenantID: h.tenant.id, range: range, categories: nil, cells: nil, minimumPerCell: 2).map(\.tickets) == [2], "cells below the floor stay in the database")
 
             // The harness files every ticket from one phone and one address.
-            let callers = try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 2, limit: 10)
+            let callers = try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, range: Self.november, minimum: 2, limit: 10)
             #expect(callers.count == 1)
             #expect(callers.first?.tickets == 4, "re-classifying is not a new call")
             #expect(callers.first?.label == "*******1234")
             #expect(callers.first?.lastNumber == tickets[3].number)
-            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .address, month: "2026-11", minimum: 2, limit: 10).first?.tickets == 4)
-            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 5, limit: 10).isEmpty)
+            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .address, range: Self.november, minimum: 2, limit: 10).first?.tickets == 4)
+            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, range: Self.november, minimum: 5, limit: 10).isEmpty)
 
             let recent = try await h.store.recentTickets(tenantID: h.tenant.id, categories: ["01.02.03", "03.01.01"], from: Self.t0, to: Self.t0.addingTimeInterval(3600),
                                                          district: nil, limit: 2)
@@ -66,7 +93,7 @@ struct DemandStoreTests {
             #expect(try await h.store.rebuildDemand(tenantID: h.tenant.id, timeZone: h.tenant.timeZone) { _ in } == 4)
             let rebuilt = try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil)
             #expect(Set(rebuilt.map { "\($0.category)@\($0.district)=\($0.tickets)" }) == before)
-            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, month: "2026-11", minimum: 2, limit: 10).first?.tickets == 4)
+            #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, range: Self.november, minimum: 2, limit: 10).first?.tickets == 4)
             // What an import does at its end (ANALYZE on PostgreSQL), and the figures are as they were.
             try await h.store.refreshStatistics()
             #expect(Set(try await h.store.demandCounts(tenantID: h.tenant.id, range: range, district: nil, street: nil).map { "\($0.category)@\($0.district)=\($0.tickets)" }) == before)

@@ -47,10 +47,13 @@ struct InsightController {
                     .init(name: "tickets", description: "attach ticket numbers to the first N hotspots, 0–20 (default 5)", schemaType: "integer"),
                     .init(name: "rebuild", description: "true: compute a usual view (every category, the last 30 or 90 days, default finder) now instead of serving it as stored", schemaType: "boolean"),
                 ], handler: hotspots)
-        api.add(.get, "/api/v1/insight/repeats", summary: "Callers (masked phone) or places with the most tickets in a month",
+        api.add(.get, "/api/v1/insight/repeats", summary: "Callers (masked phone) or places with the most tickets in a period: the last 30 days unless asked otherwise",
                 tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Repeats", query: [
                     .init(name: "kind", description: "caller (default) or address", schemaType: "string"),
-                    .init(name: "month", description: "yyyy-MM (default: the current month)", schemaType: "string"),
+                    .init(name: "days", description: "a rolling window: this many days up to and including today, 1–366 (default 30)", schemaType: "integer"),
+                    .init(name: "from", description: "first city day, yyyy-MM-dd, instead of days", schemaType: "string"),
+                    .init(name: "to", description: "day after the last, yyyy-MM-dd (default: tomorrow)", schemaType: "string"),
+                    .init(name: "month", description: "a calendar month, yyyy-MM, instead of a window", schemaType: "string"),
                     .init(name: "min", description: "at least this many tickets (default 3)", schemaType: "integer"),
                     .init(name: "limit", description: "1–1000 (default 50)", schemaType: "integer"),
                 ], handler: repeats)
@@ -99,10 +102,10 @@ struct InsightController {
             return raw == "true"
         }
 
-        mutating func range(today: String) -> DayRange {
+        mutating func range(today: String, defaultDays: Int = 7) -> DayRange {
             let tomorrow = DayRange.key(number: (DayRange.number(today) ?? 0) + 1)
             let to = text("to") ?? tomorrow
-            let count = int("days", default: 7, in: 1...366)
+            let count = int("days", default: defaultDays, in: 1...366)
             let from = text("from") ?? DayRange.days(count, endingBefore: to).from
             let range = DayRange(from: from, to: to)
             if DayRange.number(from) == nil { errors.append(FieldError(field: "from", message: "a day, yyyy-MM-dd")) }
@@ -193,7 +196,11 @@ struct InsightController {
 
     struct RepeatList: Codable, Sendable {
         var kind: RepeatKind
-        var month: String
+        /// The days counted, `[from, to)`.
+        var from: String
+        var to: String
+        /// The calendar month, when one was asked for.
+        var month: String?
         var items: [RepeatView]
     }
 
@@ -203,13 +210,22 @@ struct InsightController {
         var q = Query(params: request.uri.queryParameters)
         let kind = RepeatKind(rawValue: q.text("kind") ?? "caller")
         if kind == nil { q.errors.append(FieldError(field: "kind", message: "caller or address")) }
-        let month = q.text("month") ?? String(DayKeys(identifier: tenant.timeZone).key(clock.now()).prefix(7))
-        if DayRange.month(month) == nil { q.errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+        // A calendar month when asked for; otherwise a rolling window, so that on the 2nd of a
+        // month a caller who rang four times last week is still listed.
+        let month = q.text("month")
+        var range: DayRange
+        if let month {
+            range = DayRange.month(month) ?? DayRange(from: "", to: "")
+            if !range.isValid { q.errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+        } else {
+            range = q.range(today: DayKeys(identifier: tenant.timeZone).key(clock.now()), defaultDays: 30)
+        }
         let minimum = q.int("min", default: 3, in: 2...1_000_000), limit = q.int("limit", default: 50, in: 1...1000)
         try q.check()
-        let entries = try await store.repeats(tenantID: tenant.id, kind: kind ?? .caller, month: month, minimum: minimum, limit: limit)
+        let entries = try await store.repeats(tenantID: tenant.id, kind: kind ?? .caller, range: range, minimum: minimum, limit: limit)
         // The key (a hash of the phone, or the normalised address) stays inside: labels are masked.
-        return JSONResponse(value: RepeatList(kind: kind ?? .caller, month: month, items: entries.map { RepeatView(label: $0.label, tickets: $0.tickets, lastNumber: $0.lastNumber) }))
+        let items = entries.map { RepeatView(label: $0.label, tickets: $0.tickets, lastNumber: $0.lastNumber) }
+        return JSONResponse(value: RepeatList(kind: kind ?? .caller, from: range.from, to: range.to, month: month, items: items))
     }
 
     struct AlertList: Codable, Sendable {

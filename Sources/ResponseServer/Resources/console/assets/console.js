@@ -705,7 +705,10 @@
       map.fitBounds(window.L.latLngBounds(r.hotspots.map((x) => [x.latitude, x.longitude])).pad(0.5), { maxZoom: 15 });
     }
     async function repeats() {
-      const [callers, places] = await Promise.all([api('GET', '/api/v1/insight/repeats?kind=caller&limit=10'), api('GET', '/api/v1/insight/repeats?kind=address&limit=10')]);
+      // A rolling window (the period chosen above), never the calendar month: on the 2nd a
+      // caller who rang four times last week is still listed.
+      const ask = (kind) => api('GET', '/api/v1/insight/repeats?' + new URLSearchParams({ kind, limit: 10, ...range() }));
+      const [callers, places] = await Promise.all([ask('caller'), ask('address')]);
       const cols = [
         { label: t('observed'), num: true, cell: (r) => String(r.tickets) },
         { label: t('last_ticket'), cell: (r) => ticketLink(r.lastNumber) },
