@@ -41,8 +41,9 @@ public struct ServerConfiguration: Sendable {
     public var linkSecret: [UInt8]
     /// The address residents reach the server at, for links in messages (no trailing slash).
     public var publicURL: String
-    /// What the public open data may show (coordinate precision, sensitive categories and kinds).
-    public var openData = PublicRecord.Policy()
+    /// The one disclosure policy (what each audience sees; coordinate precision, sensitive
+    /// categories and kinds), for every face. The config file's `openData` section.
+    public var disclosure = Disclosure()
     /// Users the sign-in page lists, with their roles (the demo city's; empty otherwise).
     public var demoUsers: [(username: String, role: Role)] = []
     /// Demand analysis and the early-warning detector.

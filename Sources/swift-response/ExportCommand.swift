@@ -75,7 +75,7 @@ struct ExportCommand: AsyncParsableCommand {
                 let sink = try OutputSink(path: path)
                 if format == .csv { sink.write(PublicRecord.columns.joined(separator: ",") + "\n") }
                 let written = try await OpenDataExport.write(store: store, tenantID: tenantID, from: dayStart, to: dayEnd, names: names,
-                                                            policy: settings.openData, timeZone: zone, csv: format == .csv) { sink.write($0) }
+                                                            policy: settings.disclosure, timeZone: zone, csv: format == .csv) { sink.write($0) }
                 sink.close()
                 total += written
                 if let path, daily != nil { FileHandle.standardError.write(Data("\(path): \(written) records\n".utf8)) }

@@ -51,8 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
                 say("Demo city: \(summary.tickets) tickets, \(summary.units) units, \(summary.categories) categories.")
                 settings.demoUsers = summary.users.map { ($0.username, $0.role) }
                 // Discipline inspection and politics-and-law requests are published without place or reply.
-                if settings.openData.sensitiveCategories.isEmpty {
-                    settings.openData.sensitiveCategories = try await store.categories(tenantID: DemoCity.tenant.id)
+                if settings.disclosure.sensitiveCategories.isEmpty {
+                    settings.disclosure.sensitiveCategories = try await store.categories(tenantID: DemoCity.tenant.id)
                         .filter { $0.level == 1 && ["纪检监察", "政法"].contains($0.name) }.map(\.code)
                 }
                 say("Demo users (password: \(summary.password)):")

@@ -198,7 +198,7 @@ struct Settings {
         c.publicURL = env("SWIFT_RESPONSE_PUBLIC_URL") ?? file.publicURL ?? "http://\(c.host):\(c.port)"
         if let policy = file.openData {
             guard (0...6).contains(policy.coordinateDecimals) else { throw ValidationError("openData.coordinateDecimals must be 0 to 6") }
-            c.openData = policy
+            c.disclosure = policy
         }
         try file.insight?.apply(to: &c.insight)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }

@@ -31,7 +31,7 @@ struct PublicRecordTests {
         #expect(r.agency == "water" && r.agencyName == "自来水公司" && r.borough == "朝阳区")
         #expect(r.status == "Pending" && r.openDataChannelType == "MOBILE" && r.kind == "complaint")
         #expect(r.createdDate.hasSuffix("+08:00"), "\(r.createdDate)")
-        #expect(r.resolutionDescription == "已联系[name]（[number]），管道已修复。")
+        #expect(r.resolutionDescription == "已联系[name]（[phone]），管道已修复。")
         #expect(r.csvLine.split(separator: ",", omittingEmptySubsequences: false).count == PublicRecord.columns.count)
         #expect(PublicRecord.columns.first == "unique_key" && PublicRecord.columns.contains("complaint_type"))
     }

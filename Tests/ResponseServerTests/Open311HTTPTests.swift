@@ -267,7 +267,7 @@ struct Open311HTTPTests {
             #expect(first["service_code"] as? String == "01.01.02" && first["service_name"] as? String == "违章建筑")
             #expect((first["requested_datetime"] as? String)?.hasSuffix("+08:00") == true)
             #expect(first["lat"] as? Double == 39.9)
-            #expect(first["description"] as? String == "report 4: call [name] on [number] or [email]")
+            #expect(first["description"] as? String == "report 4: call [name] on [phone] or [email]")
             for leak in ["13912345678", "139 1234 5678", "li@example.com", "Wei Li"] { #expect(!all.text.contains(leak), "leaked \(leak)") }
             for field in ["email", "phone", "first_name", "last_name", "device_id", "account_id"] { #expect(first[field] == nil) }
 

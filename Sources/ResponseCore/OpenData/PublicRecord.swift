@@ -49,38 +49,8 @@ public struct PublicRecord: Codable, Sendable, Equatable {
         }
     }
 
-    /// What may be published, and how precisely.
-    public struct Policy: Codable, Sendable, Equatable {
-        /// Decimals kept of latitude and longitude: 3 ≈ 110 m, 2 ≈ 1.1 km.
-        public var coordinateDecimals: Int
-        /// Category codes (and everything under them) whose requests are published without place or reply.
-        public var sensitiveCategories: [String]
-        /// Kinds published without place or reply (reports of wrongdoing name the reported).
-        public var sensitiveKinds: [TicketKind]
-
-        public init(coordinateDecimals: Int = 3, sensitiveCategories: [String] = [], sensitiveKinds: [TicketKind] = [.report]) {
-            self.coordinateDecimals = coordinateDecimals
-            self.sensitiveCategories = sensitiveCategories
-            self.sensitiveKinds = sensitiveKinds
-        }
-
-        // A config file may name only the settings it changes.
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Policy()
-            coordinateDecimals = try c.decodeIfPresent(Int.self, forKey: .coordinateDecimals) ?? d.coordinateDecimals
-            sensitiveCategories = try c.decodeIfPresent([String].self, forKey: .sensitiveCategories) ?? d.sensitiveCategories
-            sensitiveKinds = try c.decodeIfPresent([TicketKind].self, forKey: .sensitiveKinds) ?? d.sensitiveKinds
-        }
-
-        enum CodingKeys: String, CodingKey { case coordinateDecimals, sensitiveCategories, sensitiveKinds }
-
-        public func isSensitive(_ ticket: Ticket) -> Bool {
-            if sensitiveKinds.contains(ticket.kind) { return true }
-            guard let code = ticket.categoryCode else { return false }
-            return sensitiveCategories.contains { code == $0 || code.hasPrefix($0 + ".") }
-        }
-    }
+    /// What may be published, and how precisely: the one disclosure policy.
+    public typealias Policy = Disclosure
 
     /// The published form of `ticket`. Names, phones, e-mails, addresses, titles and descriptions
     /// never leave; a sensitive request also loses its place and reply.
@@ -108,15 +78,10 @@ public struct PublicRecord: Codable, Sendable, Equatable {
         case .app, .wechat, .sms: "MOBILE"
         case .other: "OTHER"
         }
-        let sensitive = policy.isSensitive(ticket)
-        if !sensitive, let lat = ticket.location.latitude, let lon = ticket.location.longitude {
-            let scale = pow(10, Double(max(0, min(6, policy.coordinateDecimals))))
-            latitude = (lat * scale).rounded() / scale
-            longitude = (lon * scale).rounded() / scale
-        }
-        if !sensitive, let reply = ticket.reply {
-            resolutionDescription = PublicText.redact(reply, name: ticket.complainant.name)
-        }
+        let shown = policy.publicView(ticket)
+        latitude = shown.latitude
+        longitude = shown.longitude
+        resolutionDescription = shown.reply
         if ticket.status == .merged, let parent = ticket.mergedInto {
             resolutionDescription = "Duplicate of \(parent)."
         }

@@ -122,7 +122,7 @@ public struct InsightService: Sendable {
             .filter { wanted.contains($0.category) }.reduce(0) { $0 + $1.tickets }
         let (from, to) = (days.start(of: range.from) ?? .distantPast, days.start(of: range.to) ?? .distantFuture)
         let sample = try await store.recentTickets(tenantID: tenantID, categories: codes, from: from, to: to, district: district, limit: Self.textSample)
-        let groups = clusterer.cluster(sample.map { TextClusterer.Document(id: $0.number, title: $0.title, text: PublicText.redact($0.description, name: nil)) })
+        let groups = clusterer.cluster(sample.map { TextClusterer.Document(id: $0.number, title: $0.title, text: Redactor.redact($0.description, name: nil)) })
         return ClusterReport(range: range, category: category, categoryName: reference.categories[category]?.name, tickets: total, sampled: sample.count, clusters: groups)
     }
 

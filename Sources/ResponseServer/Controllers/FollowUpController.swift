@@ -58,7 +58,7 @@ struct FollowUpController {
         }
         let page = try await store.listTickets(query, tenantID: identity.tenantID)
         let now = clock.now()
-        return JSONResponse(value: FollowUpQueue(script: Self.script, items: page.tickets.map { TicketView($0, for: identity, now: now) }, next: page.next?.token))
+        return JSONResponse(value: FollowUpQueue(script: Self.script, items: page.tickets.map { TicketView($0, for: identity, disclosure: configuration.disclosure, now: now) }, next: page.next?.token))
     }
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
@@ -68,7 +68,7 @@ struct FollowUpController {
         let outcome = try body.parsed()
         let (ticket, _) = try await apply(outcome, number: number, tenantID: identity.tenantID, actor: identity.actor, version: body.version)
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        return JSONResponse(value: TicketView(ticket, for: identity, now: clock.now(), timeline: events))
+        return JSONResponse(value: TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: clock.now(), timeline: events))
     }
 
     /// Records an outcome as the plan's actions, in one transaction.
@@ -243,9 +243,9 @@ struct PublicFollowUp: Encodable, Sendable {
 
     init(_ t: Ticket) {
         number = t.number
-        title = PublicText.redact(t.title, name: t.complainant.name)
+        title = Redactor.redact(t.title, name: t.complainant.name)
         status = t.status
-        reply = t.reply.map { PublicText.redact($0, name: t.complainant.name) }
+        reply = t.reply.map { Redactor.redact($0, name: t.complainant.name) }
         awaitingRating = t.oversight.followUp != nil || t.status == .replied
         questions = FollowUpController.script.questions
         evaluation = t.evaluation.map { var e = $0; e.comment = nil; return e }

@@ -4,14 +4,14 @@ import ResponseCore
 /// The small, script-free pages behind a follow-up link (bilingual; the full portal is the console's).
 enum FollowUpPage {
     static func form(_ t: Ticket, token: String, error: String?) -> String {
-        let reply = t.reply.map { "<p><strong>答复 Reply:</strong> \(escape(PublicText.redact($0, name: t.complainant.name)))</p>" } ?? ""
+        let reply = t.reply.map { "<p><strong>答复 Reply:</strong> \(escape(Redactor.redact($0, name: t.complainant.name)))</p>" } ?? ""
         let err = error.map { "<p role=\"alert\" class=\"err\">\(escape($0))</p>" } ?? ""
         func radio(_ name: String, _ value: String, _ label: String) -> String {
             "<label><input type=\"radio\" name=\"\(name)\" value=\"\(value)\" required> \(label)</label>"
         }
         return page("评价您的诉求 · Rate your request", """
         <h1>评价您的诉求 · Rate your request \(escape(t.number))</h1>
-        <p>\(escape(PublicText.redact(t.title, name: t.complainant.name)))</p>
+        <p>\(escape(Redactor.redact(t.title, name: t.complainant.name)))</p>
         \(reply)\(err)
         <form method="post">
         <fieldset><legend>承办单位是否与您联系？Did the unit contact you?</legend>\(radio("contacted", "true", "是 Yes")) \(radio("contacted", "false", "否 No"))</fieldset>

@@ -104,7 +104,7 @@ struct TicketController {
         let tenant = try await tenant(identity)
         let now = clock.now()
         let (ticket, events) = try await intake.file(new, tenant: tenant, actor: identity.actor, now: now)
-        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, now: now, timeline: events))
+        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: now, timeline: events))
     }
 
     @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SuggestionsView> {
@@ -135,7 +135,7 @@ struct TicketController {
             throw Problem.notFound("no ticket \(number)")
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        var view = TicketView(ticket, for: identity, now: clock.now(), timeline: events)
+        var view = TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: clock.now(), timeline: events)
         view.duplicates = try await store.duplicates(of: ticket.number, tenantID: identity.tenantID)
         return JSONResponse(value: view)
     }
@@ -150,8 +150,10 @@ struct TicketController {
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[NotificationRecord]> {
         let identity = try context.require(.followUp)
         let number = try context.parameters.require("number")
-        guard try await store.ticket(number: number, tenantID: identity.tenantID) != nil else { throw Problem.notFound("no ticket \(number)") }
-        return JSONResponse(value: try await store.notifications(number: number, tenantID: identity.tenantID))
+        guard let ticket = try await store.ticket(number: number, tenantID: identity.tenantID) else { throw Problem.notFound("no ticket \(number)") }
+        let contacts = TicketAccess(identity.actor).maySeeContacts(ticket)
+        let records = try await store.notifications(number: number, tenantID: identity.tenantID)
+        return JSONResponse(value: records.map { configuration.disclosure.staffView($0, of: ticket, contacts: contacts) })
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketList> {
@@ -160,7 +162,7 @@ struct TicketController {
         if identity.role == .handler { query.unit = identity.unitCode ?? "" }
         let page = try await store.listTickets(query, tenantID: identity.tenantID)
         let now = clock.now()
-        return JSONResponse(value: TicketList(items: page.tickets.map { TicketView($0, for: identity, now: now) }, next: page.next?.token))
+        return JSONResponse(value: TicketList(items: page.tickets.map { TicketView($0, for: identity, disclosure: configuration.disclosure, now: now) }, next: page.next?.token))
     }
 
     static func parseQuery(_ params: Hummingbird.Parameters, now: Date) throws -> TicketQuery {
@@ -291,7 +293,7 @@ struct TicketController {
         default: break
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        return JSONResponse(value: TicketView(ticket, for: identity, now: clock.now(), timeline: events))
+        return JSONResponse(value: TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: clock.now(), timeline: events))
     }
 }
 

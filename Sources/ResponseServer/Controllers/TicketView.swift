@@ -2,46 +2,32 @@ import HTTPTypes
 import Foundation
 import ResponseCore
 
-/// A ticket as the API shows it to one caller: contact details masked unless the caller's role
-/// needs them, plus derived fields (overdue, what can be done next) and, for a single ticket,
-/// the timeline.
+/// A ticket as the API shows it to one caller, rendered through the disclosure policy with the
+/// access rule's answer (``TicketAccess``): a caller who may not see its contacts gets the
+/// complainant masked and every free text (title, description, reply, notes, the timeline's
+/// texts) redacted. Plus derived fields (overdue, what can be done next) and, for a single
+/// ticket, the timeline.
 struct TicketView: Encodable, Sendable {
     var ticket: Ticket
     var overdue: Bool
     var allowedActions: [String]
-    /// The allowed actions this caller's role may take on this ticket (what a screen offers).
+    /// The allowed actions this caller may take on this ticket (what a screen offers).
     var yourActions: [String]
     var timeline: [TicketEvent]?
     /// Tickets merged into this one: the cluster of people who reported the same problem.
     var duplicates: [String]?
 
-    init(_ ticket: Ticket, for identity: Identity, now: Date, timeline: [TicketEvent]? = nil) {
-        var shown = ticket
-        if !Self.mayContact(ticket, identity) { shown.complainant = ticket.complainant.masked() }
-        self.ticket = shown
+    init(_ ticket: Ticket, for identity: Identity, disclosure: Disclosure, now: Date, timeline: [TicketEvent]? = nil) {
+        let access = TicketAccess(identity.actor)
+        let contacts = access.maySeeContacts(ticket)
+        self.ticket = disclosure.staffView(ticket, contacts: contacts)
         self.overdue = ticket.isOverdue(at: now)
         self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
         self.yourActions = allowedActions.filter { name in
-            guard let permission = TicketStateMachine.sampleActions.first(where: { $0.name == name })?.permission,
-                  identity.role.allows(permission) else { return false }
-            guard identity.role == .handler else { return true }
-            // Handlers act as the lead unit, or answer a summons of their own unit.
-            if ["acknowledge-summons", "report-summons"].contains(name) {
-                return ticket.oversight.summons.contains { $0.unit == identity.unitCode && $0.rating == nil }
-            }
-            return ticket.leadUnit != nil && ticket.leadUnit == identity.unitCode
+            guard let permission = TicketStateMachine.sampleActions.first(where: { $0.name == name })?.permission else { return false }
+            return access.may(name, permission, on: ticket)
         }
-        self.timeline = timeline
-    }
-
-    /// Contact details go to roles that call complainants back; a handler sees them only for its
-    /// own unit's tickets, and never for an anonymous complainant.
-    static func mayContact(_ ticket: Ticket, _ identity: Identity) -> Bool {
-        guard identity.role.allows(.seeContactDetails) else { return false }
-        if identity.role == .handler {
-            return !ticket.complainant.anonymous && ticket.leadUnit != nil && ticket.leadUnit == identity.unitCode
-        }
-        return true
+        self.timeline = timeline?.map { disclosure.staffView($0, of: ticket, contacts: contacts) }
     }
 
     enum ExtraKeys: String, CodingKey { case overdue, allowedActions, yourActions, timeline, duplicates, reports }

@@ -454,28 +454,30 @@ struct Open311Controller {
         let units = try await unitNames(call)
         let categories = Dictionary(try await store.categories(tenantID: call.tenant.id).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let items: [Open311Value] = tickets.map { t in
-            let name = t.complainant.name
-            var notes: String? = t.reply.map { PublicText.redact($0, name: name) }
+            // Rendered through the disclosure policy: texts redacted, coordinates rounded, and a
+            // sensitive request without texts, address or coordinates.
+            let shown = configuration.disclosure.publicView(t)
+            var notes: String? = shown.reply
             if let parent = t.mergedInto { notes = "Duplicate of \(parent)." }
-            let text = t.description.isEmpty ? t.title : t.description
+            let text = t.description.isEmpty ? shown.title : shown.description
             return .object([
                 ("service_request_id", .string(t.number)),
                 ("status", .string(Open311Status.basic(t.status))),
                 ("status_notes", .string(notes)),
                 ("service_name", .string(t.categoryCode.flatMap { categories[$0] })),
                 ("service_code", .string(t.categoryCode)),
-                ("description", .string(PublicText.redact(text, name: name))),
+                ("description", .string(text)),
                 ("agency_responsible", .string(t.leadUnit.map { units[$0] ?? $0 })),
                 ("service_notice", .null),
                 ("requested_datetime", call.date(t.createdAt)),
                 ("updated_datetime", call.date(t.updatedAt)),
-                ("expected_datetime", t.status.isFinal ? .null : t.deadlines.resolution.map(call.date) ?? .null),
-                ("address", .string(t.location.address.map { PublicText.redact($0, name: name) })),
-                ("address_id", .string(t.location.streetCode ?? t.location.districtCode)),
+                ("expected_datetime", shown.resolutionDue.map(call.date) ?? .null),
+                ("address", .string(shown.address)),
+                ("address_id", .string(shown.streetCode ?? t.location.districtCode)),
                 ("zipcode", .null),
-                ("lat", t.location.latitude.map(Open311Value.number) ?? .null),
-                ("long", t.location.longitude.map(Open311Value.number) ?? .null),
-                ("media_url", .string(t.mediaURL)),
+                ("lat", shown.latitude.map(Open311Value.number) ?? .null),
+                ("long", shown.longitude.map(Open311Value.number) ?? .null),
+                ("media_url", .string(shown.mediaURL)),
             ])
         }
         return Open311Document(root: "service_requests", item: "request", items: items)
@@ -493,27 +495,35 @@ struct Open311Controller {
         let (from, to) = try window(call)
         let events = try await store.events(tenantID: call.tenant.id, types: Self.publishedEvents, from: from, to: to, limit: 1_000)
         let units = try await unitNames(call)
+        // The tickets the updates speak of, once each: their texts pass the disclosure policy
+        // (the complainant's name redacted; nothing of a sensitive request's reply).
+        var query = TicketQuery()
+        query.numbers = Array(Set(events.map(\.number)))
+        query.limit = 1_000
+        let tickets = query.numbers.isEmpty ? [:] : Dictionary(
+            try await store.listTickets(query, tenantID: call.tenant.id).tickets.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
+        let disclosure = configuration.disclosure
         let items: [Open311Value] = events.compactMap { numbered in
             let e = numbered.event
-            guard let status = Open311Status.extended(e) else { return nil }
+            guard let status = Open311Status.extended(e), let ticket = tickets[numbered.number] else { return nil }
             return .object([
                 ("update_id", .string(Self.updateID(numbered.number, e.sequence))),
                 ("service_request_id", .string(numbered.number)),
                 ("status", .string(status)),
                 ("updated_datetime", call.date(e.at)),
-                ("description", .string(Self.updateText(e, units: units))),
-                ("media_url", .string(e.payload["mediaURL"])),
+                ("description", .string(Self.updateText(e, of: ticket, disclosure: disclosure, units: units))),
+                ("media_url", .string(disclosure.isSensitive(ticket) ? nil : e.payload["mediaURL"])),
             ])
         }
         return (.ok, Open311Document(root: "service_request_updates", item: "request_update", items: items))
     }
 
     /// The public sentence of an update. Internal notes (contact logs, return notes) stay out:
-    /// they may name the complainant.
-    static func updateText(_ e: TicketEvent, units: [String: String]) -> String {
+    /// they may name the complainant. Answers and replies pass the disclosure policy.
+    static func updateText(_ e: TicketEvent, of ticket: Ticket, disclosure: Disclosure, units: [String: String]) -> String {
         let unit = (e.payload["unit"] ?? e.payload["leadUnit"] ?? e.actor.unitCode).map { units[$0] ?? $0 } ?? "The unit"
         switch e.type {
-        case .answered: return PublicText.redact(e.payload["text"] ?? "Answered by the hotline.", name: nil)
+        case .answered: return e.payload["text"].flatMap { disclosure.publicText($0, of: ticket) } ?? "Answered by the hotline."
         case .dispatched: return "Sent to \(unit)."
         case .arbitrated: return "Assigned to \(unit) by a supervisor's ruling."
         case .returnRejected: return "\(unit) remains responsible."
@@ -521,7 +531,7 @@ struct Open311Controller {
         case .returned: return "\(unit) returned the request to the hotline for re-routing."
         case .contacted: return "\(unit) contacted the resident."
         case .extended: return "The reply is now due by \(e.payload["until"] ?? "a later date")."
-        case .replied: return PublicText.redact(e.payload["text"] ?? "\(unit) replied.", name: nil)
+        case .replied: return e.payload["text"].flatMap { disclosure.publicText($0, of: ticket) } ?? "\(unit) replied."
         case .evaluated: return e.payload["resolved"] == "true" ? "The resident confirmed the problem is solved." : "The resident says the problem is not solved."
         case .reopened: return "Reopened and sent back to \(unit)."
         case .closed: return "Closed."

@@ -67,7 +67,7 @@ struct OpenDataController {
 
         let names = try await self.names.value(tenant.id, now: clock.now()) { try await OpenDataExport.names(store: store, tenantID: tenant.id) }
         let result = try await store.listTickets(query, tenantID: tenant.id)
-        let records = result.tickets.map { PublicRecord($0, names: names, policy: configuration.openData, timeZone: zone) }
+        let records = result.tickets.map { PublicRecord($0, names: names, policy: configuration.disclosure, timeZone: zone) }
         var headers = HTTPFields()
         headers[.cacheControl] = "public, max-age=60"
         if format == "csv" {

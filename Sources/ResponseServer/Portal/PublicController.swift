@@ -52,12 +52,16 @@ struct PublicController {
         var status: TicketStatus
     }
 
-    /// The body of `GET /api/v1/public/requests/{number}`.
+    /// The body of `GET /api/v1/public/requests/{number}`, rendered through the disclosure
+    /// policy: a sensitive request has no title, reply or place finer than its district.
     struct PublicTicket: Encodable, Sendable {
         var number: String
         var kind: TicketKind
-        var title: String
+        var title: String?
         var status: TicketStatus
+        /// The texts and the place are withheld (a report, a sensitive category, or at the
+        /// complainant's request).
+        var sensitive: Bool
         var category: String?
         var district: String?
         var unit: String?
@@ -121,11 +125,11 @@ struct PublicController {
         let events = try await store.events(ticketID: t.id, tenantID: tenantID)
         let units = Dictionary(try await store.units(tenantID: tenantID).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let category = try await t.categoryCode.asyncMap { try await store.category(code: $0, tenantID: tenantID)?.name }
+        let shown = configuration.disclosure.publicView(t)
         return PublicTicket(
-            number: t.number, kind: t.kind, title: PublicText.redact(t.title, name: t.complainant.name), status: t.status,
+            number: t.number, kind: t.kind, title: shown.title, status: t.status, sensitive: shown.sensitive,
             category: category ?? nil, district: t.location.districtCode.flatMap { units[$0] }, unit: t.leadUnit.flatMap { units[$0] },
-            createdAt: t.createdAt, updatedAt: t.updatedAt, resolutionDue: t.status.isFinal ? nil : t.deadlines.resolution,
-            reply: t.reply.map { PublicText.redact($0, name: t.complainant.name) },
+            createdAt: t.createdAt, updatedAt: t.updatedAt, resolutionDue: shown.resolutionDue, reply: shown.reply,
             timeline: events.filter { Self.publicEvents.contains($0.type) }.map { Step(at: $0.at, type: $0.type, status: $0.toStatus) },
             mergedInto: t.mergedInto)
     }

@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import ResponseCore
+import ResponseServer
+import Testing
+
+/// The disclosure matrix over HTTP: contact data planted in a ticket's complainant, texts and
+/// notes, then every public and staff face read, on both engines.
+@Suite("Privacy: every face renders through the one disclosure policy")
+struct PrivacyHTTPTests {
+    /// A name, a mobile (two writings), a landline, an e-mail and an ID-card number.
+    static let planted = ["王芳", "13912345678", "139 1234 5678", "010-87654321", "wf@example.com", "110105199003071234"]
+
+    static func leaks(_ text: String) -> [String] { planted.filter { text.contains($0) } }
+
+    /// Files a ticket carrying every planted datum, dispatches it to cy-01, logs a contact note and
+    /// replies, each naming the complainant and her numbers. Returns its number.
+    static func plant(_ h: ServerHarness, kind: String, agent: String, dispatcher: String, handler: String) async throws -> String {
+        let filed = try await h.fileTicket(agent, [
+            "kind": kind, "title": "王芳反映 139 1234 5678",
+            "description": "我是王芳，手机13912345678，座机010-87654321，邮箱wf@example.com，身份证110105199003071234",
+            "location": ["latitude": 39.912_345, "longitude": 116.456_789, "address": "建外街道8号楼 王芳家", "districtCode": "cy", "streetCode": "cy-01"],
+            "complainant": ["name": "王芳", "phone": "13912345678", "email": "wf@example.com"],
+        ])
+        #expect(filed.status == .created, "\(filed.text)")
+        let number = try #require(filed.json["number"] as? String)
+        for (action, token, body) in [
+            ("dispatch", dispatcher, ["leadUnit": "cy-01"]), ("accept", handler, [:]),
+            ("contact", handler, ["note": "已致电王芳 13912345678，约定上门"]),
+            ("reply", handler, ["text": "王芳您好，已处理，有问题请打010-87654321", "resolved": true]),
+        ] as [(String, String, [String: Any])] {
+            let r = try await h.act(number, action, token, body)
+            #expect(r.status == .ok, "\(action): \(r.status) \(r.text)")
+        }
+        return number
+    }
+
+    @Test("a report and a complaint, planted with contacts: what staff, integrations and the public each see", arguments: Engine.available)
+    func matrix(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
+            let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher"), handler = try await h.login("handler")
+            let admin = try await h.login("admin"), supervisor = try await h.login("supervisor")
+            let report = try await Self.plant(h, kind: "report", agent: agent, dispatcher: dispatcher, handler: handler)
+            let complaint = try await Self.plant(h, kind: "complaint", agent: agent, dispatcher: dispatcher, handler: handler)
+            let created = try await h.send(.post, "/api/v1/api-keys", token: admin, json: ["name": "city app"])
+            let key = try #require(created.json["key"] as? String, "\(created.text)")
+            var keyHeader = HTTPFields()
+            keyHeader[.apiKey] = key
+
+            // Staff who call the complainant back see everything, the timeline's notes included.
+            for (role, token) in [("agent", agent), ("supervisor", supervisor), ("handler of the lead unit", handler)] {
+                let r = try await h.send(.get, "/api/v1/tickets/\(report)", token: token)
+                #expect(r.status == .ok)
+                #expect(Self.leaks(r.text).contains("13912345678") && r.text.contains("已致电王芳"), "\(role) sees the contacts")
+            }
+            // Everyone else on staff, and integrations: masked complainant, redacted texts and notes.
+            for number in [report, complaint] {
+                for (role, token, headers) in [("dispatcher", dispatcher, HTTPFields()), ("admin", admin, HTTPFields()), ("integration", nil, keyHeader)] as [(String, String?, HTTPFields)] {
+                    let r = try await h.send(.get, "/api/v1/tickets/\(number)", token: token, headers: headers)
+                    #expect(r.status == .ok, "\(role): \(r.status)")
+                    #expect(Self.leaks(r.text).isEmpty, "\(role) reads \(Self.leaks(r.text)) in \(r.text)")
+                    #expect(r.text.contains("[phone]") && r.text.contains("[name]") && r.text.contains("139****5678"), "\(role): redacted, not dropped")
+                }
+            }
+            let list = try await h.send(.get, "/api/v1/tickets?limit=10", token: dispatcher)
+            #expect(list.status == .ok && Self.leaks(list.text).isEmpty, "the list: \(Self.leaks(list.text))")
+            let notices = try await h.send(.get, "/api/v1/tickets/\(report)/notifications", token: admin)
+            #expect(notices.status == .ok && Self.leaks(notices.text).isEmpty, "notifications: \(Self.leaks(notices.text))")
+
+            // The public: nothing of the complainant; a report shows no text and no place finer than the district.
+            let open311 = "/open311/v2"
+            for path in ["/api/v1/public/requests/\(report)", "/api/v1/public/requests/\(complaint)", open311 + "/requests.json", open311 + "/requests.xml",
+                         open311 + "/requests/\(report).json", open311 + "/servicerequestupdates.json", open311 + "/servicerequestupdates.xml",
+                         "/api/v1/public/open-data?from=\(report.prefix(4))-\(report.dropFirst(4).prefix(2))-\(report.dropFirst(6).prefix(2))"] {
+                let r = try await h.send(.get, path)
+                #expect(r.status == .ok, "\(path): \(r.status) \(r.text)")
+                #expect(Self.leaks(r.text).isEmpty, "\(path) shows \(Self.leaks(r.text)): \(r.text)")
+            }
+            let tracked = try await h.send(.get, "/api/v1/public/requests/\(report)").json
+            #expect(tracked["sensitive"] as? Bool == true && tracked["title"] == nil && tracked["reply"] == nil && tracked["district"] as? String == "朝阳区")
+            let plain = try await h.send(.get, "/api/v1/public/requests/\(complaint)").json
+            #expect(plain["sensitive"] as? Bool == false && plain["title"] as? String == "[name]反映 [phone]")
+            #expect(plain["reply"] as? String == "[name]您好，已处理，有问题请打[phone]")
+
+            let requests = try await h.send(.get, open311 + "/requests.json").array
+            let sensitive = try #require(requests.first { $0["service_request_id"] as? String == report })
+            for field in ["description", "address", "lat", "long", "status_notes"] { #expect(sensitive[field] is NSNull || sensitive[field] == nil, "report's \(field): \(sensitive[field] ?? "")") }
+            #expect(sensitive["address_id"] as? String == "cy", "the district only")
+            let shown = try #require(requests.first { $0["service_request_id"] as? String == complaint })
+            #expect(shown["lat"] as? Double == 39.912 && shown["long"] as? Double == 116.457, "rounded to ~100 m")
+            #expect(shown["address"] as? String == "建外街道8号楼 [name]家")
+            let feed = try await h.send(.get, open311 + "/servicerequestupdates.json").array
+            let replies = feed.filter { $0["status"] as? String == "replied" || ($0["description"] as? String)?.contains("处理") == true }
+            #expect(replies.contains { $0["description"] as? String == "[name]您好，已处理，有问题请打[phone]" }, "the complaint's reply, redacted: \(feed)")
+            #expect(!feed.contains { $0["service_request_id"] as? String == report && ($0["description"] as? String)?.contains("已处理") == true }, "no reply text of a report")
+        }
+    }
+}
