@@ -64,8 +64,7 @@ struct PrivacyHTTPTests {
             }
             let list = try await h.send(.get, "/api/v1/tickets?limit=10", token: dispatcher)
             #expect(list.status == .ok && Self.leaks(list.text).isEmpty, "the list: \(Self.leaks(list.text))")
-            let notices = try await h.send(.get, "/api/v1/tickets/\(report)/notifications", token: admin)
-            #expect(notices.status == .ok && Self.leaks(notices.text).isEmpty, "notifications: \(Self.leaks(notices.text))")
+            #expect(try await h.send(.get, "/api/v1/tickets/\(report)/notifications", token: admin).status == .forbidden, "admins do no follow-up")
 
             // The public: nothing of the complainant; a report shows no text and no place finer than the district.
             let open311 = "/open311/v2"
@@ -93,6 +92,50 @@ struct PrivacyHTTPTests {
             let replies = feed.filter { $0["status"] as? String == "replied" || ($0["description"] as? String)?.contains("处理") == true }
             #expect(replies.contains { $0["description"] as? String == "[name]您好，已处理，有问题请打[phone]" }, "the complaint's reply, redacted: \(feed)")
             #expect(!feed.contains { $0["service_request_id"] as? String == report && ($0["description"] as? String)?.contains("已处理") == true }, "no reply text of a report")
+        }
+    }
+
+    @Test("the one access rule: Open311 takes API keys only; integrations rate, reopen and remark only on what they filed; admins do no casework", arguments: Engine.available)
+    func access(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
+            let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher"), handler = try await h.login("handler")
+            let admin = try await h.login("admin"), supervisor = try await h.login("supervisor")
+            let phoneTicket = try await Self.plant(h, kind: "complaint", agent: agent, dispatcher: dispatcher, handler: handler)
+            var keys: [String] = []
+            for name in ["app one", "app two"] {
+                let created = try await h.send(.post, "/api/v1/api-keys", token: admin, json: ["name": name])
+                keys.append(try #require(created.json["key"] as? String, "\(created.text)"))
+            }
+            func form(_ fields: String) -> [UInt8] { Array(fields.utf8) }
+            var formHeaders = HTTPFields()
+            formHeaders[.contentType] = "application/x-www-form-urlencoded"
+            let filed = try await h.send(.post, "/open311/v2/requests.json", raw: form("api_key=\(keys[0])&service_code=01.01.01&lat=39.91&long=116.45&description=noise"), headers: formHeaders)
+            #expect(filed.status == .created || filed.status == .ok, "\(filed.status) \(filed.text)")
+            let token = try #require(filed.array.first?["token"] as? String ?? filed.array.first?["service_request_id"] as? String, "\(filed.text)")
+            let own = try #require(try await h.send(.get, "/open311/v2/tokens/\(token).json").array.first?["service_request_id"] as? String ?? token)
+
+            // A staff session token is not an Open311 key.
+            let asStaff = try await h.send(.post, "/open311/v2/servicerequestupdates.json", raw: form("api_key=\(handler)&service_request_id=\(phoneTicket)&description=hello"), headers: formHeaders)
+            #expect(asStaff.status == .forbidden, "\(asStaff.status) \(asStaff.text)")
+            // A key remarks on its own request, not on a phone ticket or another app's.
+            for (key, number, status) in [(keys[0], own, HTTPResponse.Status.ok), (keys[0], phoneTicket, .forbidden), (keys[1], own, .forbidden)] {
+                let r = try await h.send(.post, "/open311/v2/servicerequestupdates.json", raw: form("api_key=\(key)&service_request_id=\(number)&description=still+noisy"), headers: formHeaders)
+                #expect(r.status == status, "update on \(number): \(r.status) \(r.text)")
+            }
+            var keyHeader = HTTPFields()
+            keyHeader[.apiKey] = keys[1]
+            for action in ["evaluate", "reopen", "comment"] {
+                let r = try await h.send(.post, "/api/v1/tickets/\(phoneTicket)/\(action)", json: ["resolved": false, "satisfaction": "dissatisfied", "reason": "x", "text": "x"], headers: keyHeader)
+                #expect(r.status == .forbidden, "an integration may not \(action) a phone ticket: \(r.status) \(r.text)")
+            }
+            // Admins manage the system; supervisors do the casework.
+            for (action, body) in [("evaluate", ["resolved": true, "satisfaction": "satisfied"]), ("close", [:]), ("urge", [:]), ("comment", ["text": "x"])] as [(String, [String: Any])] {
+                let r = try await h.act(phoneTicket, action, admin, body)
+                #expect(r.status == .forbidden, "admin \(action): \(r.status)")
+            }
+            let view = try await h.send(.get, "/api/v1/tickets/\(phoneTicket)", token: admin).json
+            #expect((view["yourActions"] as? [String]) == [], "an admin is offered no casework: \(view["yourActions"] ?? "")")
+            #expect(try await h.act(phoneTicket, "evaluate", supervisor, ["resolved": true, "satisfaction": "satisfied"]).status == .ok)
         }
     }
 }

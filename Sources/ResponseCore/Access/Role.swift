@@ -10,7 +10,8 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case handler
     /// Oversees deadlines, extensions, arbitration.
     case supervisor
-    /// Manages users, units, categories, keys.
+    /// Manages users, units, categories, keys; does no casework (supervisors do), so that no
+    /// one who runs the system can move a ticket or a rating.
     case admin
     /// A machine client authenticated by API key.
     case integration
@@ -47,25 +48,27 @@ extension Role {
     /// tickets by the caller.
     public func allows(_ permission: Permission) -> Bool {
         switch permission {
-        case .createTicket: [.agent, .dispatcher, .supervisor, .admin, .integration, .system].contains(self)
+        case .createTicket: [.agent, .dispatcher, .supervisor, .integration, .system].contains(self)
         case .readTickets: true
         case .answer: [.agent, .dispatcher, .supervisor, .system].contains(self)
-        case .dispatch: [.dispatcher, .supervisor, .admin, .system].contains(self)
-        case .arbitrate: [.supervisor, .admin].contains(self)
-        case .workTicket: [.handler, .supervisor, .admin].contains(self)
-        case .evaluate: [.agent, .supervisor, .admin, .integration].contains(self)
+        case .dispatch: [.dispatcher, .supervisor, .system].contains(self)
+        case .arbitrate: self == .supervisor
+        case .workTicket: [.handler, .supervisor].contains(self)
+        // Ratings move the rankings: the complainant's (through an agent, a follow-up link, or
+        // the integration that filed the ticket: TicketAccess), never an admin's.
+        case .evaluate: [.agent, .supervisor, .integration].contains(self)
         // An integration speaks for residents: a report that is still not fixed reopens it.
-        case .reopen: [.agent, .supervisor, .admin, .integration].contains(self)
+        case .reopen: [.agent, .supervisor, .integration].contains(self)
         // A call-taker attaches a repeat call to the open ticket it repeats, while on the phone.
-        case .merge: [.agent, .dispatcher, .supervisor, .admin, .system].contains(self)
-        case .urge: [.dispatcher, .supervisor, .admin, .system].contains(self)
-        case .extend: [.supervisor, .admin].contains(self)
-        case .close: [.agent, .dispatcher, .supervisor, .admin, .system].contains(self)
-        case .comment: self != .system
+        case .merge: [.agent, .dispatcher, .supervisor, .system].contains(self)
+        case .urge: [.dispatcher, .supervisor, .system].contains(self)
+        case .extend: self == .supervisor
+        case .close: [.agent, .dispatcher, .supervisor, .system].contains(self)
+        case .comment: ![.system, .admin].contains(self)
         case .manageReferenceData, .manageUsers, .manageAPIKeys: self == .admin
         case .seeContactDetails: [.agent, .supervisor, .handler].contains(self)
         case .sweep: self == .system
-        case .followUp: [.agent, .supervisor, .admin, .system].contains(self)
+        case .followUp: [.agent, .supervisor, .system].contains(self)
         case .readAssessment: self != .system
         // Handlers see their own unit's work, not the city's demand; repeat-caller lists are
         // for those who oversee.

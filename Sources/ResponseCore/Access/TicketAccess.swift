@@ -1,14 +1,27 @@
 import Foundation
 
-/// The access rule for one caller and a ticket: which actions they may take on it and whether
-/// they may see its complainant's contacts. Pure; the API's views, the console's action lists
-/// and the disclosure policy's audience (``Audience/staff(contacts:)``) ask it.
+/// The access rule for one caller and a ticket: whether they may read it, which actions they may
+/// take on it and whether they may see its complainant's contacts. Pure; the API's views and
+/// actions, Open311's updates, the console's action lists and the disclosure policy's audience
+/// (``Audience/staff(contacts:)``) ask it. What a role may do at all is ``Role/allows(_:)``.
 public struct TicketAccess: Sendable, Equatable {
     public var actor: Actor
 
     public init(_ actor: Actor) {
         self.actor = actor
     }
+
+    /// Whether the caller may read `ticket`: a handler reads its unit's tickets as lead unit,
+    /// co-unit or summoned unit; every other role reads the city's tickets.
+    public func mayRead(_ ticket: Ticket) -> Bool {
+        guard actor.role == .handler else { return true }
+        guard let unit = actor.unitCode else { return false }
+        return ticket.leadUnit == unit || ticket.coUnits.contains(unit) || ticket.oversight.summons.contains { $0.unit == unit }
+    }
+
+    /// The permissions an integration holds only on the tickets it filed: it speaks for the
+    /// residents who filed through it, not for a caller on the phone or another app's users.
+    public static let filerOnly: Set<Permission> = [.evaluate, .reopen, .comment]
 
     /// Contact details go to the roles that call complainants back (``Permission/seeContactDetails``);
     /// a handler sees them only for its own unit's tickets, and never for an anonymous complainant.
@@ -21,10 +34,13 @@ public struct TicketAccess: Sendable, Equatable {
     }
 
     /// Whether the caller may take the action `name`, which needs `permission`, on `ticket`:
-    /// the role must hold the permission, and a handler acts as the lead unit or answers a
-    /// summons of its own unit.
-    public func may(_ name: String, _ permission: Permission, on ticket: Ticket) -> Bool {
+    /// the role must hold the permission; a handler acts as the lead unit or answers a summons
+    /// of its own unit; an integration rates, reopens and comments only on what it filed.
+    /// - Parameter filedBy: The name of the actor who filed the ticket, when known; an
+    ///   integration is refused the ``filerOnly`` permissions without it.
+    public func may(_ name: String, _ permission: Permission, on ticket: Ticket, filedBy: String? = nil) -> Bool {
         guard actor.role.allows(permission) else { return false }
+        if actor.role == .integration, Self.filerOnly.contains(permission) { return filedBy == actor.name }
         guard actor.role == .handler else { return true }
         if ["acknowledge-summons", "report-summons"].contains(name) {
             return ticket.oversight.summons.contains { $0.unit == actor.unitCode && $0.rating == nil }

@@ -41,6 +41,11 @@ public struct Identity: Sendable, Equatable {
     }
 
     public var actor: Actor { Actor(name: name, role: role, unitCode: unitCode) }
+
+    /// Names of API keys' identities begin with this; user names may not.
+    static let keyPrefix = "key:"
+    /// Whether this identity is an API key's.
+    var isAPIKey: Bool { name.hasPrefix(Self.keyPrefix) }
 }
 
 extension JSONEncoder {

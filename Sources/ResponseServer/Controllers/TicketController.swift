@@ -131,7 +131,7 @@ struct TicketController {
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
         let identity = try context.require(.readTickets)
         let number = try context.parameters.require("number")
-        guard let ticket = try await store.ticket(number: number, tenantID: identity.tenantID), Self.mayRead(ticket, identity) else {
+        guard let ticket = try await store.ticket(number: number, tenantID: identity.tenantID), TicketAccess(identity.actor).mayRead(ticket) else {
             throw Problem.notFound("no ticket \(number)")
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
@@ -141,10 +141,13 @@ struct TicketController {
     }
 
     /// Handlers read only tickets their unit leads, co-handles or was summoned to.
-    static func mayRead(_ ticket: Ticket, _ identity: Identity) -> Bool {
-        guard identity.role == .handler else { return true }
-        guard let unit = identity.unitCode else { return false }
-        return ticket.leadUnit == unit || ticket.coUnits.contains(unit) || ticket.oversight.summons.contains { $0.unit == unit }
+    /// Who filed ticket `number`, read only where the access rule needs it (an integration's
+    /// rating, reopening or remark). Filing never changes, so it is read before the action's
+    /// transaction.
+    static func filer(of number: String, for identity: Identity, permission: Permission, store: any TicketStore) async throws -> String? {
+        guard identity.role == .integration, TicketAccess.filerOnly.contains(permission),
+              let ticket = try await store.ticket(number: number, tenantID: identity.tenantID) else { return nil }
+        return try await store.events(ticketID: ticket.id, tenantID: identity.tenantID).first { $0.type == .created }?.actor.name
     }
 
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[NotificationRecord]> {
@@ -271,14 +274,18 @@ struct TicketController {
         }
         if !errors.isEmpty { throw ValidationError(errors) }
         let context = configuration.context(now: clock.now(), actor: identity.actor, tenantID: identity.tenantID)
+        let filedBy = try await Self.filer(of: number, for: identity, permission: action.permission, store: store)
+        let access = TicketAccess(identity.actor)
         let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in
-            guard Self.mayRead(ticket, identity) else { throw StoreError.notFound("no ticket \(number)") }
-            guard identity.role == .handler else { return }
-            switch action {
-            case .acknowledgeSummons(let unit), .reportSummons(let unit, _):
-                if unit != identity.unitCode { throw StoreError.forbidden("a handler answers summons for its own unit only") }
-            default:
-                if ticket.leadUnit != identity.unitCode { throw StoreError.forbidden("only the lead unit may \(name) this ticket") }
+            guard access.mayRead(ticket) else { throw StoreError.notFound("no ticket \(number)") }
+            if case .acknowledgeSummons(let unit) = action, unit != identity.unitCode, identity.role == .handler {
+                throw StoreError.forbidden("a handler answers summons for its own unit only")
+            }
+            if case .reportSummons(let unit, _) = action, unit != identity.unitCode, identity.role == .handler {
+                throw StoreError.forbidden("a handler answers summons for its own unit only")
+            }
+            guard access.may(name, action.permission, on: ticket, filedBy: filedBy) else {
+                throw StoreError.forbidden(identity.role == .integration ? "an integration may \(name) only the tickets it filed" : "only the lead unit may \(name) this ticket")
             }
         }
         // People's routing decisions teach the models: the next similar ticket goes right.

@@ -25,7 +25,7 @@ struct TicketView: Encodable, Sendable {
         self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
         self.yourActions = allowedActions.filter { name in
             guard let permission = TicketStateMachine.sampleActions.first(where: { $0.name == name })?.permission else { return false }
-            return access.may(name, permission, on: ticket)
+            return access.may(name, permission, on: ticket, filedBy: timeline?.first { $0.type == .created }?.actor.name)
         }
         self.timeline = timeline?.map { disclosure.staffView($0, of: ticket, contacts: contacts) }
     }

@@ -151,7 +151,8 @@ struct Open311Controller {
 
         var identity: Identity? = nil
         if let key = form["api_key"] ?? request.headers[.apiKey] {
-            guard let found = try await credentials.identity(for: key) else { throw Failure.forbidden("api_key is not valid (unknown or revoked)") }
+            // API keys only: a staff session token is not an Open311 key.
+            guard let found = try await credentials.apiKeyIdentity(for: key) else { throw Failure.forbidden("api_key is not valid (unknown or revoked)") }
             identity = found
         }
         let now = clock.now()
@@ -353,6 +354,11 @@ struct Open311Controller {
             if let status { details["requestedStatus"] = status }
             if let url = form["media_url"] { details["mediaURL"] = url }
             action = .comment(text: text, details: details)
+        }
+        // The one access rule: a key remarks on, or reopens, only the requests it filed.
+        let filedBy = try await store.events(ticketID: ticket.id, tenantID: call.tenant.id).first { $0.type == .created }?.actor.name
+        guard TicketAccess(identity.actor).may(action.name, action.permission, on: ticket, filedBy: filedBy) else {
+            throw Failure.forbidden("this api_key may post updates only on the requests it filed")
         }
         let context = configuration.context(now: clock.now(), actor: identity.actor, tenantID: identity.tenantID)
         let (_, event) = try await store.apply(action, number: number, tenantID: call.tenant.id, expectedVersion: nil, context: context) { _ in }
