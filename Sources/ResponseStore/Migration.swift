@@ -428,10 +428,12 @@ struct Migration: Sendable {
                   label TEXT NOT NULL,
                   tickets BIGINT NOT NULL,
                   last_number TEXT NOT NULL,
-                  PRIMARY KEY (tenant_id, day, kind, key)
+                  PRIMARY KEY (tenant_id, kind, key, day)
                 )
                 """,
-                "CREATE INDEX demand_repeat_days_window ON demand_repeat_days (tenant_id, kind, day)",
+                // A window is summed off this index alone; the labels of the few callers or
+                // places listed are then read by key through the primary key.
+                "CREATE INDEX demand_repeat_days_window ON demand_repeat_days (tenant_id, kind, day, key, tickets)",
             ]
         },
     ]

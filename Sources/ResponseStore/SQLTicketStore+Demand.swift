@@ -64,13 +64,15 @@ extension SQLTicketStore {
                 """
             ).run()
         }
-        for (table, period, sums) in [("demand_repeats", "month", repeats), ("demand_repeat_days", "day", repeatDays)] {
+        // Each table's conflict target names its primary key's columns in order.
+        for (table, period, key, sums) in [("demand_repeats", "month", "tenant_id, month, kind, key", repeats),
+                                           ("demand_repeat_days", "day", "tenant_id, kind, key, day", repeatDays)] {
             let rows = sums.map { k, v in SQLQueryString.bindList([k.tenant, k.period, k.kind, k.key, v.label, v.tickets, v.last]) }
             for chunk in Self.chunks(rows) {
                 try await db.raw(
                     """
                     INSERT INTO \(ident: table) (tenant_id, \(ident: period), kind, key, label, tickets, last_number) VALUES \(chunk.joined(separator: ", "))
-                    ON CONFLICT (tenant_id, \(ident: period), kind, key) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets,
+                    ON CONFLICT (\(unsafeRaw: key)) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets,
                       last_number = CASE WHEN excluded.last_number > \(ident: table).last_number THEN excluded.last_number ELSE \(ident: table).last_number END
                     """
                 ).run()
@@ -159,49 +161,6 @@ extension SQLTicketStore {
                 return DemandCell(category: try row.decode(column: "category_code", as: String.self), cell: GridCell(id: try row.decode(column: "cell", as: Int64.self)),
                                   street: try row.decode(column: "street_code", as: String.self), tickets: n)
             }
-        }
-    }
-
-    public func repeats(tenantID: String, kind: RepeatKind, range: DayRange, minimum: Int, limit: Int) async throws -> [RepeatEntry] {
-        let (days, months) = range.split()
-        let limit = max(1, min(limit, 1000)), minimum = Int64(max(1, minimum))
-        let query: SQLQueryString
-        if let months, days.isEmpty, DayRange.month(months.from).map({ $0.to.prefix(7) == months.to }) == true {
-            // One calendar month, in descending order off the (tenant, month, kind, tickets)
-            // index: no sort of the month.
-            query = """
-                SELECT key, label, tickets, last_number FROM demand_repeats
-                WHERE tenant_id = \(bind: tenantID) AND month = \(bind: months.from) AND kind = \(bind: kind.rawValue) AND tickets >= \(bind: minimum)
-                ORDER BY tickets DESC, key LIMIT \(literal: limit)
-                """
-        } else {
-            // A rolling window: the days at either end from the daily rows, the whole months
-            // between from the monthly rows, summed per caller or place.
-            var parts: [SQLQueryString] = days.map {
-                """
-                SELECT key, label, tickets, last_number FROM demand_repeat_days
-                WHERE tenant_id = \(bind: tenantID) AND kind = \(bind: kind.rawValue) AND day >= \(bind: $0.from) AND day < \(bind: $0.to)
-                """
-            }
-            if let months {
-                parts.append(
-                    """
-                    SELECT key, label, tickets, last_number FROM demand_repeats
-                    WHERE tenant_id = \(bind: tenantID) AND kind = \(bind: kind.rawValue) AND month >= \(bind: months.from) AND month < \(bind: months.to)
-                    """)
-            }
-            guard !parts.isEmpty else { return [] }
-            query = """
-                SELECT key, MAX(label) AS label, CAST(SUM(tickets) AS BIGINT) AS tickets, MAX(last_number) AS last_number
-                FROM (\(parts.joined(separator: " UNION ALL "))) r
-                GROUP BY key HAVING SUM(tickets) >= \(bind: minimum)
-                ORDER BY tickets DESC, key LIMIT \(literal: limit)
-                """
-        }
-        let rows = try await backend.reader.raw(query).all()
-        return try rows.map {
-            RepeatEntry(key: try $0.decode(column: "key", as: String.self), label: try $0.decode(column: "label", as: String.self),
-                        tickets: Int(try $0.decode(column: "tickets", as: Int64.self)), lastNumber: try $0.decode(column: "last_number", as: String.self))
         }
     }
 
