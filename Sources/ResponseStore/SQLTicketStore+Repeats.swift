@@ -13,7 +13,7 @@ extension SQLTicketStore {
         // from the monthly rows. First the counts per caller or place, off indexes alone (most
         // appear once: their labels are never read), then the labels of those listed.
         func parts(_ columns: SQLQueryString, keys: [String]?) -> [SQLQueryString] {
-            let only: SQLQueryString = keys.map { " AND key IN (\(SQLQueryString.bindList($0)))" } ?? ""
+            let only: SQLQueryString = keys.map { " AND key IN (\(binds: $0))" } ?? ""
             var parts: [SQLQueryString] = days.map {
                 """
                 SELECT \(columns) FROM demand_repeat_days

@@ -30,6 +30,15 @@ struct DemandStoreTests {
             #expect(try await callers(DayRange(from: "2026-10-01", to: "2027-01-01")) == [4], "several whole months")
             #expect(try await h.store.repeats(tenantID: h.tenant.id, kind: .address, range: DayRange.days(30, endingBefore: "2026-12-03"), minimum: 4, limit: 10)
                 .first?.lastNumber.hasPrefix("20261201") == true, "the last ticket's number")
+            // A second caller: both are listed, most first, each with its own label.
+            for hour in [3.0, 4.0] {
+                let other = NewTicket(kind: .complaint, channel: .phone, title: "停水", description: "", categoryCode: "03.01",
+                                      location: Location(latitude: 39.91, longitude: 116.41, districtCode: "chaoyang"), complainant: Complainant(phone: "13711112222"))
+                _ = try await h.store.createTicket(other, tenant: h.tenant, actor: StoreHarness.agent, now: Self.t0.addingTimeInterval(13 * 86_400 + hour * 3600))
+            }
+            let both = try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, range: DayRange.days(7, endingBefore: "2026-12-03"), minimum: 2, limit: 10)
+            #expect(both.map(\.tickets) == [4, 2] && both.map(\.label) == ["*******1234", "*******2222"])
+            #expect(both.allSatisfy { $0.lastNumber.hasPrefix("20261201") })
             // A rebuild fills the days as filing did.
             _ = try await h.store.rebuildDemand(tenantID: h.tenant.id, timeZone: h.tenant.timeZone) { _ in }
             #expect(try await callers(DayRange.days(7, endingBefore: "2026-12-03")) == [4])
