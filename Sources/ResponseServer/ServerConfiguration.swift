@@ -44,6 +44,9 @@ public struct ServerConfiguration: Sendable {
     /// The one disclosure policy (what each audience sees; coordinate precision, sensitive
     /// categories and kinds), for every face. The config file's `openData` section.
     public var disclosure = Disclosure()
+    /// The keys that seal complainants' contact data at rest (docs/privacy.md); the command line
+    /// refuses to open a database without them, `serve --demo` aside.
+    public var contactKeys: ContactKeys?
     /// Users the sign-in page lists, with their roles (the demo city's; empty otherwise).
     public var demoUsers: [(username: String, role: Role)] = []
     /// Demand analysis and the early-warning detector.

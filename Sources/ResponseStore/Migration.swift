@@ -436,5 +436,19 @@ struct Migration: Sendable {
                 "CREATE INDEX demand_repeat_days_window ON demand_repeat_days (tenant_id, kind, day, key, tickets)",
             ]
         },
+        Migration(version: 15, name: "contact data sealed at rest") { _ in
+            [
+                // The id of the key that sealed a row's contact data ('' for data written before
+                // sealing, NULL for none), so `keys rotate` finds what to re-seal by index.
+                "ALTER TABLE tickets ADD COLUMN contact_key TEXT",
+                "ALTER TABLE notifications ADD COLUMN contact_key TEXT",
+                """
+                UPDATE tickets SET contact_key = '' WHERE complainant_name IS NOT NULL OR complainant_phone IS NOT NULL OR complainant_email IS NOT NULL
+                """,
+                "UPDATE notifications SET contact_key = '' WHERE recipient IS NOT NULL",
+                "CREATE INDEX tickets_contact_key ON tickets (contact_key, id) WHERE contact_key IS NOT NULL",
+                "CREATE INDEX notifications_contact_key ON notifications (contact_key, id) WHERE contact_key IS NOT NULL",
+            ]
+        },
     ]
 }

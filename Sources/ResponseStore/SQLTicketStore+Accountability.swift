@@ -6,7 +6,7 @@ extension SQLTicketStore {
     /// Writes what events owe besides themselves: the assessment counters they add to and the
     /// complainant's notifications, in the caller's transaction.
     /// - Parameter notify: `false` for imported history: past events owe nobody a message now.
-    static func record(_ items: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)], notify: Bool = true, on db: any SQLDatabase) async throws {
+    static func record(_ items: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)], notify: Bool = true, contacts: ContactKeys, on db: any SQLDatabase) async throws {
         var facts: [String: [AssessmentFact]] = [:]
         var notifications: [NotificationRecord] = []
         for item in items {
@@ -15,7 +15,7 @@ extension SQLTicketStore {
         }
         for (tenantID, list) in facts { try await addStats(AssessmentFact.combine(list), tenantID: tenantID, on: db) }
         for chunk in stride(from: 0, to: notifications.count, by: 100).map({ notifications[$0..<min($0 + 100, notifications.count)] }) {
-            let rows = chunk.map { SQLQueryString.bindList(NotificationRow.values($0)) }
+            let rows = chunk.map { SQLQueryString.bindList(NotificationRow.values($0, contacts: contacts)) }
             try await db.raw("INSERT INTO notifications (\(unsafeRaw: NotificationRow.columnList)) VALUES \(rows.joined(separator: ", "))").run()
         }
     }
@@ -54,7 +54,7 @@ extension SQLTicketStore {
             var zones: [String: DayKeys] = [:]
             var swept: [(ticket: Ticket, previousVersion: Int)] = []
             for row in rows {
-                let ticket = try TicketRow.decode(row)
+                let ticket = try TicketRow.decode(row, contacts: self.contacts)
                 let ctx = context(ticket)
                 var current = ticket
                 var events: [TicketEvent] = []
@@ -88,7 +88,7 @@ extension SQLTicketStore {
                 let eventRows = try chunk.map { SQLQueryString.bindList(try EventRow.values($0)) }
                 try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
             }
-            try await Self.record(recorded, on: db)
+            try await Self.record(recorded, contacts: self.contacts, on: db)
             batch.events = allEvents.count
             return batch
         }
@@ -169,7 +169,7 @@ extension SQLTicketStore {
             SELECT \(unsafeRaw: NotificationRow.columnList) FROM notifications
             WHERE tenant_id = \(bind: tenantID) AND ticket_number = \(bind: number) ORDER BY created_at, event_seq
             """
-        ).all().map(NotificationRow.decode)
+        ).all().map { try NotificationRow.decode($0, contacts: contacts) }
     }
 
     public func claimNotifications(now: Date, lease: TimeInterval, limit: Int, tenantID: String?) async throws -> [NotificationRecord] {
@@ -183,7 +183,7 @@ extension SQLTicketStore {
                 WHERE status = 'pending' AND next_attempt_at <= \(bind: now.millisecondsSince1970) \(city)
                 ORDER BY next_attempt_at LIMIT \(literal: max(1, min(limit, 1000)))\(unsafeRaw: claim)
                 """
-            ).all().map(NotificationRow.decode)
+            ).all().map { try NotificationRow.decode($0, contacts: self.contacts) }
             guard !rows.isEmpty else { return [] }
             // The lease: if this instance dies mid-delivery, the message is tried again after it.
             try await db.raw(
@@ -215,7 +215,7 @@ extension SQLTicketStore {
         for chunk in stride(from: 0, to: items.count, by: 500).map({ Array(items[$0..<min($0 + 500, items.count)]) }) {
             try await backend.transaction { db in
                 for part in stride(from: 0, to: chunk.count, by: 100).map({ chunk[$0..<min($0 + 100, chunk.count)] }) {
-                    let ticketRows = part.map { SQLQueryString.bindList(TicketRow.values($0.0)) }
+                    let ticketRows = part.map { SQLQueryString.bindList(TicketRow.values($0.0, contacts: self.contacts)) }
                     try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
                     let events = part.flatMap(\.1)
                     for evChunk in stride(from: 0, to: events.count, by: 100).map({ events[$0..<min($0 + 100, events.count)] }) {
@@ -223,8 +223,8 @@ extension SQLTicketStore {
                         try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
                     }
                 }
-                try await Self.record(chunk.map { ($0.0, $0.1, days) }, notify: false, on: db)
-                try await Self.recordDemand(chunk.map { DemandChange(tenantID: $0.0.tenantID, facts: DemandFacts.of($0.0, days: days), sign: 1, countsRepeats: true) }, on: db)
+                try await Self.record(chunk.map { ($0.0, $0.1, days) }, notify: false, contacts: self.contacts, on: db)
+                try await Self.recordDemand(chunk.map { DemandChange(tenantID: $0.0.tenantID, facts: DemandFacts.of($0.0, days: days, callers: self.contacts.callerHash), sign: 1, countsRepeats: true) }, on: db)
                 // History changes past periods: their stored briefs and views no longer hold.
                 try await Self.dropAnswers(of: Set(chunk.map(\.0.tenantID)), on: db)
             }
@@ -247,17 +247,18 @@ extension SweepStep {
 /// The mapping between ``NotificationRecord`` and a `notifications` row.
 enum NotificationRow {
     static let columnList =
-        "id, tenant_id, ticket_id, ticket_number, event_seq, kind, channel, recipient, text, asks_rating, status, attempts, created_at, next_attempt_at, sent_at, error"
+        "id, tenant_id, ticket_id, ticket_number, event_seq, kind, channel, recipient, text, asks_rating, status, attempts, created_at, next_attempt_at, sent_at, error, contact_key"
 
-    static func values(_ n: NotificationRecord) -> [any Encodable & Sendable] {
+    /// The row of `n`, its recipient (a phone or an e-mail address) sealed with `contacts`.
+    static func values(_ n: NotificationRecord, contacts: ContactKeys) -> [any Encodable & Sendable] {
         [
-            n.id, n.tenantID, n.ticketID, n.number, Int64(n.eventSequence), n.kind.rawValue, n.channel.rawValue, n.recipient, n.text,
+            n.id, n.tenantID, n.ticketID, n.number, Int64(n.eventSequence), n.kind.rawValue, n.channel.rawValue, contacts.seal(n.recipient), n.text,
             TicketRow.int(n.asksForRating), n.status.rawValue, Int64(n.attempts), n.createdAt.millisecondsSince1970,
-            n.nextAttemptAt.millisecondsSince1970, TicketRow.ms(n.sentAt), n.error,
+            n.nextAttemptAt.millisecondsSince1970, TicketRow.ms(n.sentAt), n.error, contacts.rowKey(n.recipient),
         ]
     }
 
-    static func decode(_ row: any SQLRow) throws -> NotificationRecord {
+    static func decode(_ row: any SQLRow, contacts: ContactKeys) throws -> NotificationRecord {
         func s(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
         func i(_ c: String) throws -> Int64 { try row.decode(column: c, as: Int64.self) }
         guard let kind = ComplainantNotice.Kind(rawValue: try s("kind")), let channel = NotificationRecord.Channel(rawValue: try s("channel")),
@@ -266,7 +267,7 @@ enum NotificationRow {
         }
         return NotificationRecord(
             id: try s("id"), tenantID: try s("tenant_id"), ticketID: try s("ticket_id"), number: try s("ticket_number"),
-            eventSequence: Int(try i("event_seq")), kind: kind, channel: channel, recipient: try row.decode(column: "recipient", as: String?.self),
+            eventSequence: Int(try i("event_seq")), kind: kind, channel: channel, recipient: try contacts.open(try row.decode(column: "recipient", as: String?.self)),
             text: try s("text"), asksForRating: try i("asks_rating") != 0, status: status, attempts: Int(try i("attempts")),
             createdAt: Date(millisecondsSince1970: try i("created_at")), nextAttemptAt: Date(millisecondsSince1970: try i("next_attempt_at")),
             sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),

@@ -25,7 +25,7 @@ extension SQLTicketStore {
                 district: try $0.decode(column: "district_code", as: String?.self) ?? "",
                 channel: Channel(rawValue: try $0.decode(column: "channel", as: String.self)) ?? .other,
                 caller: try $0.decode(column: "complainant_anonymous", as: Int64.self) != 0
-                    ? nil : DemandFacts.callerKey(phone: try $0.decode(column: "complainant_phone", as: String?.self))?.key
+                    ? nil : DemandFacts.callerKey(phone: try contacts.open(try $0.decode(column: "complainant_phone", as: String?.self)), hash: contacts.callerHash)?.key
             )
         }
     }

@@ -86,8 +86,8 @@ extension SQLTicketStore {
     }
 
     /// The change `apply` owes the aggregates when an action moved a ticket between keys.
-    static func demandMove(from before: Ticket, to after: Ticket, days: DayKeys) -> [DemandChange] {
-        let old = DemandFacts.of(before, days: days), new = DemandFacts.of(after, days: days)
+    static func demandMove(from before: Ticket, to after: Ticket, days: DayKeys, callers: @escaping DemandFacts.CallerHash) -> [DemandChange] {
+        let old = DemandFacts.of(before, days: days, callers: callers), new = DemandFacts.of(after, days: days, callers: callers)
         guard !old.sameKeys(as: new) else { return [] }
         return [
             DemandChange(tenantID: before.tenantID, facts: old, sign: -1, countsRepeats: false),
@@ -228,7 +228,7 @@ extension SQLTicketStore {
         let days = DayKeys(identifier: timeZone)
         let counted = Counted()
         try await forEachTicket(tenantID: tenantID, batchSize: 500) { tickets in
-            let changes = tickets.map { DemandChange(tenantID: tenantID, facts: DemandFacts.of($0, days: days), sign: 1, countsRepeats: true) }
+            let changes = tickets.map { DemandChange(tenantID: tenantID, facts: DemandFacts.of($0, days: days, callers: self.contacts.callerHash), sign: 1, countsRepeats: true) }
             try await self.backend.transaction { db in try await Self.recordDemand(changes, on: db) }
             progress(counted.add(tickets.count))
         }

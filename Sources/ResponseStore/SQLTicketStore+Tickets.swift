@@ -18,15 +18,15 @@ extension SQLTicketStore {
 
     /// Files a batch in one transaction; if that fails, files each alone so one bad request
     /// cannot sink the others.
-    static func file(_ batch: [IntakeRequest], backend: any SQLBackend) async {
+    static func file(_ batch: [IntakeRequest], backend: any SQLBackend, contacts: ContactKeys) async {
         do {
-            let results = try await backend.transaction { db in try await insertBatch(batch, on: db) }
+            let results = try await backend.transaction { db in try await insertBatch(batch, contacts: contacts, on: db) }
             for (item, result) in zip(batch, results) { item.deliver(.success(result)) }
         } catch {
             if batch.count == 1 { return batch[0].deliver(.failure(error)) }
             for item in batch {
                 do {
-                    let result = try await backend.transaction { db in try await insertBatch([item], on: db) }
+                    let result = try await backend.transaction { db in try await insertBatch([item], contacts: contacts, on: db) }
                     item.deliver(.success(result[0]))
                 } catch {
                     item.deliver(.failure(error))
@@ -35,7 +35,7 @@ extension SQLTicketStore {
         }
     }
 
-    static func insertBatch(_ batch: [IntakeRequest], on db: any SQLDatabase) async throws -> [(Ticket, [TicketEvent])] {
+    static func insertBatch(_ batch: [IntakeRequest], contacts: ContactKeys, on db: any SQLDatabase) async throws -> [(Ticket, [TicketEvent])] {
         // Numbers: one counter update per city and day reserves a block for the whole batch.
         var days: [String] = []
         var counterKeys: [(tenant: String, day: String)] = []
@@ -77,19 +77,19 @@ extension SQLTicketStore {
         }
         // Multi-row inserts, in chunks that stay far below both engines' limit on parameters.
         for chunk in stride(from: 0, to: results.count, by: 100).map({ results[$0..<min($0 + 100, results.count)] }) {
-            let ticketRows = chunk.map { SQLQueryString.bindList(TicketRow.values($0.0)) }
+            let ticketRows = chunk.map { SQLQueryString.bindList(TicketRow.values($0.0, contacts: contacts)) }
             try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
             let eventRows = try chunk.flatMap { try $0.1.map { SQLQueryString.bindList(try EventRow.values($0)) } }
             try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
         }
         let recorded = zip(batch, results).map { item, result in (ticket: result.0, events: result.1, days: DayKeys(identifier: item.tenant.timeZone)) }
-        try await record(recorded, on: db)
-        try await recordDemand(recorded.map { DemandChange(tenantID: $0.ticket.tenantID, facts: DemandFacts.of($0.ticket, days: $0.days), sign: 1, countsRepeats: true) }, on: db)
+        try await record(recorded, contacts: contacts, on: db)
+        try await recordDemand(recorded.map { DemandChange(tenantID: $0.ticket.tenantID, facts: DemandFacts.of($0.ticket, days: $0.days, callers: contacts.callerHash), sign: 1, countsRepeats: true) }, on: db)
         return results
     }
 
-    static func insert(_ ticket: Ticket, on db: any SQLDatabase) async throws {
-        try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(SQLQueryString.bindList(TicketRow.values(ticket)))").run()
+    static func insert(_ ticket: Ticket, contacts: ContactKeys, on db: any SQLDatabase) async throws {
+        try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(SQLQueryString.bindList(TicketRow.values(ticket, contacts: contacts)))").run()
     }
 
     static func insert(_ event: TicketEvent, on db: any SQLDatabase) async throws {
@@ -106,17 +106,17 @@ extension SQLTicketStore {
         guard limit > 0 else { return [] }
         return try await backend.reader.raw(
             "SELECT \(unsafeRaw: TicketRow.columnList) FROM tickets WHERE tenant_id = \(bind: tenantID) ORDER BY created_at DESC, id DESC LIMIT \(bind: Int64(limit))"
-        ).all().map(TicketRow.decode).reversed()
+        ).all().map { try TicketRow.decode($0, contacts: contacts) }.reversed()
     }
 
     public func ticket(number: String, tenantID: String) async throws -> Ticket? {
-        try await Self.ticket(number: number, tenantID: tenantID, on: backend.reader, lock: "")
+        try await Self.ticket(number: number, tenantID: tenantID, on: backend.reader, lock: "", contacts: contacts)
     }
 
-    static func ticket(number: String, tenantID: String, on db: any SQLDatabase, lock: String) async throws -> Ticket? {
+    static func ticket(number: String, tenantID: String, on db: any SQLDatabase, lock: String, contacts: ContactKeys) async throws -> Ticket? {
         try await db.raw(
             "SELECT \(unsafeRaw: TicketRow.columnList) FROM tickets WHERE tenant_id = \(bind: tenantID) AND number = \(bind: number)\(unsafeRaw: lock)"
-        ).first().map(TicketRow.decode)
+        ).first().map { try TicketRow.decode($0, contacts: contacts) }
     }
 
     public func events(ticketID: String, tenantID: String) async throws -> [TicketEvent] {
@@ -135,7 +135,7 @@ extension SQLTicketStore {
     ) async throws -> (Ticket, [TicketEvent]) {
         let lock = backend.forUpdate
         return try await backend.transaction { db in
-            guard let current = try await Self.ticket(number: number, tenantID: tenantID, on: db, lock: lock) else {
+            guard let current = try await Self.ticket(number: number, tenantID: tenantID, on: db, lock: lock, contacts: self.contacts) else {
                 throw StoreError.notFound("no ticket \(number)")
             }
             try authorize(current)
@@ -146,7 +146,7 @@ extension SQLTicketStore {
             var events: [TicketEvent] = []
             for action in actions {
                 if case .merge(let parentNumber) = action {
-                    guard let parent = try await Self.ticket(number: parentNumber, tenantID: tenantID, on: db, lock: "") else {
+                    guard let parent = try await Self.ticket(number: parentNumber, tenantID: tenantID, on: db, lock: "", contacts: self.contacts) else {
                         throw TransitionError.invalid(FieldError(field: "into", message: "no ticket \(parentNumber)"))
                     }
                     if parent.status == .merged {
@@ -158,19 +158,19 @@ extension SQLTicketStore {
                 events.append(event)
             }
             guard !events.isEmpty else { return (current, []) }
-            try await Self.update(next, previousVersion: current.version, on: db)
+            try await Self.update(next, previousVersion: current.version, contacts: self.contacts, on: db)
             for event in events { try await Self.insert(event, on: db) }
             let days = DayKeys(identifier: context.policy.calendar.timeZone)
-            try await Self.record([(next, events, days)], on: db)
-            try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days), on: db)
+            try await Self.record([(next, events, days)], contacts: self.contacts, on: db)
+            try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: self.contacts.callerHash), on: db)
             return (next, events)
         }
     }
 
     /// Writes the row if nobody else has changed it since it was read (the version check makes
     /// this safe even without a row lock).
-    static func update(_ ticket: Ticket, previousVersion: Int, on db: any SQLDatabase) async throws {
-        let values = TicketRow.values(ticket)
+    static func update(_ ticket: Ticket, previousVersion: Int, contacts: ContactKeys, on db: any SQLDatabase) async throws {
+        let values = TicketRow.values(ticket, contacts: contacts)
         var assignments: [SQLQueryString] = []
         for (column, value) in zip(TicketRow.columns, values) where !TicketRow.fixedAtFiling.contains(column) {
             assignments.append("\(ident: column) = \(bind: value)")
@@ -234,7 +234,7 @@ extension SQLTicketStore {
             LIMIT \(literal: limit + 1) OFFSET \(literal: offset)
             """
         ).all()
-        var tickets = try rows.map(TicketRow.decode)
+        var tickets = try rows.map { try TicketRow.decode($0, contacts: contacts) }
         var next: TicketQuery.Cursor? = nil
         if tickets.count > limit {
             tickets.removeLast()

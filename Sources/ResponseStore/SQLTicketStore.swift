@@ -7,26 +7,30 @@ import SQLKit
 /// dialect-specific fragments.
 public final class SQLTicketStore: TicketStore {
     public let backend: any SQLBackend
+    /// Seals complainants' contact data before it reaches the database and keys repeat callers.
+    public let contacts: ContactKeys
     let logger: Logger
     /// Tickets filed concurrently are written together: one counter update, one multi-row insert
     /// of tickets and one of events per batch, in one transaction.
     let intake: BatchQueue<IntakeRequest>
     private let intakeLoop: Task<Void, Never>
 
-    public init(backend: any SQLBackend, logger: Logger = Logger(label: "swift-response.store")) {
+    public init(backend: any SQLBackend, contacts: ContactKeys, logger: Logger = Logger(label: "swift-response.store")) {
         self.backend = backend
+        self.contacts = contacts
         self.logger = logger
         let intake = BatchQueue<IntakeRequest>(maxBatch: 128)
         self.intake = intake
-        self.intakeLoop = Task { await intake.run { batch in await Self.file(batch, backend: backend) } }
+        self.intakeLoop = Task { await intake.run { batch in await Self.file(batch, backend: backend, contacts: contacts) } }
     }
 
     /// Opens the store named by `url`: `postgres://…` (or `postgresql://…`) for PostgreSQL,
     /// `sqlite:PATH`, `sqlite://PATH` or a plain file path for SQLite.
-    public static func open(url: String, logger: Logger = Logger(label: "swift-response.store")) async throws -> SQLTicketStore {
+    /// - Parameter contacts: The keys that seal complainants' contact data (docs/privacy.md).
+    public static func open(url: String, contacts: ContactKeys, logger: Logger = Logger(label: "swift-response.store")) async throws -> SQLTicketStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             let normalized = url.hasPrefix("postgresql://") ? "postgres://" + url.dropFirst("postgresql://".count) : url
-            return SQLTicketStore(backend: try PostgresBackend(url: String(normalized), logger: logger), logger: logger)
+            return SQLTicketStore(backend: try PostgresBackend(url: String(normalized), logger: logger), contacts: contacts, logger: logger)
         }
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
@@ -34,7 +38,7 @@ public final class SQLTicketStore: TicketStore {
             break
         }
         guard !path.isEmpty else { throw StoreError.notFound("no SQLite file name in '\(url)'") }
-        return SQLTicketStore(backend: try await SQLiteBackend(path: path, logger: logger), logger: logger)
+        return SQLTicketStore(backend: try await SQLiteBackend(path: path, logger: logger), contacts: contacts, logger: logger)
     }
 
     public var engine: String { backend.name }

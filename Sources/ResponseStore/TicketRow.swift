@@ -14,6 +14,7 @@ enum TicketRow {
         "reopen_count", "return_count", "disputes", "created_at", "updated_at", "closed_at", "version",
         "media_url", "attributes",
         "oversight", "next_check_at", "followup_since", "extension_requested_at", "escalated_at",
+        "contact_key",
     ]
 
     static let columnList = columns.joined(separator: ", ")
@@ -22,11 +23,14 @@ enum TicketRow {
     /// description would make SQLite's full-text triggers re-index the text on every state change.
     static let fixedAtFiling: Set<String> = ["id", "tenant_id", "number", "kind", "channel", "title", "description", "created_at"]
 
-    static func values(_ t: Ticket) -> [any Encodable & Sendable] {
-        [
+    /// The row of `t`, its complainant's name, phone and e-mail sealed with `contacts` and the
+    /// sealing key's id in `contact_key` (`NULL` when there is no contact data).
+    static func values(_ t: Ticket, contacts: ContactKeys) -> [any Encodable & Sendable] {
+        let c = t.complainant
+        return [
             t.id, t.tenantID, t.number, t.kind.rawValue, t.channel.rawValue, t.title, t.description, t.categoryCode, t.urgency.rawValue,
             t.location.latitude, t.location.longitude, t.location.address, t.location.districtCode, t.location.streetCode,
-            t.complainant.name, t.complainant.phone, t.complainant.email, int(t.complainant.anonymous),
+            contacts.seal(c.name), contacts.seal(c.phone), contacts.seal(c.email), int(c.anonymous),
             t.leadUnit, t.coUnits.joined(separator: ","), t.status.rawValue,
             ms(t.deadlines.accept), ms(t.deadlines.firstContact), ms(t.deadlines.resolution), ms(t.deadlines.returnWindow),
             t.mergedInto, t.reply, t.replyResolved.map(int), t.evaluation?.contacted.map(int), t.evaluation.map { int($0.resolved) },
@@ -36,6 +40,7 @@ enum TicketRow {
             t.mediaURL, attributesText(t.attributes),
             oversightText(t.oversight), ms(t.oversight.nextCheck), ms(t.oversight.followUp?.since),
             ms(t.oversight.extensionRequest?.requestedAt), ms(t.oversight.escalatedAt),
+            contacts.rowKey(c.name, c.phone, c.email),
         ]
     }
 
@@ -74,7 +79,7 @@ enum TicketRow {
         return (try? JSONDecoder().decode([String: [String]].self, from: Data(text.utf8))) ?? [:]
     }
 
-    static func decode(_ row: any SQLRow) throws -> Ticket {
+    static func decode(_ row: any SQLRow, contacts: ContactKeys) throws -> Ticket {
         func s(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
         func os(_ c: String) throws -> String? { try row.decode(column: c, as: String?.self) }
         func i(_ c: String) throws -> Int64 { try row.decode(column: c, as: Int64.self) }
@@ -107,7 +112,8 @@ enum TicketRow {
                 districtCode: try os("district_code"), streetCode: try os("street_code")
             ),
             complainant: Complainant(
-                name: try os("complainant_name"), phone: try os("complainant_phone"), email: try os("complainant_email"),
+                name: try contacts.open(try os("complainant_name")), phone: try contacts.open(try os("complainant_phone")),
+                email: try contacts.open(try os("complainant_email")),
                 anonymous: try i("complainant_anonymous") != 0
             ),
             mediaURL: try os("media_url"),

@@ -154,7 +154,7 @@ private func requireMonth(_ text: String) throws -> AssessmentPeriod {
 func withBenchStore(postgres: String?, sqlite: String?, _ body: (SQLTicketStore) async throws -> Void) async throws {
     let temporary = postgres == nil && sqlite == nil
     let path = sqlite ?? FileManager.default.temporaryDirectory.appendingPathComponent("swift-response-bench-\(UUID().uuidString.prefix(8)).sqlite").path
-    let store = try await SQLTicketStore.open(url: postgres ?? path)
+    let store = try await SQLTicketStore.open(url: postgres ?? path, contacts: .ephemeral())
     do {
         try await store.migrate()
         try await body(store)

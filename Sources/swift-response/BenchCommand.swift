@@ -29,8 +29,11 @@ struct BenchCommand: AsyncParsableCommand {
         var dispatch: Switch = .on
         @Option(help: "api: JSON to POST /api/v1/tickets; open311: form bodies to POST /open311/v2/requests.json, as an Open311 app files them.")
         var via: Channel = .api
+        @Option(help: "on: complainants' contact data sealed at rest (AES-GCM, as the server runs); off: written as given; both: one run of each, back to back, on fresh databases.")
+        var seal: Seal = .on
 
         enum Switch: String, ExpressibleByArgument { case on, off }
+        enum Seal: String, ExpressibleByArgument, CaseIterable { case on, off, both }
         enum Channel: String, ExpressibleByArgument { case api, open311 }
 
         func run() async throws {
@@ -38,18 +41,23 @@ struct BenchCommand: AsyncParsableCommand {
             guard storeTickets >= 0 else { throw ValidationError("--store-tickets must be 0 (skip) or more") }
             print("bench intake: \(tickets) tickets over HTTP via \(via == .api ? "/api/v1/tickets" : "/open311/v2/requests.json"), \(clients) clients, loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores")
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("swift-response-bench-\(UUID().uuidString.prefix(8))").path
-            let sqlitePath = sqlite ?? tmp + ".sqlite"
-            defer {
-                if sqlite == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) } }
+            let modes: [Seal] = seal == .both ? [.on, .off] : [seal]
+            for mode in modes {
+                let sqlitePath = sqlite.map { modes.count > 1 ? "\($0)-\(mode.rawValue)" : $0 } ?? "\(tmp)-seal-\(mode.rawValue).sqlite"
+                defer {
+                    if sqlite == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) } }
+                }
+                let keys: ContactKeys = mode == .off ? .unsealed() : .ephemeral()
+                let sealing = mode == .off ? "contacts clear" : "contacts sealed"
+                try await runEngine(url: sqlitePath, label: "sqlite, \(sealing)", contacts: keys)
+                if let postgres { try await runEngine(url: postgres, label: "postgres, \(sealing)", contacts: keys) }
             }
-            try await runEngine(url: sqlitePath, label: "sqlite")
-            if let postgres { try await runEngine(url: postgres, label: "postgres") }
         }
 
-        func runEngine(url: String, label: String) async throws {
+        func runEngine(url: String, label: String, contacts: ContactKeys) async throws {
             var logger = Logger(label: "bench")
             logger.logLevel = .error
-            let store = try await SQLTicketStore.open(url: url, logger: logger)
+            let store = try await SQLTicketStore.open(url: url, contacts: contacts, logger: logger)
             do {
                 try await store.migrate()
                 let result = try await httpRun(store: store, logger: logger)

@@ -45,7 +45,7 @@ struct ReplayCommand: AsyncParsableCommand {
         defer { if database == nil { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } } }
         var quiet = Logger(label: "swift-response.replay")
         quiet.logLevel = ProcessInfo.processInfo.environment["SR_REPLAY_LOG"] == nil ? .critical : .info
-        let store = try await SQLTicketStore.open(url: path, logger: quiet)
+        let store = try await SQLTicketStore.open(url: path, contacts: .ephemeral(), logger: quiet)
         try await store.migrate()
         let tenant = Tenant(id: "replay", name: "Replay of \(format.rawValue)", timeZone: zone)
         try await store.saveTenant(tenant)

@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
         var settings = resolved.configuration
         var logger = Logger(label: "swift-response")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let store = try await SQLTicketStore.open(url: settings.databaseURL, logger: logger)
+        if demo && settings.contactKeys == nil { settings.contactKeys = try Self.demoKeys(database: settings.databaseURL) }
+        let store = try await SQLTicketStore.open(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger)
         do {
             try await store.migrate()
             if demo {
@@ -85,6 +86,23 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await store.shutdown()
+    }
+}
+
+extension ServeCommand {
+    /// The demo's contact keys, kept beside its database (made on the first start): demo data
+    /// only. Every other start needs keys given (docs/privacy.md).
+    static func demoKeys(database: String) throws -> ContactKeys {
+        let sqlite = !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"))
+        let path = (sqlite ? database.replacingOccurrences(of: "sqlite://", with: "").replacingOccurrences(of: "sqlite:", with: "") : "swift-response-demo")
+            + ".contact-keys"
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: Data(ContactKeys.generate().utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write the demo's contact keys to \(path)")
+            }
+        }
+        say("Contact keys: the demo's, in \(path) (demo only; a real city gives its own: docs/privacy.md).")
+        return try Settings.readKeys(path)
     }
 }
 

@@ -13,6 +13,9 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(name: .long, help: "JSON config file (env SWIFT_RESPONSE_CONFIG).")
     var config: String?
+
+    @Option(name: .long, help: "File of the keys that seal complainants' contact data (env SWIFT_RESPONSE_CONTACT_KEYS_FILE, or the keys themselves in SWIFT_RESPONSE_CONTACT_KEYS; 'swift-response keys generate' makes one; docs/privacy.md).")
+    var contactKeys: String?
 }
 
 /// The optional config file: every key may be omitted.
@@ -42,6 +45,8 @@ struct ConfigFile: Decodable {
     var openData: PublicRecord.Policy?
     /// Demand analysis and the early warning (docs/insight.md).
     var insight: InsightFile?
+    /// The file of contact keys (prefer the flag or the environment; docs/privacy.md).
+    var contactKeysFile: String?
 }
 
 /// The `insight` section of the config file (docs/insight.md); every key optional.
@@ -212,7 +217,34 @@ struct Settings {
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
             c.open311 = open311
         }
+        if let text = env("SWIFT_RESPONSE_CONTACT_KEYS") {
+            do { c.contactKeys = try ContactKeys(text: text) } catch { throw ValidationError("SWIFT_RESPONSE_CONTACT_KEYS: \(error)") }
+        } else if let path = database.contactKeys ?? env("SWIFT_RESPONSE_CONTACT_KEYS_FILE") ?? file.contactKeysFile {
+            c.contactKeys = try Self.readKeys(path)
+        }
         configuration = c
+    }
+
+    static func readKeys(_ path: String) throws -> ContactKeys {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the contact keys file \(path)") }
+        do { return try ContactKeys(text: String(decoding: data, as: UTF8.self)) } catch { throw ValidationError("\(path): \(error)") }
+    }
+
+}
+
+extension ServerConfiguration {
+    /// The configured contact keys, or a refusal that says how to make and give them.
+    func requireContactKeys() throws -> ContactKeys {
+        guard let contactKeys else {
+            throw ValidationError(
+                """
+                no contact keys: complainants' names, phones and e-mails are sealed at rest, and this command needs the keys. \
+                Make a key file once with 'swift-response keys generate --file /etc/swift-response/contact.keys' (keep it secret and \
+                backed up), then give it with --contact-keys FILE, SWIFT_RESPONSE_CONTACT_KEYS_FILE or the config file's contactKeysFile \
+                (docs/privacy.md). 'serve --demo' makes its own beside the demo database.
+                """)
+        }
+        return contactKeys
     }
 }
 
@@ -222,10 +254,11 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-/// Opens the configured database, brings its schema up to date, runs `body`, and closes the
-/// store whether `body` succeeds or throws: the frame every operator command shares.
+/// Opens the configured database with the configured contact keys, brings its schema up to
+/// date, runs `body`, and closes the store whether `body` succeeds or throws: the frame every
+/// operator command shares.
 func withStore<R>(_ settings: ServerConfiguration, _ body: (SQLTicketStore) async throws -> R) async throws -> R {
-    let store = try await SQLTicketStore.open(url: settings.databaseURL)
+    let store = try await SQLTicketStore.open(url: settings.databaseURL, contacts: try settings.requireContactKeys())
     let result: R
     do {
         try await store.migrate()

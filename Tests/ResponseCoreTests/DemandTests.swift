@@ -54,7 +54,7 @@ struct DemandTests {
             complainant: Complainant(name: "李四", phone: "139-1234-5678"), createdAt: Date(timeIntervalSince1970: 1_795_622_400) // 2026-11-25 16:00 UTC
         )
         let days = DayKeys(identifier: "Asia/Shanghai")
-        let f = DemandFacts.of(ticket, days: days)
+        let f = DemandFacts.of(ticket, days: days, callers: { "k\($0.count)" })
         #expect(f.day == "2026-11-26", "midnight has passed in Beijing")
         #expect(f.month == "2026-11")
         #expect(f.category == "01.01" && f.district == "cy" && f.street == "cy-01")
@@ -63,14 +63,14 @@ struct DemandTests {
         #expect(f.caller != nil && !(f.caller ?? "").contains("1234"))
         #expect(f.address == "12 main st")
         ticket.location.address = "12 main  ST"
-        #expect(DemandFacts.of(ticket, days: days).address == f.address)
+        #expect(DemandFacts.of(ticket, days: days, callers: { "k\($0.count)" }).address == f.address)
         ticket.complainant.anonymous = true
         ticket.location.address = nil
-        let anonymous = DemandFacts.of(ticket, days: days)
+        let anonymous = DemandFacts.of(ticket, days: days, callers: { "k\($0.count)" })
         #expect(anonymous.caller == nil && anonymous.callerLabel == nil)
         #expect(anonymous.address == "@39.9000,116.4000")
         #expect(anonymous.sameKeys(as: f))
         ticket.categoryCode = "02"
-        #expect(!DemandFacts.of(ticket, days: days).sameKeys(as: f))
+        #expect(!DemandFacts.of(ticket, days: days, callers: { "k\($0.count)" }).sameKeys(as: f))
     }
 }

@@ -41,9 +41,9 @@ struct AssessmentReplayTests {
         switch engine {
         case .sqlite:
             path = FileManager.default.temporaryDirectory.appendingPathComponent("sr-replay-\(suffix).sqlite").path
-            store = try await SQLTicketStore.open(url: path!)
+            store = try await SQLTicketStore.open(url: path!, contacts: .ephemeral())
         case .postgres:
-            store = try await SQLTicketStore.open(url: try #require(ReplayEngine.postgresURL))
+            store = try await SQLTicketStore.open(url: try #require(ReplayEngine.postgresURL), contacts: .ephemeral())
         }
         defer { if let path { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } } }
         do {

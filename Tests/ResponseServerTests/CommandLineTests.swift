@@ -26,13 +26,18 @@ struct CommandLineTests {
         var stderr: String
     }
 
+    /// The contact keys every command run here is given (through the environment), so that the
+    /// test can open what the executable sealed.
+    static let keysText = ContactKeys.generate(id: "cli-test")
+    static func keys() throws -> ContactKeys { try ContactKeys(text: keysText) }
+
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let path = executable.path
         try #require(FileManager.default.isExecutableFile(atPath: path), "build the executable first: swift build (expected at \(path))")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_RESPONSE_CONTACT_KEYS": keysText]) { $1 }.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -44,7 +49,7 @@ struct CommandLineTests {
     }
 
     static func cleanup(_ db: String) {
-        for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) }
+        for s in ["", "-wal", "-shm", ".contact-keys"] { try? FileManager.default.removeItem(atPath: db + s) }
     }
 
     @Test func importAndExportOpenData() async throws {
@@ -56,7 +61,7 @@ struct CommandLineTests {
         #expect(result.stdout.contains("imported 20 la tickets"))
         #expect(result.stderr.contains("40/40 tickets filed"))  // progress line
 
-        let store = try await SQLTicketStore.open(url: db)
+        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
         do {
             #expect(try await store.countTickets(tenantID: "default") == 60)
             var closed = TicketQuery()
@@ -97,7 +102,7 @@ struct CommandLineTests {
     func monthlyReportAndSweep() async throws {
         let db = Self.temporaryDatabase()
         defer { Self.cleanup(db) }
-        let store = try await SQLTicketStore.open(url: db)
+        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
         try await store.migrate()
         let now = Date()
         _ = try await DemoCity.load(into: store, password: "demo-pass-1", clock: ManualClock(now), policy: .standard(calendar: BusinessCalendar(timeZone: DemoCity.tenant.timeZone)), bcryptCost: 4)
@@ -181,7 +186,7 @@ struct CommandLineTests {
         #expect(r.stderr.contains("not shown again"))
         r = try Self.run(["apikey", "list", "--database", db])
         #expect(r.stdout.contains("fixmystreet") && !r.stdout.contains(secret))
-        let store = try await SQLTicketStore.open(url: db)
+        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
         let key = try await store.apiKey(hash: Secrets.hashToken(secret))
         try await store.shutdown()
         #expect(key?.name == "fixmystreet" && key?.role == .integration && key?.revokedAt == nil)
@@ -193,7 +198,7 @@ struct CommandLineTests {
         #expect(r.status == 0, "\(r.stderr)")
         r = try Self.run(["apikey", "list", "--database", db])
         #expect(!r.stdout.contains(" - \n") && r.stdout.contains("fixmystreet"))
-        let reopened = try await SQLTicketStore.open(url: db)
+        let reopened = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
         let revoked = try await reopened.apiKey(hash: Secrets.hashToken(secret))
         try await reopened.shutdown()
         #expect(revoked?.revokedAt != nil)
@@ -280,7 +285,8 @@ struct CommandLineTests {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
 
-        let store = try await SQLTicketStore.open(url: db)
+        // The demo keeps its contact keys beside its database.
+        let store = try await SQLTicketStore.open(url: db, contacts: try ContactKeys(text: String(contentsOfFile: db + ".contact-keys", encoding: .utf8)))
         do {
             for n in numbers { #expect(try await store.ticket(number: n, tenantID: "demo")?.title.hasPrefix("durable") == true, "\(n) lost") }
             #expect(numbers.count == 25)

@@ -45,9 +45,9 @@ struct ServerHarness {
         switch engine {
         case .sqlite:
             path = FileManager.default.temporaryDirectory.appendingPathComponent("sr-http-\(suffix).sqlite").path
-            store = try await SQLTicketStore.open(url: path!)
+            store = try await SQLTicketStore.open(url: path!, contacts: .ephemeral())
         case .postgres:
-            store = try await SQLTicketStore.open(url: try #require(Engine.postgresURL))
+            store = try await SQLTicketStore.open(url: try #require(Engine.postgresURL), contacts: .ephemeral())
         }
         defer {
             if let path { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }

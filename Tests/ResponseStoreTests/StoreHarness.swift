@@ -21,17 +21,19 @@ struct StoreHarness {
     let store: SQLTicketStore
     let tenant: Tenant
     let path: String?
+    /// What the store was opened with: the SQLite file or the PostgreSQL URL.
+    let url: String
 
-    static func with(_ engine: Engine, _ body: (StoreHarness) async throws -> Void) async throws {
+    static func with(_ engine: Engine, contacts: ContactKeys = .ephemeral(), _ body: (StoreHarness) async throws -> Void) async throws {
         let tenant = Tenant(id: "t-" + UUID().uuidString.prefix(8).lowercased(), name: "Test City", timeZone: "Asia/Shanghai")
         let harness: StoreHarness
         switch engine {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("sr-test-\(UUID().uuidString).sqlite").path
-            harness = StoreHarness(store: try await SQLTicketStore.open(url: path), tenant: tenant, path: path)
+            harness = StoreHarness(store: try await SQLTicketStore.open(url: path, contacts: contacts), tenant: tenant, path: path, url: path)
         case .postgres:
             let url = try #require(Engine.postgresURL)
-            harness = StoreHarness(store: try await SQLTicketStore.open(url: url), tenant: tenant, path: nil)
+            harness = StoreHarness(store: try await SQLTicketStore.open(url: url, contacts: contacts), tenant: tenant, path: nil, url: url)
         }
         do {
             try await harness.store.migrate()

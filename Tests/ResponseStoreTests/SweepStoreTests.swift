@@ -18,7 +18,7 @@ struct SweepStoreTests {
                 numbers.append(t.number)
             }
             // A second store on the same database plays the second instance.
-            let second: SQLTicketStore = engine == .postgres ? try await SQLTicketStore.open(url: try #require(Engine.postgresURL)) : h.store
+            let second: SQLTicketStore = engine == .postgres ? try await SQLTicketStore.open(url: try #require(Engine.postgresURL), contacts: h.store.contacts) : h.store
             let now = Self.start.addingTimeInterval(3 * 3600)  // past every accept deadline (2 h)
             let tenantID = h.tenant.id
             let context: @Sendable (Ticket) -> TicketStateMachine.Context = { _ in

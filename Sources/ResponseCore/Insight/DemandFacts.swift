@@ -14,8 +14,8 @@ public struct DemandFacts: Sendable, Hashable {
     public var street: String
     /// The ~200 m grid cell of the location, when it has coordinates.
     public var cell: GridCell?
-    /// The caller, as a hash of the phone number's digits (no phone number is copied into the
-    /// aggregates); `nil` for anonymous or phoneless tickets.
+    /// The caller, as a keyed hash of the phone number's digits (no phone number is copied into
+    /// the aggregates); `nil` for anonymous or phoneless tickets.
     public var caller: String?
     /// The caller's phone with all but the last four digits hidden, for repeat-caller lists.
     public var callerLabel: String?
@@ -25,15 +25,19 @@ public struct DemandFacts: Sendable, Hashable {
     public var addressLabel: String?
     public var number: String
 
-    /// A phone number's caller key (a hash of its digits) and masked label; `nil` for fewer
-    /// than five digits.
-    public static func callerKey(phone: String?) -> (key: String, label: String)? {
+    /// A keyed hash of a phone number's digits: the store's blind index (an HMAC), so that the
+    /// number cannot be found again by hashing every possible number.
+    public typealias CallerHash = @Sendable (String) -> String
+
+    /// A phone number's caller key (`hash` of its digits) and masked label; `nil` for fewer than
+    /// five digits.
+    public static func callerKey(phone: String?, hash: CallerHash) -> (key: String, label: String)? {
         guard let digits = phone?.filter(\.isASCIIDigit), digits.count >= 5 else { return nil }
-        return (stableHash(String(digits)), String(repeating: "*", count: min(digits.count - 4, 7)) + digits.suffix(4))
+        return (hash(String(digits)), String(repeating: "*", count: min(digits.count - 4, 7)) + digits.suffix(4))
     }
 
-    /// The facts of `ticket` as it stands.
-    public static func of(_ ticket: Ticket, days: DayKeys) -> DemandFacts {
+    /// The facts of `ticket` as it stands; `callers` keys its complainant's phone.
+    public static func of(_ ticket: Ticket, days: DayKeys, callers: CallerHash) -> DemandFacts {
         let day = days.key(ticket.createdAt)
         let location = ticket.location
         var facts = DemandFacts(
@@ -43,7 +47,7 @@ public struct DemandFacts: Sendable, Hashable {
         )
         if let lat = location.latitude, let lon = location.longitude { facts.cell = GridCell(latitude: lat, longitude: lon) }
         let complainant = ticket.complainant
-        if !complainant.anonymous, let caller = callerKey(phone: complainant.phone) {
+        if !complainant.anonymous, let caller = callerKey(phone: complainant.phone, hash: callers) {
             (facts.caller, facts.callerLabel) = caller
         }
         if let text = location.address, let key = normalisedAddress(text) {
