@@ -154,7 +154,10 @@ private func requireMonth(_ text: String) throws -> AssessmentPeriod {
 func withBenchStore(postgres: String?, sqlite: String?, _ body: (SQLTicketStore) async throws -> Void) async throws {
     let temporary = postgres == nil && sqlite == nil
     let path = sqlite ?? FileManager.default.temporaryDirectory.appendingPathComponent("swift-response-bench-\(UUID().uuidString.prefix(8)).sqlite").path
-    let store = try await SQLTicketStore.open(url: postgres ?? path, contacts: .ephemeral())
+    // A database the benchmark keeps is measured again later (--existing-city), and its keys
+    // rotated ('keys rotate' finds them): they are kept beside it, like the demo's.
+    let keys = try temporary ? ContactKeys.ephemeral() : Settings.keysBeside(database: postgres ?? path).0
+    let store = try await SQLTicketStore.open(url: postgres ?? path, contacts: keys)
     do {
         try await store.migrate()
         try await body(store)

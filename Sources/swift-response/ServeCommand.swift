@@ -93,16 +93,9 @@ extension ServeCommand {
     /// The demo's contact keys, kept beside its database (made on the first start): demo data
     /// only. Every other start needs keys given (docs/privacy.md).
     static func demoKeys(database: String) throws -> ContactKeys {
-        let sqlite = !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"))
-        let path = (sqlite ? database.replacingOccurrences(of: "sqlite://", with: "").replacingOccurrences(of: "sqlite:", with: "") : "swift-response-demo")
-            + ".contact-keys"
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: Data(ContactKeys.generate().utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot write the demo's contact keys to \(path)")
-            }
-        }
+        let (keys, path) = try Settings.keysBeside(database: database)
         say("Contact keys: the demo's, in \(path) (demo only; a real city gives its own: docs/privacy.md).")
-        return try Settings.readKeys(path)
+        return keys
     }
 }
 

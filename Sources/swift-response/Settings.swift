@@ -217,12 +217,41 @@ struct Settings {
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
             c.open311 = open311
         }
-        if let text = env("SWIFT_RESPONSE_CONTACT_KEYS") {
-            do { c.contactKeys = try ContactKeys(text: text) } catch { throw ValidationError("SWIFT_RESPONSE_CONTACT_KEYS: \(error)") }
-        } else if let path = database.contactKeys ?? env("SWIFT_RESPONSE_CONTACT_KEYS_FILE") ?? file.contactKeysFile {
+        // Flag, then the environment (the keys themselves, or their file), then the config file.
+        if let path = database.contactKeys {
             c.contactKeys = try Self.readKeys(path)
+        } else if let text = env("SWIFT_RESPONSE_CONTACT_KEYS") {
+            do { c.contactKeys = try ContactKeys(text: text) } catch { throw ValidationError("SWIFT_RESPONSE_CONTACT_KEYS: \(error)") }
+        } else if let path = env("SWIFT_RESPONSE_CONTACT_KEYS_FILE") ?? file.contactKeysFile {
+            c.contactKeys = try Self.readKeys(path)
+        } else if FileManager.default.fileExists(atPath: Self.demoKeyFile(database: c.databaseURL)) {
+            // A database that `serve --demo` made keeps its (demo) keys beside it.
+            c.contactKeys = try Self.readKeys(Self.demoKeyFile(database: c.databaseURL))
         }
         configuration = c
+    }
+
+    /// Where `serve --demo` keeps the demo's contact keys: beside its SQLite file.
+    static func demoKeyFile(database: String) -> String {
+        let sqlite = !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"))
+        guard sqlite else { return "swift-response-demo.contact-keys" }
+        var path = database
+        for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
+            path = String(path.dropFirst(prefix.count))
+            break
+        }
+        return path + ".contact-keys"
+    }
+
+    /// The keys kept beside a demo's or a benchmark's database, made on first use (mode 0600).
+    static func keysBeside(database: String) throws -> (ContactKeys, path: String) {
+        let path = demoKeyFile(database: database)
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: Data(ContactKeys.generate().utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write contact keys to \(path)")
+            }
+        }
+        return (try readKeys(path), path)
     }
 
     static func readKeys(_ path: String) throws -> ContactKeys {

@@ -154,6 +154,45 @@ struct CommandLineTests {
         #expect(second.stdout.contains(" 0 events"), "\(second.stdout)")
     }
 
+    @Test("contact keys: generate, refuse to open a database without them, add a key and rotate every row to it")
+    func contactKeys() async throws {
+        let db = Self.temporaryDatabase(), file = db + ".keys"
+        defer { Self.cleanup(db); try? FileManager.default.removeItem(atPath: file) }
+        var r = try Self.run(["keys", "generate", "--file", file])
+        #expect(r.status == 0, "\(r.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "readable by its owner only")
+        r = try Self.run(["keys", "generate", "--file", file])
+        #expect(r.status != 0 && r.stderr.contains("exists"), "never overwritten")
+
+        // Without keys, a command that opens the database refuses and says how to give them.
+        r = try Self.run(["migrate", "--database", db], environment: ["SWIFT_RESPONSE_CONTACT_KEYS": ""])
+        #expect(r.status != 0 && r.stderr.contains("no contact keys") && r.stderr.contains("keys generate"), "\(r.stderr)")
+        r = try Self.run(["serve", "--database", db, "--port", "0"], environment: ["SWIFT_RESPONSE_CONTACT_KEYS": ""])
+        #expect(r.status != 0 && r.stderr.contains("no contact keys"), "the server does not start: \(r.stderr)")
+        r = try Self.run(["migrate", "--database", db], environment: ["SWIFT_RESPONSE_CONTACT_KEYS": "", "SWIFT_RESPONSE_CONTACT_KEYS_FILE": file])
+        #expect(r.status == 0, "\(r.stderr)")
+
+        // Tickets sealed under the first key, then a second key and a rotation.
+        let first = try ContactKeys(text: String(contentsOfFile: file, encoding: .utf8))
+        let store = try await SQLTicketStore.open(url: db, contacts: first)
+        let tenant = Tenant(id: "default", name: "City", timeZone: "Asia/Shanghai")
+        try await store.saveTenant(tenant)
+        for i in 0..<30 {
+            let new = NewTicket(kind: .complaint, channel: .phone, title: "t\(i)", description: "", complainant: Complainant(name: "王芳", phone: "1391234\(String(format: "%04d", i))"))
+            _ = try await store.createTicket(new, tenant: tenant, actor: Actor(name: "a", role: .agent), now: Date())
+        }
+        try await store.shutdown()
+        r = try Self.run(["keys", "add", "--file", file])
+        #expect(r.status == 0, "\(r.stderr)")
+        let second = try ContactKeys(text: String(contentsOfFile: file, encoding: .utf8))
+        #expect(second.current != first.current)
+        r = try Self.run(["keys", "rotate", "--database", db, "--contact-keys", file, "--batch", "7"])
+        #expect(r.status == 0 && r.stdout.contains("re-sealed 60 rows under key \(second.current ?? "?")"), "\(r.stdout) \(r.stderr)")
+        r = try Self.run(["keys", "status", "--database", db, "--contact-keys", file])
+        #expect(r.stdout.contains("\(second.current ?? "?"): 60 rows") && !r.stdout.contains("\(first.current ?? "?"):"), "\(r.stdout)")
+    }
+
     @Test func userManagement() throws {
         let db = Self.temporaryDatabase()
         defer { Self.cleanup(db) }
