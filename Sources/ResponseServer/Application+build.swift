@@ -42,11 +42,13 @@ public func buildApplication(
         })
     }
     if let interval = configuration.notifications.relayInterval {
-        let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications), configuration: configuration, clock: clock)
+        let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications, signer: configuration.webhookSigner), configuration: configuration, clock: clock)
         services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
     }
     if let interval = configuration.insight.interval {
-        let warning = EarlyWarning(store: store, settings: configuration.insight, clock: clock, logger: logger)
+        var settings = configuration.insight
+        settings.webhookSigner = configuration.webhookSigner
+        let warning = EarlyWarning(store: store, settings: settings, clock: clock, logger: logger)
         services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await warning.tick() })
     }
     if let interval = configuration.insight.storedRefresh {
@@ -82,6 +84,8 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     let dispatch = dispatch ?? makeDispatchService(configuration: configuration, store: store)
     let cache = IdentityCache()
+    // Outermost, so that problem responses carry the headers too.
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware())
     let credentials = AuthMiddleware(store: store, clock: clock, cache: cache, maxBodySize: configuration.maxBodySize)
     router.add(middleware: credentials)

@@ -47,6 +47,8 @@ public struct ServerConfiguration: Sendable {
     /// The keys that seal complainants' contact data at rest (docs/privacy.md); the command line
     /// refuses to open a database without them, `serve --demo` aside.
     public var contactKeys: ContactKeys?
+    /// Signs every webhook POST (messages and alerts); random unless a secret is configured.
+    public var webhookSigner = WebhookSigner.random()
     /// Users the sign-in page lists, with their roles (the demo city's; empty otherwise).
     public var demoUsers: [(username: String, role: Role)] = []
     /// Demand analysis and the early-warning detector.
@@ -156,8 +158,10 @@ public struct NotificationSettings: Sendable, Codable, Equatable {
         switch notifier {
         case "log": break
         case "webhook":
-            if webhookURL.flatMap(URL.init(string:))?.scheme?.hasPrefix("http") != true {
-                errors.append("notifications.webhookURL must be an http(s) URL when the notifier is webhook")
+            if let url = webhookURL.flatMap(URL.init(string:)), url.scheme != nil {
+                if let problem = WebhookSigner.problem(with: url) { errors.append("notifications.webhookURL \(problem)") }
+            } else {
+                errors.append("notifications.webhookURL must be an https URL when the notifier is webhook")
             }
         default: errors.append("notifications.notifier must be log or webhook, got \(notifier)")
         }

@@ -20,9 +20,21 @@ extension SQLTicketStore {
         }
     }
 
+    /// Saves `user`. A new password, a new role or unit, or a deactivation ends every session of
+    /// the user in the same transaction: whoever held one signs in again under the new terms.
     public func updateUser(_ user: User) async throws {
         let found = try await backend.transaction { db in
-            try await db.raw(
+            let before = try await db.raw(
+                "SELECT password_hash, role, unit_code, active FROM users WHERE username = \(bind: user.username)"
+            ).first()
+            if let before,
+               try before.decode(column: "password_hash", as: String.self) != user.passwordHash
+                || before.decode(column: "role", as: String.self) != user.role.rawValue
+                || before.decode(column: "unit_code", as: String?.self) != user.unitCode
+                || (try before.decode(column: "active", as: Int64.self) != 0) != user.active {
+                try await db.raw("DELETE FROM sessions WHERE username = \(bind: user.username)").run()
+            }
+            return try await db.raw(
                 """
                 UPDATE users SET display_name = \(bind: user.displayName), role = \(bind: user.role.rawValue), unit_code = \(bind: user.unitCode),
                   password_hash = \(bind: user.passwordHash), active = \(bind: TicketRow.int(user.active))

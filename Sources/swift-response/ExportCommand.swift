@@ -88,12 +88,15 @@ struct ExportCommand: AsyncParsableCommand {
 
     static func csvRow(_ t: Ticket) -> String {
         let iso = { (d: Date?) in d.map { $0.formatted(.iso8601) } ?? "" }
-        return [
+        // Numbers as numbers; every text cell neutralised against spreadsheet formulas.
+        let number = { (v: Double?) in CSVTable.field(v.map { String($0) } ?? "") }
+        let text = [
             t.number, iso(t.createdAt), iso(t.closedAt), t.kind.rawValue, t.channel.rawValue, t.status.rawValue, t.urgency.rawValue,
             t.categoryCode ?? "", t.leadUnit ?? "", t.location.districtCode ?? "", t.location.streetCode ?? "",
-            t.location.latitude.map { String($0) } ?? "", t.location.longitude.map { String($0) } ?? "", t.location.address ?? "",
-            t.title, t.description, t.reply ?? "", t.evaluation.map { String($0.resolved) } ?? "", t.evaluation?.satisfaction.rawValue ?? "",
-        ].map(CSVTable.field).joined(separator: ",")
+        ].map(CSVTable.textField)
+        let rest = [t.location.address ?? "", t.title, t.description, t.reply ?? "", t.evaluation.map { String($0.resolved) } ?? "", t.evaluation?.satisfaction.rawValue ?? ""]
+            .map(CSVTable.textField)
+        return (text + [number(t.location.latitude), number(t.location.longitude)] + rest).joined(separator: ",")
     }
 }
 

@@ -47,6 +47,8 @@ struct ConfigFile: Decodable {
     var insight: InsightFile?
     /// The file of contact keys (prefer the flag or the environment; docs/privacy.md).
     var contactKeysFile: String?
+    /// The secret that signs webhook POSTs (prefer env SWIFT_RESPONSE_WEBHOOK_SECRET).
+    var webhookSecret: String?
 }
 
 /// The `insight` section of the config file (docs/insight.md); every key optional.
@@ -81,9 +83,8 @@ struct InsightFile: Decodable {
             settings.historyDays = days
         }
         if let webhook {
-            guard let url = URL(string: webhook), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ValidationError("insight.webhook must be an http(s) URL")
-            }
+            guard let url = URL(string: webhook), url.host != nil else { throw ValidationError("insight.webhook must be an https URL") }
+            if let problem = WebhookSigner.problem(with: url) { throw ValidationError("insight.webhook \(problem)") }
             settings.webhook = url
         }
         for (key, value) in [("briefRefreshSeconds", briefRefreshSeconds), ("storedRefreshSeconds", storedRefreshSeconds)] {
@@ -216,6 +217,12 @@ struct Settings {
             let problems = open311.validationErrors()
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
             c.open311 = open311
+        }
+        if let secret = env("SWIFT_RESPONSE_WEBHOOK_SECRET") ?? file.webhookSecret {
+            guard secret.count >= 16 else { throw ValidationError("the webhook secret must be at least 16 characters") }
+            c.webhookSigner = WebhookSigner(secret: secret)
+        } else if c.notifications.notifier == "webhook" || c.insight.webhook != nil {
+            throw ValidationError("a webhook is configured but no secret signs it: set SWIFT_RESPONSE_WEBHOOK_SECRET (or webhookSecret), and check signatures in the receiver (docs/privacy.md#webhooks)")
         }
         // Flag, then the environment (the keys themselves, or their file), then the config file.
         if let path = database.contactKeys {

@@ -100,4 +100,16 @@ struct DisclosureTests {
         #expect(!handler.maySeeContacts(t), "never an anonymous complainant's")
         #expect(handler.audience(for: t) == .staff(contacts: false))
     }
+
+    @Test("CSV text cells cannot start a spreadsheet formula; numbers stay numbers")
+    func csvCells() {
+        #expect(CSVTable.textField("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        for lead in ["+", "-", "@", "\t"] { #expect(CSVTable.textField(lead + "cmd").hasPrefix("'"), "\(lead)") }
+        #expect(CSVTable.textField("plain") == "plain")
+        var t = Self.ticket()
+        t.reply = "=1+1"
+        let line = PublicRecord(t, names: .init(units: [:], categories: [:]), policy: Disclosure(), timeZone: .gmt).csvLine
+        #expect(line.contains(",'=1+1,") && line.contains(",116.457,"), "\(line)")
+    }
 }
+

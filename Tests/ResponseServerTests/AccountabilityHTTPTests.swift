@@ -206,16 +206,31 @@ struct AccountabilityHTTPTests {
                 recipient: "13912345678", text: "已办结", asksForRating: true, status: .pending, createdAt: Self.monday, nextAttemptAt: Self.monday
             )
             let message = OutgoingMessage(record: record, followUpURL: "http://example.test/follow-up/abc")
-            try await WebhookNotifier(url: try #require(URL(string: address + "/hook"))).deliver(message)
+            let signer = WebhookSigner(secret: "a shared secret of the city")
+            try await WebhookNotifier(url: try #require(URL(string: address + "/hook")), signer: signer).deliver(message)
             let first = try #require(hook.received.first)
+            // Signed: the receiver recomputes HMAC-SHA-256 over "t." + body with the shared secret.
+            let signature = try #require(hook.signatures.first ?? nil)
+            let t = try #require(signature.split(separator: ",").first?.dropFirst(2)).description
+            let at = Date(timeIntervalSince1970: try #require(TimeInterval(t)))
+            #expect(signature == signer.signature(body: first, at: at) && signature.contains(",v1="))
+            #expect(signature != WebhookSigner(secret: "another secret entirely").signature(body: first, at: at))
             let got = try #require(try JSONSerialization.jsonObject(with: first) as? [String: Any])
             #expect(got["ticket"] as? String == "20261116-000001")
             #expect(got["recipient"] as? String == "13912345678")
             #expect(got["text"] as? String == "已办结 http://example.test/follow-up/abc")
             #expect(got["kind"] as? String == "replied")
             await #expect(throws: (any Error).self) {
-                try await WebhookNotifier(url: try #require(URL(string: address + "/broken"))).deliver(message)
+                try await WebhookNotifier(url: try #require(URL(string: address + "/broken")), signer: signer).deliver(message)
             }
+            // Plain http goes only to this machine: refused before any connection is made.
+            await #expect(throws: (any Error).self) {
+                try await WebhookNotifier(url: try #require(URL(string: "http://example.invalid/hook")), signer: signer).deliver(message)
+            }
+            #expect(hook.received.count == 2)
+            #expect(WebhookSigner.problem(with: try #require(URL(string: "https://sms.city.example/hook"))) == nil)
+            #expect(WebhookSigner.problem(with: try #require(URL(string: "http://[::1]:9000/hook"))) == nil)
+            #expect(WebhookSigner.problem(with: try #require(URL(string: "ftp://x/y"))) != nil)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import ResponseCore
 import ResponseServer
+import ResponseStore
 import Testing
 
 /// The disclosure matrix over HTTP: contact data planted in a ticket's complainant, texts and
@@ -136,6 +137,43 @@ struct PrivacyHTTPTests {
             let view = try await h.send(.get, "/api/v1/tickets/\(phoneTicket)", token: admin).json
             #expect((view["yourActions"] as? [String]) == [], "an admin is offered no casework: \(view["yourActions"] ?? "")")
             #expect(try await h.act(phoneTicket, "evaluate", supervisor, ["resolved": true, "satisfaction": "satisfied"]).status == .ok)
+        }
+    }
+
+    @Test("smaller holes: security headers everywhere, no framing of pages, a Secure cookie over https, API logout ends a cookie session, discovery ignores a forged Host, a new password ends sessions", arguments: Engine.available)
+    func smallerHoles(engine: Engine) async throws {
+        try await ServerHarness.run(engine, configure: { $0.publicURL = "https://hotline.example.city" }) { h in
+            for path in ["/health", "/api/v1/tickets/nope", "/open311/v2/discovery.json", "/console/login"] {
+                let r = try await h.send(.get, path)
+                #expect(r.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
+                #expect(r.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin", "\(path)")
+            }
+            let page = try await h.send(.get, "/console/login")
+            #expect(page.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+            #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("frame-ancestors 'none'") == true)
+
+            // Asked at the loopback address, the endpoint is the configured public one: never the Host header.
+            let discovery = try await h.send(.get, "/open311/v2/discovery.json").json
+            #expect((discovery["endpoints"] as? [[String: Any]])?.first?["url"] as? String == "https://hotline.example.city/open311/v2")
+
+            let form = Array("username=\(h.user("agent"))&password=\(ServerHarness.password)".utf8)
+            let login = try await h.send(.post, "/console/login", raw: form, headers: [.contentType: "application/x-www-form-urlencoded"])
+            let setCookie = try #require(login.headers[.setCookie])
+            #expect(setCookie.contains("; Secure"), "\(setCookie)")
+            var session: HTTPFields = [.cookie: String(setCookie.split(separator: ";")[0])]
+            #expect(try await h.send(.get, "/api/v1/auth/me", headers: session).status == .ok)
+            session[HTTPField.Name("X-Requested-With")!] = "swift-response"
+            #expect(try await h.send(.post, "/api/v1/auth/logout", headers: session).status == .ok)
+            #expect(try await h.send(.get, "/api/v1/auth/me", headers: session).status == .unauthorized, "the API logout ended the cookie's session")
+
+            // A new password (user passwd) ends every session of the user.
+            let token = try await h.login("handler")
+            let hash = Secrets.hashToken(token)
+            #expect(try await h.store.sessionUser(tokenHash: hash, now: Date()) != nil)
+            var user = try #require(try await h.store.user(username: h.user("handler")))
+            user.passwordHash = try await Secrets.hashPassword("a brand new password", cost: 4)
+            try await h.store.updateUser(user)
+            #expect(try await h.store.sessionUser(tokenHash: hash, now: Date()) == nil)
         }
     }
 }

@@ -9,8 +9,11 @@ import Testing
 /// what the server sends out (complainant messages, spike alerts).
 final class WebhookReceiver: Sendable {
     private let bodies = Mutex<[Data]>([])
+    private let signed = Mutex<[String?]>([])
     /// Every body POSTed so far, in arrival order.
     var received: [Data] { bodies.withLock { $0 } }
+    /// The `X-SwiftResponse-Signature` of each, in the same order.
+    var signatures: [String?] { signed.withLock { $0 } }
 
     /// Starts a receiver, runs `body` with it and its address (`http://127.0.0.1:PORT`), and
     /// stops it.
@@ -24,7 +27,12 @@ final class WebhookReceiver: Sendable {
         let router = Router()
         router.post("**") { request, _ -> Response in
             let data = Data(try await request.body.collect(upTo: 65_536).readableBytesView)
-            let count = receiver.bodies.withLock { $0.append(data); return $0.count }
+            let signature = HTTPField.Name("X-SwiftResponse-Signature").flatMap { request.headers[$0] }
+            let count = receiver.bodies.withLock { bodies in
+                receiver.signed.withLock { $0.append(signature) }
+                bodies.append(data)
+                return bodies.count
+            }
             return Response(status: answer(request.uri.path, count))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

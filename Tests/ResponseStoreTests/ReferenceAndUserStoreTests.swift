@@ -42,7 +42,11 @@ struct ReferenceAndUserStoreTests {
             #expect(try await h.store.sessionUser(tokenHash: "hash-" + name, now: now) == nil)  // inactive user
             user.active = true
             try await h.store.updateUser(user)
-            #expect(try await h.store.sessionUser(tokenHash: "hash-" + name, now: now)?.unitCode == "cy-jw")
+            #expect(try await h.store.sessionUser(tokenHash: "hash-" + name, now: now) == nil, "a change of standing ends the sessions")
+            try await h.store.createSession(tokenHash: "hash-" + name, username: name, now: now, expires: now.addingTimeInterval(3600))
+            user.displayName = "Handler of Jianwai"
+            try await h.store.updateUser(user)
+            #expect(try await h.store.sessionUser(tokenHash: "hash-" + name, now: now)?.unitCode == "cy-jw", "a new display name does not")
             #expect(try await h.store.sessionUser(tokenHash: "hash-" + name, now: now.addingTimeInterval(3601)) == nil)  // expired
             try await h.store.deleteSession(tokenHash: "hash-" + name)
             #expect(try await h.store.sessionUser(tokenHash: "hash-" + name, now: now) == nil)

@@ -100,10 +100,11 @@ public struct PublicRecord: Codable, Sendable, Equatable {
 
     /// The record as one CSV line, in ``columns`` order.
     public var csvLine: String {
-        let coordinate = { (v: Double?) in v.map { String($0) } ?? "" }
-        return [uniqueKey, createdDate, closedDate ?? "", agency ?? "", agencyName ?? "", complaintType ?? "", descriptor ?? "", status,
-                resolutionDescription ?? "", borough ?? "", coordinate(latitude), coordinate(longitude), openDataChannelType, kind]
-            .map(CSVTable.field).joined(separator: ",")
+        let coordinate = { (v: Double?) in CSVTable.field(v.map { String($0) } ?? "") }
+        let text = { (s: String?) in CSVTable.textField(s ?? "") }
+        return [text(uniqueKey), text(createdDate), text(closedDate), text(agency), text(agencyName), text(complaintType), text(descriptor), text(status),
+                text(resolutionDescription), text(borough), coordinate(latitude), coordinate(longitude), text(openDataChannelType), text(kind)]
+            .joined(separator: ",")
     }
 }
 

@@ -23,6 +23,14 @@ public struct CSVTable: Sendable {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// A text field (never a number) as written in a CSV file, made safe to open in a spreadsheet:
+    /// a value that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a
+    /// formula, so it gets a leading `'` (OWASP's CSV injection advice).
+    public static func textField(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return field(s) }
+        return field("'" + s)
+    }
+
     /// The value of column `name` in `row`, trimmed; `nil` when absent or empty.
     public func value(_ row: [String], _ name: String) -> String? {
         guard let i = index(of: name), i < row.count else { return nil }

@@ -102,7 +102,9 @@ struct ConsoleController {
                 var response = Self.redirect(next ?? Self.home(session.user.role))
                 let maxAge = Int(configuration.sessionLifetime)
                 response.headers[values: .setCookie] = [
-                    "\(AuthMiddleware.sessionCookie)=\(session.token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict",
+                    // Secure whenever residents and staff reach the server over https.
+                    "\(AuthMiddleware.sessionCookie)=\(session.token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
+                        + (configuration.publicURL.lowercased().hasPrefix("https://") ? "; Secure" : ""),
                 ]
                 return response
             } catch let problem as Problem where problem.status == .unauthorized {

@@ -85,7 +85,9 @@ struct AuthController {
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[String: String]> {
         _ = try context.requireIdentity()
-        if let token = AuthMiddleware.credential(request) {
+        // The session signed out is the one this request used: a bearer token, or the console's
+        // cookie (a logout through the API must end a cookie session too).
+        if let token = AuthMiddleware.credential(request) ?? request.cookies[AuthMiddleware.sessionCookie]?.value, !token.isEmpty {
             let hash = Secrets.hashToken(token)
             try await store.deleteSession(tokenHash: hash)
             cache.remove(hash)

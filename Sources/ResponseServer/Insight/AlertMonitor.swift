@@ -110,7 +110,7 @@ public final class AlertMonitor: Sendable {
         let reference = state.withLock { $0.reference }
         for (alert, attempt) in due {
             do {
-                try await WebhookNotifier.post(reference?.named(alert) ?? alert, to: url, idempotencyKey: alert.id, timeout: 10)
+                try await WebhookNotifier.post(reference?.named(alert) ?? alert, to: url, signer: settings.webhookSigner, idempotencyKey: alert.id, timeout: 10)
                 try await store.finishAlertAnnouncement(id: alert.id, sent: true, nextAttempt: nil)
             } catch {
                 let next = attempt < Self.maxAttempts ? clock.now().addingTimeInterval(30 * pow(2, Double(attempt - 1))) : nil

@@ -13,6 +13,8 @@ extension HTTPField.Name {
     static let nextCursor = known("X-Next-Cursor")
     static let contentSecurityPolicy = known("Content-Security-Policy")
     static let contentTypeOptions = known("X-Content-Type-Options")
+    static let referrerPolicy = known("Referrer-Policy")
+    static let xFrameOptions = known("X-Frame-Options")
 
     /// A header name written in this source, so always valid.
     private static func known(_ name: String) -> HTTPField.Name {

@@ -13,6 +13,6 @@ public struct LogEmailGateway: EmailGateway {
     public init(logger: Logger = Logger(label: "swift-response.email")) { self.logger = logger }
 
     public func send(to address: String, subject: String, text: String) async throws {
-        logger.info("e-mail", metadata: ["to": "\(Complainant.maskEmail(address))", "subject": "\(subject)", "text": "\(text)"])
+        logger.info("e-mail", metadata: ["to": "\(Complainant.maskEmail(address))", "subject": "\(LogSafeText.of(subject))", "text": "\(LogSafeText.of(text))"])
     }
 }

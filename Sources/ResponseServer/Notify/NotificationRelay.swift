@@ -22,8 +22,8 @@ public struct NotificationRelay: Sendable {
     }
 
     /// The notifier the settings name.
-    public static func notifier(for settings: NotificationSettings) -> any Notifier {
-        if settings.notifier == "webhook", let url = settings.webhookURL.flatMap(URL.init(string:)) { return WebhookNotifier(url: url) }
+    public static func notifier(for settings: NotificationSettings, signer: WebhookSigner) -> any Notifier {
+        if settings.notifier == "webhook", let url = settings.webhookURL.flatMap(URL.init(string:)) { return WebhookNotifier(url: url, signer: signer) }
         return ChannelNotifier()
     }
 

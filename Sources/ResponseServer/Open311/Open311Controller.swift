@@ -200,13 +200,12 @@ struct Open311Controller {
     // MARK: Discovery and services
 
     @Sendable func discovery(_ call: Call, _ request: Request) async throws -> (HTTPResponse.Status, Open311Document) {
-        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
-        let forwarded = HTTPField.Name("X-Forwarded-Proto").flatMap { request.headers[$0] }
-        let scheme = forwarded?.lowercased() == "https" ? "https" : "http"
+        // The endpoint is the configured public address, never the request's Host header: a
+        // forged Host would otherwise send apps (and their residents' reports) elsewhere.
         let changeset = call.date(started)
         let endpoint: Open311Value = .object([
             ("specification", .string(Self.specification)),
-            ("url", .string("\(scheme)://\(host)\(Self.root)")),
+            ("url", .string(configuration.publicURL + Self.root)),
             ("changeset", changeset),
             ("type", .string("production")),
             ("formats", .list(item: "format", Open311Format.allCases.map { .string($0 == .xml ? "text/xml" : "application/json") })),
