@@ -249,6 +249,8 @@ def test_public_portal_file_track_dashboard(server, browsers):
     resident.find("#portal-form button[type=submit]").click()
     link = resident.visible("#tracking-number")
     number = link.text
+    code = resident.find("#tracking-code").text
+    assert len(code) == 8, f"a tracking code is given with the number: {code!r}"
     link.click()
     resident.wait(lambda d: number in d.find_element(By.ID, "track").text)
     page = resident.find("#track").text
@@ -262,6 +264,11 @@ def test_public_portal_file_track_dashboard(server, browsers):
     resident.shot("11-portal-dashboard")
     check_accessibility(resident, "dashboard")
     assert resident.errors() == [], resident.errors()
+    # The number with a wrong code shows nothing (numbers are guessable); the browser logs the
+    # 404, so this comes after the check for errors.
+    resident.get(f"/portal/track/{number}?code=WRONG000")
+    resident.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#track p.error"))
+    assert number not in resident.find("#track").text
 
 
 def test_languages_and_switch(server, browsers):

@@ -164,21 +164,34 @@ struct ConsoleHTTPTests {
             ])
             #expect(reply.status == .created, "\(reply.text)")
             let number = try #require(reply.json["number"] as? String)
-            #expect(reply.json["track"] as? String == "/portal/track/\(number)")
+            let code = try #require(reply.json["trackingCode"] as? String)
+            #expect(code.count == 8 && reply.json["track"] as? String == "/portal/track/\(number)?code=\(code)")
             let stored = try #require(try await h.store.ticket(number: number, tenantID: h.tenant.id))
             #expect(stored.channel == .web)
             #expect(stored.complainant.phone == "13912345678", "the unit can call back")
 
             let agent = try await h.login("agent")
             _ = try await h.act(number, "comment", agent, ["text": "内部备注：联系人张三 13912345678"])
-            reply = try await h.send(.get, "/api/v1/public/requests/\(number)")
+            // Without the code, or with a wrong one, the number answers as an unknown number does.
+            let unknown = try await h.send(.get, "/api/v1/public/requests/20990101-999999?code=\(code)")
+            #expect(unknown.status == .notFound)
+            for wrong in ["", "?code=", "?code=ABCDEFGH", "?code=\(code.dropLast())"] {
+                let r = try await h.send(.get, "/api/v1/public/requests/\(number)\(wrong)")
+                #expect(r.status == .notFound && r.json["detail"] as? String == "no request \(number) with this tracking code", "\(wrong)")
+            }
+            // As people type it: lower case, a dash, O for 0.
+            let typed = code.lowercased().replacingOccurrences(of: "0", with: "o").prefix(4) + "-" + code.lowercased().suffix(4)
+            #expect(try await h.send(.get, "/api/v1/public/requests/\(number)?code=\(typed)").status == .ok)
+            // Staff who call the complainant back read the code out with the number.
+            #expect(try await h.send(.get, "/api/v1/tickets/\(number)", token: agent).json["trackingCode"] as? String == code)
+            #expect(try await h.send(.get, "/api/v1/tickets/\(number)", token: try await h.login("dispatcher")).json["trackingCode"] == nil)
+            reply = try await h.send(.get, "/api/v1/public/requests/\(number)?code=\(code)")
             #expect(reply.status == .ok)
             #expect(!reply.text.contains("13912345678") && !reply.text.contains("张三") && !reply.text.contains("内部备注"), "\(reply.text)")
             let types = ((reply.json["timeline"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String }
             #expect(types.first == "created")
             #expect(!types.contains("commented"))
             #expect(reply.json["district"] as? String == "朝阳区")
-            #expect(try await h.send(.get, "/api/v1/public/requests/20990101-999999").status == .notFound)
 
             reply = try await h.send(.get, "/api/v1/public/dashboard")
             #expect(reply.status == .ok)
@@ -189,12 +202,16 @@ struct ConsoleHTTPTests {
 
     @Test("anonymous filing is rate-limited per address")
     func publicRateLimit() async throws {
-        try await ServerHarness.run(configure: { $0.open311.anonymousRequestsPerMinute = 1; $0.open311.burst = 2 }) { h in
+        try await ServerHarness.run(configure: { $0.open311.anonymousRequestsPerMinute = 1; $0.open311.publicReadsPerMinute = 1; $0.open311.burst = 2 }) { h in
             var statuses: [HTTPResponse.Status] = []
             for i in 0..<3 {
                 statuses.append(try await h.send(.post, "/api/v1/public/requests", json: ["title": "测试 \(i)"]).status)
             }
             #expect(statuses == [.created, .created, .tooManyRequests])
+            // Public reads have their own per-address limit: a burst of guesses is cut off.
+            var reads: [HTTPResponse.Status] = []
+            for i in 0..<3 { reads.append(try await h.send(.get, "/api/v1/public/requests/20261202-\(String(format: "%06d", i))?code=AAAAAAAA").status) }
+            #expect(reads == [.notFound, .notFound, .tooManyRequests])
         }
     }
 

@@ -69,16 +69,19 @@ struct PrivacyHTTPTests {
 
             // The public: nothing of the complainant; a report shows no text and no place finer than the district.
             let open311 = "/open311/v2"
-            for path in ["/api/v1/public/requests/\(report)", "/api/v1/public/requests/\(complaint)", open311 + "/requests.json", open311 + "/requests.xml",
+            // The complainants' tracking codes, as the agent read them out on the phone.
+            let reportCode = try #require(try await h.send(.get, "/api/v1/tickets/\(report)", token: agent).json["trackingCode"] as? String)
+            let complaintCode = try #require(try await h.send(.get, "/api/v1/tickets/\(complaint)", token: agent).json["trackingCode"] as? String)
+            for path in ["/api/v1/public/requests/\(report)?code=\(reportCode)", "/api/v1/public/requests/\(complaint)?code=\(complaintCode)", open311 + "/requests.json", open311 + "/requests.xml",
                          open311 + "/requests/\(report).json", open311 + "/servicerequestupdates.json", open311 + "/servicerequestupdates.xml",
                          "/api/v1/public/open-data?from=\(report.prefix(4))-\(report.dropFirst(4).prefix(2))-\(report.dropFirst(6).prefix(2))"] {
                 let r = try await h.send(.get, path)
                 #expect(r.status == .ok, "\(path): \(r.status) \(r.text)")
                 #expect(Self.leaks(r.text).isEmpty, "\(path) shows \(Self.leaks(r.text)): \(r.text)")
             }
-            let tracked = try await h.send(.get, "/api/v1/public/requests/\(report)").json
+            let tracked = try await h.send(.get, "/api/v1/public/requests/\(report)?code=\(reportCode)").json
             #expect(tracked["sensitive"] as? Bool == true && tracked["title"] == nil && tracked["reply"] == nil && tracked["district"] as? String == "朝阳区")
-            let plain = try await h.send(.get, "/api/v1/public/requests/\(complaint)").json
+            let plain = try await h.send(.get, "/api/v1/public/requests/\(complaint)?code=\(complaintCode)").json
             #expect(plain["sensitive"] as? Bool == false && plain["title"] as? String == "[name]反映 [phone]")
             #expect(plain["reply"] as? String == "[name]您好，已处理，有问题请打[phone]")
 

@@ -138,10 +138,14 @@ struct ConsoleController {
         // The residents' portal: no login.
         router.get("/portal") { request, _ -> Response in render("portal", request: request, identity: nil, nav: "portal") }
         router.get("/portal/track") { request, _ -> Response in
-            render("track", request: request, identity: nil, nav: "track", extra: ["number": request.uri.queryParameters["number"].map(String.init) ?? ""])
+            render("track", request: request, identity: nil, nav: "track", extra: [
+                "number": request.uri.queryParameters["number"].map(String.init) ?? "", "code": request.uri.queryParameters["code"].map(String.init) ?? "",
+            ])
         }
         router.get("/portal/track/:number") { request, context -> Response in
-            render("track", request: request, identity: nil, nav: "track", extra: ["number": try context.parameters.require("number")])
+            render("track", request: request, identity: nil, nav: "track", extra: [
+                "number": try context.parameters.require("number"), "code": request.uri.queryParameters["code"].map(String.init) ?? "",
+            ])
         }
         router.get("/portal/dashboard") { request, _ -> Response in render("dashboard", request: request, identity: nil, nav: "dashboard") }
         router.get("/licences") { request, _ -> Response in render("licences", request: request, identity: nil, nav: nil) }

@@ -58,7 +58,7 @@ struct FollowUpController {
         }
         let page = try await store.listTickets(query, tenantID: identity.tenantID)
         let now = clock.now()
-        return JSONResponse(value: FollowUpQueue(script: Self.script, items: page.tickets.map { TicketView($0, for: identity, disclosure: configuration.disclosure, now: now) }, next: page.next?.token))
+        return JSONResponse(value: FollowUpQueue(script: Self.script, items: page.tickets.map { TicketView($0, for: identity, configuration: configuration, now: now) }, next: page.next?.token))
     }
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
@@ -68,7 +68,7 @@ struct FollowUpController {
         let outcome = try body.parsed()
         let (ticket, _) = try await apply(outcome, number: number, tenantID: identity.tenantID, actor: identity.actor, version: body.version)
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        return JSONResponse(value: TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: clock.now(), timeline: events))
+        return JSONResponse(value: TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events))
     }
 
     /// Records an outcome as the plan's actions, in one transaction.

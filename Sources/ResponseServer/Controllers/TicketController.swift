@@ -104,7 +104,7 @@ struct TicketController {
         let tenant = try await tenant(identity)
         let now = clock.now()
         let (ticket, events) = try await intake.file(new, tenant: tenant, actor: identity.actor, now: now)
-        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: now, timeline: events))
+        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, configuration: configuration, now: now, timeline: events))
     }
 
     @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SuggestionsView> {
@@ -135,7 +135,7 @@ struct TicketController {
             throw Problem.notFound("no ticket \(number)")
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        var view = TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: clock.now(), timeline: events)
+        var view = TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events)
         view.duplicates = try await store.duplicates(of: ticket.number, tenantID: identity.tenantID)
         return JSONResponse(value: view)
     }
@@ -165,7 +165,7 @@ struct TicketController {
         if identity.role == .handler { query.unit = identity.unitCode ?? "" }
         let page = try await store.listTickets(query, tenantID: identity.tenantID)
         let now = clock.now()
-        return JSONResponse(value: TicketList(items: page.tickets.map { TicketView($0, for: identity, disclosure: configuration.disclosure, now: now) }, next: page.next?.token))
+        return JSONResponse(value: TicketList(items: page.tickets.map { TicketView($0, for: identity, configuration: configuration, now: now) }, next: page.next?.token))
     }
 
     static func parseQuery(_ params: Hummingbird.Parameters, now: Date) throws -> TicketQuery {
@@ -300,7 +300,7 @@ struct TicketController {
         default: break
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        return JSONResponse(value: TicketView(ticket, for: identity, disclosure: configuration.disclosure, now: clock.now(), timeline: events))
+        return JSONResponse(value: TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events))
     }
 }
 

@@ -16,11 +16,16 @@ struct TicketView: Encodable, Sendable {
     var timeline: [TicketEvent]?
     /// Tickets merged into this one: the cluster of people who reported the same problem.
     var duplicates: [String]?
+    /// The code the complainant tracks the ticket with, for whoever may contact her (the agent
+    /// reads it out with the number).
+    var trackingCode: String?
 
-    init(_ ticket: Ticket, for identity: Identity, disclosure: Disclosure, now: Date, timeline: [TicketEvent]? = nil) {
+    init(_ ticket: Ticket, for identity: Identity, configuration: ServerConfiguration, now: Date, timeline: [TicketEvent]? = nil) {
+        let disclosure = configuration.disclosure
         let access = TicketAccess(identity.actor)
         let contacts = access.maySeeContacts(ticket)
         self.ticket = disclosure.staffView(ticket, contacts: contacts)
+        if contacts { trackingCode = TrackingCode.make(number: ticket.number, tenantID: ticket.tenantID, secret: configuration.linkSecret) }
         self.overdue = ticket.isOverdue(at: now)
         self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
         self.yourActions = allowedActions.filter { name in
@@ -30,7 +35,7 @@ struct TicketView: Encodable, Sendable {
         self.timeline = timeline?.map { disclosure.staffView($0, of: ticket, contacts: contacts) }
     }
 
-    enum ExtraKeys: String, CodingKey { case overdue, allowedActions, yourActions, timeline, duplicates, reports }
+    enum ExtraKeys: String, CodingKey { case overdue, allowedActions, yourActions, timeline, duplicates, reports, trackingCode }
 
     func encode(to encoder: any Encoder) throws {
         try ticket.encode(to: encoder)
@@ -39,6 +44,7 @@ struct TicketView: Encodable, Sendable {
         try container.encode(allowedActions, forKey: .allowedActions)
         try container.encode(yourActions, forKey: .yourActions)
         try container.encodeIfPresent(timeline, forKey: .timeline)
+        try container.encodeIfPresent(trackingCode, forKey: .trackingCode)
         if let duplicates {
             try container.encode(duplicates, forKey: .duplicates)
             try container.encode(duplicates.count + 1, forKey: .reports)

@@ -47,6 +47,9 @@ public struct Open311Settings: Codable, Sendable, Equatable {
     public var anonymousRequestsPerMinute: Int
     /// How many requests may arrive at once before the rate applies.
     public var burst: Int
+    /// Public reads per minute from one address (tracking a request, the dashboard), with the
+    /// same burst: with the tracking code's 40 bits, guessing is hopeless at this rate.
+    public var publicReadsPerMinute: Int
     /// Who to contact about the endpoint, for `discovery`.
     public var contact: String
     /// Where a developer gets a key, for `discovery`.
@@ -54,7 +57,7 @@ public struct Open311Settings: Codable, Sendable, Equatable {
 
     public init(
         services: [String: Service] = [:], servicesByCity: [String: [String: Service]] = [:], keyRequestsPerMinute: Int = 120,
-        anonymousRequestsPerMinute: Int = 600, burst: Int = 30, contact: String = "Ask the city's hotline administrators.",
+        anonymousRequestsPerMinute: Int = 600, burst: Int = 30, publicReadsPerMinute: Int = 120, contact: String = "Ask the city's hotline administrators.",
         keyService: String = "An administrator creates keys with `swift-response apikey create --name NAME`."
     ) {
         self.services = services
@@ -62,11 +65,12 @@ public struct Open311Settings: Codable, Sendable, Equatable {
         self.keyRequestsPerMinute = keyRequestsPerMinute
         self.anonymousRequestsPerMinute = anonymousRequestsPerMinute
         self.burst = burst
+        self.publicReadsPerMinute = publicReadsPerMinute
         self.contact = contact
         self.keyService = keyService
     }
 
-    enum CodingKeys: String, CodingKey { case services, servicesByCity, keyRequestsPerMinute, anonymousRequestsPerMinute, burst, contact, keyService }
+    enum CodingKeys: String, CodingKey { case services, servicesByCity, keyRequestsPerMinute, anonymousRequestsPerMinute, burst, publicReadsPerMinute, contact, keyService }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -76,6 +80,7 @@ public struct Open311Settings: Codable, Sendable, Equatable {
         keyRequestsPerMinute = try c.decodeIfPresent(Int.self, forKey: .keyRequestsPerMinute) ?? d.keyRequestsPerMinute
         anonymousRequestsPerMinute = try c.decodeIfPresent(Int.self, forKey: .anonymousRequestsPerMinute) ?? d.anonymousRequestsPerMinute
         burst = try c.decodeIfPresent(Int.self, forKey: .burst) ?? d.burst
+        publicReadsPerMinute = try c.decodeIfPresent(Int.self, forKey: .publicReadsPerMinute) ?? d.publicReadsPerMinute
         contact = try c.decodeIfPresent(String.self, forKey: .contact) ?? d.contact
         keyService = try c.decodeIfPresent(String.self, forKey: .keyService) ?? d.keyService
     }
@@ -86,8 +91,8 @@ public struct Open311Settings: Codable, Sendable, Equatable {
     /// Problems that should stop the server at start: bad attribute definitions, bad rates.
     public func validationErrors() -> [String] {
         var errors: [String] = []
-        if keyRequestsPerMinute < 1 || anonymousRequestsPerMinute < 1 || burst < 1 {
-            errors.append("open311: keyRequestsPerMinute, anonymousRequestsPerMinute and burst must be at least 1")
+        if keyRequestsPerMinute < 1 || anonymousRequestsPerMinute < 1 || burst < 1 || publicReadsPerMinute < 1 {
+            errors.append("open311: keyRequestsPerMinute, anonymousRequestsPerMinute, publicReadsPerMinute and burst must be at least 1")
         }
         for (city, table) in [("", services)] + servicesByCity.sorted(by: { $0.key < $1.key }).map({ ($0.key, $0.value) }) {
             for (code, service) in table.sorted(by: { $0.key < $1.key }) {

@@ -15,6 +15,8 @@ struct PublicController {
     let intake: TicketIntake
     /// Filing without an account is limited per address (the Open311 anonymous rate).
     let limiter: RateLimiter
+    /// Public reads (tracking, the dashboard) are limited per address too (`open311.publicReadsPerMinute`).
+    let readLimiter: RateLimiter
     /// The dashboard is public and costs a report: it is computed at most every 10 seconds.
     let dashboardCache = CityCache<Dashboard>(lifetime: 10)
 
@@ -24,6 +26,7 @@ struct PublicController {
         self.configuration = configuration
         self.intake = intake
         limiter = RateLimiter(perMinute: configuration.open311.anonymousRequestsPerMinute, burst: configuration.open311.burst)
+        readLimiter = RateLimiter(perMinute: configuration.open311.publicReadsPerMinute, burst: configuration.open311.burst)
     }
 
     /// What a resident may send.
@@ -41,7 +44,10 @@ struct PublicController {
 
     struct Receipt: Encodable, Sendable {
         var number: String
+        /// Given with the number to track the request: numbers alone are guessable.
+        var trackingCode: String
         var status: TicketStatus
+        /// The tracking page, number and code included.
         var track: String
     }
 
@@ -83,14 +89,19 @@ struct PublicController {
     func register(on api: RouteRegistry) {
         api.add(.post, "/api/v1/public/requests", summary: "File a request without an account; returns the tracking number",
                 tag: "public", access: "public (rate-limited per address)", request: "PublicRequest", response: "Receipt", status: 201, handler: file)
-        api.add(.get, "/api/v1/public/requests/{number}", summary: "Track a request: status and public timeline, no personal data",
-                tag: "public", access: "public", response: "PublicTicket") { _, context in
+        api.add(.get, "/api/v1/public/requests/{number}", summary: "Track a request by its number and tracking code: status and public timeline, no personal data",
+                tag: "public", access: "public (the tracking code; rate-limited per address)", response: "PublicTicket", query: [
+                    .init(name: "code", description: "the tracking code given with the number (any case; spaces and dashes ignored)", schemaType: "string"),
+                ]) { request, context in
+            try self.limitReads(context)
             let number = try context.parameters.require("number")
-            return JSONResponse(value: try await self.track(number))
+            let code = request.uri.queryParameters["code"].map(String.init) ?? ""
+            return JSONResponse(value: try await self.track(number, code: code))
         }
         api.add(.get, "/api/v1/public/dashboard", summary: "The city's response, resolution and satisfaction rates this month and the last 30 days' volumes (refreshed every 10 s)",
-                tag: "public", access: "public", response: "Dashboard") { _, _ in
-            JSONResponse(value: try await dashboardCache.value(configuration.tenant.id, now: clock.now()) { try await self.dashboard() })
+                tag: "public", access: "public (rate-limited per address)", response: "Dashboard") { _, context in
+            try self.limitReads(context)
+            return JSONResponse(value: try await dashboardCache.value(configuration.tenant.id, now: clock.now()) { try await self.dashboard() })
         }
     }
 
@@ -116,12 +127,26 @@ struct PublicController {
         }
         if !errors.isEmpty { throw ValidationError(errors) }
         let (ticket, _) = try await intake.file(new, tenant: configuration.tenant, actor: Actor(name: "portal", role: .integration), now: now)
-        return JSONResponse(status: .created, value: Receipt(number: ticket.number, status: ticket.status, track: "/portal/track/\(ticket.number)"))
+        let code = TrackingCode.make(number: ticket.number, tenantID: ticket.tenantID, secret: configuration.linkSecret)
+        return JSONResponse(status: .created, value: Receipt(number: ticket.number, trackingCode: code, status: ticket.status,
+                                                             track: "/portal/track/\(ticket.number)?code=\(code)"))
     }
 
-    func track(_ number: String) async throws -> PublicTicket {
+    /// 429 with the wait when this address has read too much.
+    func limitReads(_ context: AppRequestContext) throws {
+        if let wait = readLimiter.take("address:" + (context.remoteAddress?.ipAddress ?? "unknown"), now: clock.now()) {
+            throw Problem(.tooManyRequests, type: "rate-limited", detail: "too many requests from this address: try again in \(wait) s")
+        }
+    }
+
+    /// A request as its complainant tracks it. A wrong or missing code answers exactly as an
+    /// unknown number does: the answer never tells a guesser that a number exists.
+    func track(_ number: String, code: String) async throws -> PublicTicket {
         let tenantID = configuration.tenant.id
-        guard number.count <= 40, let t = try await store.ticket(number: number, tenantID: tenantID) else { throw Problem.notFound("no request \(number)") }
+        guard number.count <= 40, code.count <= 40, TrackingCode.matches(code, number: number, tenantID: tenantID, secret: configuration.linkSecret),
+              let t = try await store.ticket(number: number, tenantID: tenantID) else {
+            throw Problem.notFound("no request \(number) with this tracking code")
+        }
         let events = try await store.events(ticketID: t.id, tenantID: tenantID)
         let units = Dictionary(try await store.units(tenantID: tenantID).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let category = try await t.categoryCode.asyncMap { try await store.category(code: $0, tenantID: tenantID)?.name }

@@ -883,7 +883,8 @@
       if (loc) payload.location = loc;
       try {
         const receipt = await api('POST', '/api/v1/public/requests', payload);
-        fill(result, h('p', { class: 'ok' }, t('portal_filed') + ' ', h('a', { href: receipt.track, id: 'tracking-number' }, receipt.number)), h('p', {}, t('portal_keep')));
+        fill(result, h('p', { class: 'ok' }, t('portal_filed') + ' ', h('a', { href: receipt.track, id: 'tracking-number' }, receipt.number),
+          ' · ' + t('tracking_code') + ' ', h('strong', { id: 'tracking-code' }, receipt.trackingCode)), h('p', {}, t('portal_keep')));
         form.reset(); picker.reset();
         result.focus();
       } catch (err) {
@@ -893,10 +894,10 @@
   }
 
   async function track() {
-    const box = $('#track'), number = box.dataset.number;
+    const box = $('#track'), number = box.dataset.number, code = box.dataset.code || '';
     if (!number) return;
     try {
-      const r = await api('GET', '/api/v1/public/requests/' + encodeURIComponent(number));
+      const r = await api('GET', '/api/v1/public/requests/' + encodeURIComponent(number) + '?' + new URLSearchParams({ code }));
       fill(box, h('section', { class: 'card' },
         h('h2', {}, r.number, ' ', statusBadge(r.status)),
         h('p', {}, h('strong', {}, r.title)),
