@@ -128,6 +128,7 @@ let package = Package(
                 "ResponseServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

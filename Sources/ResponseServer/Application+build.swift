@@ -110,6 +110,7 @@ public func buildRouter(
     AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
     FollowUpController(store: store, clock: clock, configuration: configuration).register(on: api)
     AssessmentController(store: store, clock: clock, configuration: configuration).register(on: api)
+    AccessLogController(store: store, clock: clock, configuration: configuration).register(on: api)
     Open311Controller(store: store, clock: clock, configuration: configuration, intake: intake, credentials: credentials).register(on: router)
     let knowledge = KnowledgeBase(store: store)
     KnowledgeController(store: store, clock: clock, knowledge: knowledge, configuration: configuration).register(on: api)

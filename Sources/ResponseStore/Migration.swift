@@ -450,5 +450,25 @@ struct Migration: Sendable {
                 "CREATE INDEX notifications_contact_key ON notifications (contact_key, id) WHERE contact_key IS NOT NULL",
             ]
         },
+        Migration(version: 16, name: "access log of contact data") { backend in
+            [
+                // Every disclosure of unmasked contact data: who, role, unit, ticket, when, which face.
+                """
+                CREATE TABLE access_log (
+                  id TEXT PRIMARY KEY,
+                  tenant_id TEXT NOT NULL,
+                  at BIGINT NOT NULL,
+                  actor TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  unit TEXT,
+                  ticket_number TEXT NOT NULL,
+                  route TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX access_log_time ON access_log (tenant_id, at)",
+                "CREATE INDEX access_log_ticket ON access_log (tenant_id, ticket_number, at)",
+                "CREATE INDEX access_log_actor ON access_log (tenant_id, actor, at)",
+            ] + backend.appendOnlySchema(table: "access_log")
+        },
     ]
 }

@@ -135,6 +135,10 @@ public protocol TicketStore: Sendable {
     /// The callers or places with the most tickets in the city days `range` (a calendar month, or a
     /// rolling window), at least `minimum` each.
     func repeats(tenantID: String, kind: RepeatKind, range: DayRange, minimum: Int, limit: Int) async throws -> [RepeatEntry]
+    /// Appends disclosures of contact data to the access log.
+    func recordAccess(_ records: [AccessRecord]) async throws
+    /// The access log of a city, newest first, narrowed to a ticket, an actor and `[from, to)`.
+    func accessLog(tenantID: String, ticket: String?, actor: String?, from: Date?, to: Date?, limit: Int) async throws -> [AccessRecord]
     /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.
     func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, limit: Int) async throws -> [TicketSummary]
     /// Where and when the newest tickets of some categories in a box were filed in `[from, to)`,

@@ -39,6 +39,10 @@ struct ExportCommand: AsyncParsableCommand {
                 counter.add(tickets.count)
             }
             sink.close()
+            // A full export holds every complainant's contacts: one record in the access log.
+            let who = Actor(name: "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"), role: .system)
+            try await store.recordAccess([AccessRecord(tenantID: tenant ?? settings.tenant.id, at: Date(), actor: who, ticket: "*",
+                                                       route: "swift-response export (\(counter.value) tickets)")])
             FileHandle.standardError.write(Data("exported \(counter.value) tickets\n".utf8))
         }
     }

@@ -13,7 +13,7 @@ struct OpenAPIHTTPTests {
             #expect(reply.status == .ok)
             #expect(reply.json["status"] as? String == "ok")
             #expect(reply.json["database"] as? String == "sqlite")
-            #expect(reply.json["migrations"] as? [Int] == Array(1...15))
+            #expect(reply.json["migrations"] as? [Int] == Array(1...16))
         }
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import ResponseCore
 import ResponseServer
 import ResponseStore
+import SQLKit
 import Testing
 
 /// The disclosure matrix over HTTP: contact data planted in a ticket's complainant, texts and
@@ -177,6 +178,40 @@ struct PrivacyHTTPTests {
             user.passwordHash = try await Secrets.hashPassword("a brand new password", cost: 4)
             try await h.store.updateUser(user)
             #expect(try await h.store.sessionUser(tokenHash: hash, now: Date()) == nil)
+        }
+    }
+
+    struct AccessLog: Decodable {
+        struct Item: Decodable { var actor: String; var role: String; var unit: String?; var ticket: String; var route: String; var at: Date }
+        var items: [Item]
+    }
+
+    @Test("every look at unmasked contact data is in the append-only access log, which supervisors read", arguments: Engine.available)
+    func accessLog(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
+            let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher"), handler = try await h.login("handler")
+            let supervisor = try await h.login("supervisor")
+            let number = try await Self.plant(h, kind: "complaint", agent: agent, dispatcher: dispatcher, handler: handler)
+            #expect(try await h.send(.get, "/api/v1/tickets/\(number)", token: handler).status == .ok)
+            #expect(try await h.send(.get, "/api/v1/tickets/\(number)", token: dispatcher).status == .ok)
+            #expect(try await h.send(.get, "/api/v1/tickets?limit=5", token: agent).status == .ok)
+            let reply = try await h.send(.get, "/api/v1/access-log?ticket=\(number)", token: supervisor)
+            #expect(reply.status == .ok, "\(reply.text)")
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let log = try decoder.decode(AccessLog.self, from: reply.body)
+            let seen = Set(log.items.map { "\($0.actor.hasSuffix("agent") ? "agent" : $0.actor.hasSuffix("handler") ? "handler" : $0.actor) \($0.route)" })
+            #expect(seen == ["handler GET /api/v1/tickets/{number}", "agent GET /api/v1/tickets"], "the dispatcher saw masked data: no record; \(seen)")
+            #expect(log.items.first { $0.role == "handler" }?.unit == "cy-01")
+            let byUser = try await h.send(.get, "/api/v1/access-log?user=\(h.user("handler"))", token: supervisor).decode(AccessLog.self)
+            #expect(byUser.items.map(\.ticket) == [number])
+            for token in [dispatcher, handler, agent, try await h.login("admin")] {
+                #expect(try await h.send(.get, "/api/v1/access-log", token: token).status == .forbidden)
+            }
+            #expect(try await h.send(.get, "/api/v1/access-log?from=2026-13-01", token: supervisor).status == .badRequest)
+            // Append-only: the database refuses to change or remove a record.
+            await #expect(throws: (any Error).self) { try await h.store.backend.transaction { db in try await db.raw("UPDATE access_log SET actor = 'nobody'").run() } }
+            await #expect(throws: (any Error).self) { try await h.store.backend.transaction { db in try await db.raw("DELETE FROM access_log").run() } }
         }
     }
 }

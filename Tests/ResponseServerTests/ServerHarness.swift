@@ -108,7 +108,9 @@ struct ServerHarness {
         var text: String { String(decoding: body, as: UTF8.self) }
         /// The body as `T`; a body that does not decode fails the test with the body's text.
         func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-            do { return try JSONDecoder().decode(T.self, from: body) } catch { throw DecodingFailure(message: "\(T.self) from \(status): \(text.prefix(500)) — \(error)") }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601  // as the API writes dates
+            do { return try decoder.decode(T.self, from: body) } catch { throw DecodingFailure(message: "\(T.self) from \(status): \(text.prefix(500)) — \(error)") }
         }
     }
 

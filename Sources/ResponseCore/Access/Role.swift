@@ -41,6 +41,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readInsight
     /// Open and steer topics of the month.
     case manageTopics
+    /// Read the access log: who saw which complainant's contact data.
+    case readAccessLog
 }
 
 extension Role {
@@ -74,6 +76,7 @@ extension Role {
         // for those who oversee.
         case .readInsight: [.dispatcher, .supervisor, .admin, .integration].contains(self)
         case .manageTopics: [.supervisor, .admin].contains(self)
+        case .readAccessLog: self == .supervisor
         }
     }
 }

@@ -58,6 +58,7 @@ struct FollowUpController {
         }
         let page = try await store.listTickets(query, tenantID: identity.tenantID)
         let now = clock.now()
+        try await AccessLogController.record(page.tickets, to: identity, route: "GET /api/v1/follow-up", store: store, now: now)
         return JSONResponse(value: FollowUpQueue(script: Self.script, items: page.tickets.map { TicketView($0, for: identity, configuration: configuration, now: now) }, next: page.next?.token))
     }
 

@@ -135,8 +135,10 @@ struct TicketController {
             throw Problem.notFound("no ticket \(number)")
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
-        var view = TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events)
+        let now = clock.now()
+        var view = TicketView(ticket, for: identity, configuration: configuration, now: now, timeline: events)
         view.duplicates = try await store.duplicates(of: ticket.number, tenantID: identity.tenantID)
+        try await AccessLogController.record([ticket], to: identity, route: "GET /api/v1/tickets/{number}", store: store, now: now)
         return JSONResponse(value: view)
     }
 
@@ -165,6 +167,7 @@ struct TicketController {
         if identity.role == .handler { query.unit = identity.unitCode ?? "" }
         let page = try await store.listTickets(query, tenantID: identity.tenantID)
         let now = clock.now()
+        try await AccessLogController.record(page.tickets, to: identity, route: "GET /api/v1/tickets", store: store, now: now)
         return JSONResponse(value: TicketList(items: page.tickets.map { TicketView($0, for: identity, configuration: configuration, now: now) }, next: page.next?.token))
     }
 

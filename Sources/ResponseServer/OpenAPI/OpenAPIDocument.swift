@@ -319,7 +319,8 @@ enum OpenAPIDocument {
                 "kind": string(enum: TicketKind.allCases.map(\.rawValue)), "title": string(), "description": string(), "location": location,
                 "name": nullable(string()), "phone": nullable(string()), "email": nullable(string()), "anonymous": ["type": "boolean"],
             ], required: ["title"]),
-            "Receipt": object(["number": string(), "status": string(enum: TicketStatus.allCases.map(\.rawValue)), "track": string("the portal's tracking page")]),
+            "Receipt": object(["number": string(), "trackingCode": string("given with the number to track the request"), "status": string(enum: TicketStatus.allCases.map(\.rawValue)),
+                               "track": string("the portal's tracking page, code included")]),
             "PublicTicket": object([
                 "number": string(), "kind": string(enum: TicketKind.allCases.map(\.rawValue)), "title": string("redacted"),
                 "status": string(enum: TicketStatus.allCases.map(\.rawValue)), "category": nullable(string()), "district": nullable(string()),
@@ -359,8 +360,15 @@ enum OpenAPIDocument {
                 ])),
                 "generatedAt": string("when it was computed; a usual view is served as stored for a while", format: "date-time"),
             ]),
+            "AccessLog": object([
+                "items": array(object([
+                    "id": string(), "tenantID": string(), "at": string(format: "date-time"), "actor": string(), "role": string(enum: Role.allCases.map(\.rawValue)),
+                    "unit": nullable(string()), "ticket": string("the ticket number; * for a whole export"), "route": string("the face"),
+                ])),
+            ]),
             "Repeats": object([
-                "kind": string(enum: RepeatKind.allCases.map(\.rawValue)), "month": string("yyyy-MM"),
+                "kind": string(enum: RepeatKind.allCases.map(\.rawValue)), "from": string("first day counted, yyyy-MM-dd"),
+                "to": string("day after the last"), "month": nullable(string("yyyy-MM, when asked by month")),
                 "items": array(object(["label": string("masked phone, or the address"), "tickets": ["type": "integer"], "lastNumber": string()])),
             ]),
             "Alert": alert,
