@@ -48,7 +48,7 @@ struct KeysCommand: AsyncParsableCommand {
             let settings = try Settings(database: database).configuration
             try await withStore(settings) { store in
                 let start = Date()
-                let progress = Progress(every: 10_000)
+                let progress = Progress(every: 100_000)
                 let n = try await store.resealContacts(batchSize: batch) { progress.report($0) }
                 let seconds = Date().timeIntervalSince(start)
                 say(String(format: "re-sealed %d rows under key %@ in %.1f s (%.0f rows/s)", n, store.contacts.current ?? "-", seconds, Double(n) / max(seconds, 0.001)))
