@@ -58,6 +58,7 @@ struct BenchConsoleCommand: AsyncParsableCommand {
         configuration.notifications.relayInterval = nil
         configuration.open311.anonymousRequestsPerMinute = 100_000_000
         configuration.open311.burst = 100_000_000
+        configuration.open311.publicReadsPerMinute = 100_000_000
         let password = Secrets.randomPassword()
         let loaded = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: configuration.policy, bcryptCost: 4)
         let messages = try DemoCity.messages()
@@ -92,7 +93,9 @@ struct BenchConsoleCommand: AsyncParsableCommand {
                 (Call(name: "page /console/intake (render)", method: .get, paths: ["/console/intake"], cookie: true), token),
                 (Call(name: "POST /api/v1/suggest (typing)", method: .post, paths: ["/api/v1/suggest"], bodies: drafts), token),
                 (Call(name: "GET /api/v1/knowledge?q= (search)", method: .get, paths: terms.map { "/api/v1/knowledge?q=\(encode($0))&limit=10" }), token),
-                (Call(name: "GET /api/v1/public/requests/{n}", method: .get, paths: numbers.map { "/api/v1/public/requests/\($0)" }), ""),
+                (Call(name: "GET /api/v1/public/requests/{n}", method: .get, paths: numbers.map {
+                    "/api/v1/public/requests/\($0)?code=" + TrackingCode.make(number: $0, tenantID: DemoCity.tenant.id, secret: configuration.linkSecret)
+                }), ""),
                 (Call(name: "GET /api/v1/public/dashboard", method: .get, paths: ["/api/v1/public/dashboard"]), ""),
                 (Call(name: "GET /api/v1/stats/load", method: .get, paths: ["/api/v1/stats/load"]), supervisor),
                 (Call(name: "GET /api/v1/stats/volume", method: .get, paths: ["/api/v1/stats/volume?days=30"]), supervisor),

@@ -6,11 +6,11 @@ import Foundation
 /// Crockford's base 32 (40 bits) from an HMAC of the city and number under the server's link
 /// secret: nothing to store, the same on every instance that shares the secret, and impossible
 /// to guess within the public read limits.
-enum TrackingCode {
+public enum TrackingCode {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
     /// The code of ticket `number` of city `tenantID`.
-    static func make(number: String, tenantID: String, secret: [UInt8]) -> String {
+    public static func make(number: String, tenantID: String, secret: [UInt8]) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("track:\(tenantID):\(number)".utf8), using: SymmetricKey(data: secret))
         var bits = mac.prefix(5).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         var out: [Character] = []
@@ -23,7 +23,7 @@ enum TrackingCode {
 
     /// Whether `given` is the code of `number`, read as people type it: any case, spaces and
     /// dashes ignored, O read as 0 and I or L as 1. Compared in constant time.
-    static func matches(_ given: String, number: String, tenantID: String, secret: [UInt8]) -> Bool {
+    public static func matches(_ given: String, number: String, tenantID: String, secret: [UInt8]) -> Bool {
         let normalised = String(given.uppercased().compactMap { c -> Character? in
             switch c {
             case " ", "-": return nil
