@@ -110,9 +110,12 @@ public struct ContactKeys: Sendable {
     }
 
     /// `value` sealed under the current key; `nil` stays `nil`.
-    public func seal(_ value: String?) -> String? {
+    /// - Throws: if AES-GCM fails: the row is not written rather than written without its contact.
+    public func seal(_ value: String?) throws -> String? {
         guard let value, let current, let key = seal[current] else { return value }
-        guard let box = try? AES.GCM.seal(Data(value.utf8), using: SymmetricKey(data: key)), let combined = box.combined else { return nil }
+        guard let combined = try AES.GCM.seal(Data(value.utf8), using: SymmetricKey(data: key)).combined else {
+            throw ContactKeyError("AES-GCM gave no sealed box")
+        }
         return Self.prefix + current + ":" + combined.base64EncodedString()
     }
 

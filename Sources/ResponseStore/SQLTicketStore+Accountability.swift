@@ -15,7 +15,7 @@ extension SQLTicketStore {
         }
         for (tenantID, list) in facts { try await addStats(AssessmentFact.combine(list), tenantID: tenantID, on: db) }
         for chunk in stride(from: 0, to: notifications.count, by: 100).map({ notifications[$0..<min($0 + 100, notifications.count)] }) {
-            let rows = chunk.map { SQLQueryString.bindList(NotificationRow.values($0, contacts: contacts)) }
+            let rows = try chunk.map { SQLQueryString.bindList(try NotificationRow.values($0, contacts: contacts)) }
             try await db.raw("INSERT INTO notifications (\(unsafeRaw: NotificationRow.columnList)) VALUES \(rows.joined(separator: ", "))").run()
         }
     }
@@ -215,7 +215,7 @@ extension SQLTicketStore {
         for chunk in stride(from: 0, to: items.count, by: 500).map({ Array(items[$0..<min($0 + 500, items.count)]) }) {
             try await backend.transaction { db in
                 for part in stride(from: 0, to: chunk.count, by: 100).map({ chunk[$0..<min($0 + 100, chunk.count)] }) {
-                    let ticketRows = part.map { SQLQueryString.bindList(TicketRow.values($0.0, contacts: self.contacts)) }
+                    let ticketRows = try part.map { SQLQueryString.bindList(try TicketRow.values($0.0, contacts: self.contacts)) }
                     try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
                     let events = part.flatMap(\.1)
                     for evChunk in stride(from: 0, to: events.count, by: 100).map({ events[$0..<min($0 + 100, events.count)] }) {
@@ -250,9 +250,9 @@ enum NotificationRow {
         "id, tenant_id, ticket_id, ticket_number, event_seq, kind, channel, recipient, text, asks_rating, status, attempts, created_at, next_attempt_at, sent_at, error, contact_key"
 
     /// The row of `n`, its recipient (a phone or an e-mail address) sealed with `contacts`.
-    static func values(_ n: NotificationRecord, contacts: ContactKeys) -> [any Encodable & Sendable] {
+    static func values(_ n: NotificationRecord, contacts: ContactKeys) throws -> [any Encodable & Sendable] {
         [
-            n.id, n.tenantID, n.ticketID, n.number, Int64(n.eventSequence), n.kind.rawValue, n.channel.rawValue, contacts.seal(n.recipient), n.text,
+            n.id, n.tenantID, n.ticketID, n.number, Int64(n.eventSequence), n.kind.rawValue, n.channel.rawValue, try contacts.seal(n.recipient), n.text,
             TicketRow.int(n.asksForRating), n.status.rawValue, Int64(n.attempts), n.createdAt.millisecondsSince1970,
             n.nextAttemptAt.millisecondsSince1970, TicketRow.ms(n.sentAt), n.error, contacts.rowKey(n.recipient),
         ]

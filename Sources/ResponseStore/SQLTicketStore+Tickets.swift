@@ -77,7 +77,7 @@ extension SQLTicketStore {
         }
         // Multi-row inserts, in chunks that stay far below both engines' limit on parameters.
         for chunk in stride(from: 0, to: results.count, by: 100).map({ results[$0..<min($0 + 100, results.count)] }) {
-            let ticketRows = chunk.map { SQLQueryString.bindList(TicketRow.values($0.0, contacts: contacts)) }
+            let ticketRows = try chunk.map { SQLQueryString.bindList(try TicketRow.values($0.0, contacts: contacts)) }
             try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
             let eventRows = try chunk.flatMap { try $0.1.map { SQLQueryString.bindList(try EventRow.values($0)) } }
             try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
@@ -89,7 +89,7 @@ extension SQLTicketStore {
     }
 
     static func insert(_ ticket: Ticket, contacts: ContactKeys, on db: any SQLDatabase) async throws {
-        try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(SQLQueryString.bindList(TicketRow.values(ticket, contacts: contacts)))").run()
+        try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(SQLQueryString.bindList(try TicketRow.values(ticket, contacts: contacts)))").run()
     }
 
     static func insert(_ event: TicketEvent, on db: any SQLDatabase) async throws {
@@ -170,7 +170,7 @@ extension SQLTicketStore {
     /// Writes the row if nobody else has changed it since it was read (the version check makes
     /// this safe even without a row lock).
     static func update(_ ticket: Ticket, previousVersion: Int, contacts: ContactKeys, on db: any SQLDatabase) async throws {
-        let values = TicketRow.values(ticket, contacts: contacts)
+        let values = try TicketRow.values(ticket, contacts: contacts)
         var assignments: [SQLQueryString] = []
         for (column, value) in zip(TicketRow.columns, values) where !TicketRow.fixedAtFiling.contains(column) {
             assignments.append("\(ident: column) = \(bind: value)")

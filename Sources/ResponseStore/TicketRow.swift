@@ -25,12 +25,12 @@ enum TicketRow {
 
     /// The row of `t`, its complainant's name, phone and e-mail sealed with `contacts` and the
     /// sealing key's id in `contact_key` (`NULL` when there is no contact data).
-    static func values(_ t: Ticket, contacts: ContactKeys) -> [any Encodable & Sendable] {
+    static func values(_ t: Ticket, contacts: ContactKeys) throws -> [any Encodable & Sendable] {
         let c = t.complainant
         return [
             t.id, t.tenantID, t.number, t.kind.rawValue, t.channel.rawValue, t.title, t.description, t.categoryCode, t.urgency.rawValue,
             t.location.latitude, t.location.longitude, t.location.address, t.location.districtCode, t.location.streetCode,
-            contacts.seal(c.name), contacts.seal(c.phone), contacts.seal(c.email), int(c.anonymous),
+            try contacts.seal(c.name), try contacts.seal(c.phone), try contacts.seal(c.email), int(c.anonymous),
             t.leadUnit, t.coUnits.joined(separator: ","), t.status.rawValue,
             ms(t.deadlines.accept), ms(t.deadlines.firstContact), ms(t.deadlines.resolution), ms(t.deadlines.returnWindow),
             t.mergedInto, t.reply, t.replyResolved.map(int), t.evaluation?.contacted.map(int), t.evaluation.map { int($0.resolved) },
