@@ -46,9 +46,7 @@ public func buildApplication(
         services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
     }
     if let interval = configuration.insight.interval {
-        var settings = configuration.insight
-        settings.webhookSigner = configuration.webhookSigner
-        let warning = EarlyWarning(store: store, settings: settings, clock: clock, logger: logger)
+        let warning = EarlyWarning(store: store, settings: configuration.insight, signer: configuration.webhookSigner, clock: clock, logger: logger)
         services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await warning.tick() })
     }
     if let interval = configuration.insight.storedRefresh {

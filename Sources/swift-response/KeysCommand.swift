@@ -1,5 +1,4 @@
 import ArgumentParser
-import Synchronization
 import Foundation
 import ResponseServer
 import ResponseStore
@@ -48,8 +47,10 @@ struct KeysCommand: AsyncParsableCommand {
             let settings = try Settings(database: database).configuration
             try await withStore(settings) { store in
                 let start = Date()
-                let progress = Progress(every: 100_000)
-                let n = try await store.resealContacts(batchSize: batch) { progress.report($0) }
+                let n = try await store.resealContacts(batchSize: batch) { n in
+                    FileHandle.standardError.write(Data("\r\(n) rows re-sealed   ".utf8))
+                }
+                FileHandle.standardError.write(Data("\n".utf8))
                 let seconds = Date().timeIntervalSince(start)
                 say(String(format: "re-sealed %d rows under key %@ in %.1f s (%.0f rows/s)", n, store.contacts.current ?? "-", seconds, Double(n) / max(seconds, 0.001)))
                 say("rows by key: " + (try await store.contactKeyUse()).sorted { $0.key < $1.key }.map { "\($0.key.isEmpty ? "(clear)" : $0.key) \($0.value)" }.joined(separator: ", "))
@@ -75,20 +76,5 @@ struct KeysCommand: AsyncParsableCommand {
 private func write(_ text: String, to path: String) throws {
     guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
         throw ValidationError("cannot write \(path)")
-    }
-}
-
-/// Prints a progress line every `every` rows (to standard error, so scripts read the result).
-private final class Progress: Sendable {
-    let every: Int
-    private let last = Mutex(0)
-    init(every: Int) { self.every = every }
-    func report(_ n: Int) {
-        let due = last.withLock { seen in
-            guard n / every > seen / every else { return false }
-            seen = n
-            return true
-        }
-        if due { FileHandle.standardError.write(Data("  \(n) rows re-sealed…\n".utf8)) }
     }
 }

@@ -140,7 +140,7 @@ struct InsightHTTPTests {
                 var settings = InsightSettings()
                 settings.detector.warmUpDays = 0
                 settings.webhook = URL(string: address + "/alerts")
-                let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, clock: clock, logger: Logger(label: "test"))
+                let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, signer: .random(), clock: clock, logger: Logger(label: "test"))
                 _ = try await monitor.tick()
                 let agent = try await h.login("agent")
                 var raised: [SpikeAlert] = []
@@ -175,7 +175,7 @@ struct InsightHTTPTests {
         try await ServerHarness.run(clock: clock) { h in
             var settings = InsightSettings()
             settings.detector.warmUpDays = 0
-            let warning = EarlyWarning(store: h.store, settings: settings, clock: clock, logger: Logger(label: "test"))
+            let warning = EarlyWarning(store: h.store, settings: settings, signer: .random(), clock: clock, logger: Logger(label: "test"))
             #expect(try await warning.tick().isEmpty)
             #expect(warning.watched == [h.tenant.id])
             // A second city joins while the server runs: it is watched from the next listing.
@@ -326,7 +326,7 @@ struct InsightHTTPTests {
                 var settings = InsightSettings()
                 settings.detector.warmUpDays = 0
                 settings.webhook = URL(string: address + "/alerts")
-                let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, clock: clock, logger: Logger(label: "test"))
+                let monitor = AlertMonitor(store: h.store, tenant: h.tenant, settings: settings, signer: .random(), clock: clock, logger: Logger(label: "test"))
                 #expect(try await monitor.tick().isEmpty, "nothing filed yet")
                 let agent = try await h.login("agent")
                 var raised: [SpikeAlert] = []

@@ -23,6 +23,11 @@ public struct TicketAccess: Sendable, Equatable {
     /// residents who filed through it, not for a caller on the phone or another app's users.
     public static let filerOnly: Set<Permission> = [.evaluate, .reopen, .comment]
 
+    /// Who filed a ticket: the actor of its `created` event, read from its timeline.
+    public static func filer(in timeline: [TicketEvent]) -> String? {
+        timeline.first { $0.type == .created }?.actor.name
+    }
+
     /// Contact details go to the roles that call complainants back (``Permission/seeContactDetails``);
     /// a handler sees them only for its own unit's tickets, and never for an anonymous complainant.
     public func maySeeContacts(_ ticket: Ticket) -> Bool {

@@ -86,7 +86,7 @@ public struct Disclosure: Codable, Sendable, Equatable {
         shown.reply = ticket.reply.map(redact.callAsFunction)
         shown.location.address = ticket.location.address.map(redact.callAsFunction)
         shown.evaluation?.comment = ticket.evaluation?.comment.map(redact.callAsFunction)
-        shown.oversight.extensionRequest?.reason = redact(ticket.oversight.extensionRequest?.reason ?? "")
+        if let reason = ticket.oversight.extensionRequest?.reason { shown.oversight.extensionRequest?.reason = redact(reason) }
         for i in shown.oversight.summons.indices {
             shown.oversight.summons[i].note = shown.oversight.summons[i].note.map(redact.callAsFunction)
             shown.oversight.summons[i].report = shown.oversight.summons[i].report.map(redact.callAsFunction)

@@ -38,23 +38,13 @@ struct AccessLogController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Page> {
         let identity = try context.require(.readAccessLog)
-        let params = request.uri.queryParameters
-        func value(_ name: String) -> String? { params[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        let tenant = try await store.tenant(identity.tenantID) ?? configuration.tenant
+        let tenant = try await configuration.tenant(identity.tenantID, in: store)
         let days = DayKeys(identifier: tenant.timeZone)
-        var errors: [FieldError] = []
-        func day(_ name: String) -> Date? {
-            guard let text = value(name) else { return nil }
-            guard let date = days.start(ofValidDay: text) else { errors.append(FieldError(field: name, message: "a day, yyyy-MM-dd")); return nil }
-            return date
-        }
-        let from = day("from"), to = day("to")
-        var limit = 200
-        if let text = value("limit") {
-            if let n = Int(text), (1...1000).contains(n) { limit = n } else { errors.append(FieldError(field: "limit", message: "1 to 1000")) }
-        }
-        if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
-        let items = try await store.accessLog(tenantID: identity.tenantID, ticket: value("ticket"), actor: value("user"), from: from, to: to, limit: limit)
+        var q = QueryReader(params: request.uri.queryParameters)
+        let from = q.day("from", in: days), to = q.day("to", in: days)
+        let limit = q.int("limit", default: 200, in: 1...1000)
+        try q.check()
+        let items = try await store.accessLog(tenantID: identity.tenantID, ticket: q.text("ticket"), actor: q.text("user"), from: from, to: to, limit: limit)
         return JSONResponse(value: Page(items: items))
     }
 }

@@ -142,14 +142,13 @@ struct TicketController {
         return JSONResponse(value: view)
     }
 
-    /// Handlers read only tickets their unit leads, co-handles or was summoned to.
     /// Who filed ticket `number`, read only where the access rule needs it (an integration's
     /// rating, reopening or remark). Filing never changes, so it is read before the action's
     /// transaction.
     static func filer(of number: String, for identity: Identity, permission: Permission, store: any TicketStore) async throws -> String? {
         guard identity.role == .integration, TicketAccess.filerOnly.contains(permission),
               let ticket = try await store.ticket(number: number, tenantID: identity.tenantID) else { return nil }
-        return try await store.events(ticketID: ticket.id, tenantID: identity.tenantID).first { $0.type == .created }?.actor.name
+        return TicketAccess.filer(in: try await store.events(ticketID: ticket.id, tenantID: identity.tenantID))
     }
 
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[NotificationRecord]> {
@@ -281,11 +280,10 @@ struct TicketController {
         let access = TicketAccess(identity.actor)
         let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in
             guard access.mayRead(ticket) else { throw StoreError.notFound("no ticket \(number)") }
-            if case .acknowledgeSummons(let unit) = action, unit != identity.unitCode, identity.role == .handler {
-                throw StoreError.forbidden("a handler answers summons for its own unit only")
-            }
-            if case .reportSummons(let unit, _) = action, unit != identity.unitCode, identity.role == .handler {
-                throw StoreError.forbidden("a handler answers summons for its own unit only")
+            switch action {
+            case .acknowledgeSummons(let unit), .reportSummons(let unit, _):
+                if identity.role == .handler, unit != identity.unitCode { throw StoreError.forbidden("a handler answers summons for its own unit only") }
+            default: break
             }
             guard access.may(name, action.permission, on: ticket, filedBy: filedBy) else {
                 throw StoreError.forbidden(identity.role == .integration ? "an integration may \(name) only the tickets it filed" : "only the lead unit may \(name) this ticket")

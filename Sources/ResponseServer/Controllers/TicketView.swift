@@ -30,7 +30,7 @@ struct TicketView: Encodable, Sendable {
         self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
         self.yourActions = allowedActions.filter { name in
             guard let permission = TicketStateMachine.sampleActions.first(where: { $0.name == name })?.permission else { return false }
-            return access.may(name, permission, on: ticket, filedBy: timeline?.first { $0.type == .created }?.actor.name)
+            return access.may(name, permission, on: ticket, filedBy: timeline.flatMap(TicketAccess.filer(in:)))
         }
         self.timeline = timeline?.map { disclosure.staffView($0, of: ticket, contacts: contacts) }
     }

@@ -111,10 +111,11 @@ struct DeskController {
         let category = new.categoryCode ?? decision.triage.categoryCode ?? decision.categorySuggestions.first?.label
 
         // Similar open tickets: the engine's duplicate candidate first, then open tickets of the
-        // same category in the same street (or district), newest first.
+        // same category in the same street (or district), newest first. Their titles are other
+        // complainants' words: they pass the redactor.
         var similar: [OpenTicket] = []
         if let dup = decision.duplicate, let t = try await store.ticket(number: dup.number, tenantID: identity.tenantID), !t.status.isFinal {
-            similar.append(OpenTicket(number: t.number, title: configuration.disclosure.staffView(t, contacts: false).title, status: t.status, createdAt: t.createdAt,
+            similar.append(OpenTicket(number: t.number, title: configuration.disclosure.redactor(for: t)(t.title), status: t.status, createdAt: t.createdAt,
                                       similarity: (dup.similarity * 1000).rounded() / 1000, distanceMetres: dup.distance.map { $0.rounded() }))
         }
         if let category, street != nil || district != nil {
@@ -126,7 +127,7 @@ struct DeskController {
             let page = try await store.listTickets(query, tenantID: identity.tenantID)
             for t in page.tickets where similar.count < 5 && !similar.contains(where: { $0.number == t.number }) {
                 if let street, t.location.streetCode != street { continue }
-                similar.append(OpenTicket(number: t.number, title: configuration.disclosure.staffView(t, contacts: false).title, status: t.status, createdAt: t.createdAt, similarity: nil, distanceMetres: nil))
+                similar.append(OpenTicket(number: t.number, title: configuration.disclosure.redactor(for: t)(t.title), status: t.status, createdAt: t.createdAt, similarity: nil, distanceMetres: nil))
             }
         }
         let text = title + " " + description

@@ -24,6 +24,8 @@ public final class AlertMonitor: Sendable {
     let store: any TicketStore
     let tenant: Tenant
     let settings: InsightSettings
+    /// Signs the webhook POSTs of alerts.
+    let signer: WebhookSigner
     let clock: any WallClock
     let logger: Logger
     private let state: Mutex<State>
@@ -31,10 +33,11 @@ public final class AlertMonitor: Sendable {
     /// Commits can land slightly after the instant stamped on their tickets.
     static let overlap: TimeInterval = 5
 
-    public init(store: any TicketStore, tenant: Tenant, settings: InsightSettings, clock: any WallClock, logger: Logger) {
+    public init(store: any TicketStore, tenant: Tenant, settings: InsightSettings, signer: WebhookSigner, clock: any WallClock, logger: Logger) {
         self.store = store
         self.tenant = tenant
         self.settings = settings
+        self.signer = signer
         self.clock = clock
         self.logger = logger
         let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
@@ -110,7 +113,7 @@ public final class AlertMonitor: Sendable {
         let reference = state.withLock { $0.reference }
         for (alert, attempt) in due {
             do {
-                try await WebhookNotifier.post(reference?.named(alert) ?? alert, to: url, signer: settings.webhookSigner, idempotencyKey: alert.id, timeout: 10)
+                try await WebhookNotifier.post(reference?.named(alert) ?? alert, to: url, signer: signer, idempotencyKey: alert.id, timeout: 10)
                 try await store.finishAlertAnnouncement(id: alert.id, sent: true, nextAttempt: nil)
             } catch {
                 let next = attempt < Self.maxAttempts ? clock.now().addingTimeInterval(30 * pow(2, Double(attempt - 1))) : nil

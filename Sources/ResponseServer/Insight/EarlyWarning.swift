@@ -9,6 +9,8 @@ import Synchronization
 /// failing look is logged and does not hold up the others.
 public final class EarlyWarning: Sendable {
     let settings: InsightSettings
+    /// Signs the alerts' webhook POSTs (the configuration's one signer).
+    let signer: WebhookSigner
     let clock: any WallClock
     let logger: Logger
     let store: any TicketStore
@@ -16,9 +18,10 @@ public final class EarlyWarning: Sendable {
 
     static let listingInterval: TimeInterval = 60
 
-    public init(store: any TicketStore, settings: InsightSettings, clock: any WallClock, logger: Logger) {
+    public init(store: any TicketStore, settings: InsightSettings, signer: WebhookSigner, clock: any WallClock, logger: Logger) {
         self.store = store
         self.settings = settings
+        self.signer = signer
         self.clock = clock
         self.logger = logger
     }
@@ -32,7 +35,7 @@ public final class EarlyWarning: Sendable {
             monitors.withLock { m in
                 m.listedAt = now
                 for city in listed where m.byCity[city.id] == nil {
-                    m.byCity[city.id] = AlertMonitor(store: store, tenant: city, settings: settings, clock: clock, logger: logger)
+                    m.byCity[city.id] = AlertMonitor(store: store, tenant: city, settings: settings, signer: signer, clock: clock, logger: logger)
                 }
             }
         }

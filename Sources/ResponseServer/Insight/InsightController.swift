@@ -76,54 +76,10 @@ struct InsightController {
         try await configuration.tenant(id, in: store)
     }
 
-    /// Reads the query: a day range and the named integers, each checked against its bounds.
-    struct Query {
-        let params: Hummingbird.Parameters
-        var errors: [FieldError] = []
-
-        func text(_ name: String) -> String? { params[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-
-        mutating func int(_ name: String, default value: Int, in bounds: ClosedRange<Int>) -> Int {
-            guard let raw = text(name) else { return value }
-            guard let n = Int(raw), bounds.contains(n) else {
-                errors.append(FieldError(field: name, message: "a whole number from \(bounds.lowerBound) to \(bounds.upperBound)"))
-                return value
-            }
-            return n
-        }
-
-        /// `true` or `false` (the default); anything else is an error.
-        mutating func flag(_ name: String) -> Bool {
-            guard let raw = text(name) else { return false }
-            guard raw == "true" || raw == "false" else {
-                errors.append(FieldError(field: name, message: "true or false"))
-                return false
-            }
-            return raw == "true"
-        }
-
-        mutating func range(today: String, defaultDays: Int = 7) -> DayRange {
-            let tomorrow = DayRange.key(number: (DayRange.number(today) ?? 0) + 1)
-            let to = text("to") ?? tomorrow
-            let count = int("days", default: defaultDays, in: 1...366)
-            let from = text("from") ?? DayRange.days(count, endingBefore: to).from
-            let range = DayRange(from: from, to: to)
-            if DayRange.number(from) == nil { errors.append(FieldError(field: "from", message: "a day, yyyy-MM-dd")) }
-            if DayRange.number(to) == nil { errors.append(FieldError(field: "to", message: "a day, yyyy-MM-dd")) }
-            if errors.isEmpty && !range.isValid { errors.append(FieldError(field: "to", message: "must be after from")) }
-            if errors.isEmpty && range.count > 366 { errors.append(FieldError(field: "to", message: "at most 366 days after from")) }
-            return range
-        }
-
-        func check() throws {
-            if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
-        }
-    }
-
     @Sendable func frequent(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<InsightService.FrequentReport> {
         let identity = try context.require(.readInsight)
         let tenant = try await tenant(identity.tenantID)
-        var q = Query(params: request.uri.queryParameters)
+        var q = QueryReader(params: request.uri.queryParameters)
         let range = q.range(today: DayKeys(identifier: tenant.timeZone).key(clock.now()))
         let level = q.int("level", default: 1, in: 1...3), limit = q.int("limit", default: 10, in: 1...100)
         let by = q.text("by") ?? "category"
@@ -141,7 +97,7 @@ struct InsightController {
         let identity = try context.require(.readInsight)
         let tenant = try await tenant(identity.tenantID)
         let days = DayKeys(identifier: tenant.timeZone)
-        var q = Query(params: request.uri.queryParameters)
+        var q = QueryReader(params: request.uri.queryParameters)
         let range = q.range(today: days.key(clock.now()))
         if q.text("category") == nil { q.errors.append(FieldError(field: "category", message: "required: a category code")) }
         try q.check()
@@ -155,7 +111,7 @@ struct InsightController {
         let identity = try context.require(.readInsight)
         let tenant = try await tenant(identity.tenantID)
         let days = DayKeys(identifier: tenant.timeZone)
-        var q = Query(params: request.uri.queryParameters)
+        var q = QueryReader(params: request.uri.queryParameters)
         let now = clock.now()
         let range = q.range(today: days.key(now))
         let level = q.int("level", default: 2, in: 1...3), limit = q.int("limit", default: 20, in: 1...InsightService.hotspotLimit)
@@ -207,7 +163,7 @@ struct InsightController {
     @Sendable func repeats(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<RepeatList> {
         let identity = try context.require(.readInsight)
         let tenant = try await tenant(identity.tenantID)
-        var q = Query(params: request.uri.queryParameters)
+        var q = QueryReader(params: request.uri.queryParameters)
         let kind = RepeatKind(rawValue: q.text("kind") ?? "caller")
         if kind == nil { q.errors.append(FieldError(field: "kind", message: "caller or address")) }
         // A calendar month when asked for; otherwise a rolling window, so that on the 2nd of a
@@ -237,7 +193,7 @@ struct InsightController {
         let identity = try context.require(.readInsight)
         let tenant = try await tenant(identity.tenantID)
         let days = DayKeys(identifier: tenant.timeZone)
-        var q = Query(params: request.uri.queryParameters)
+        var q = QueryReader(params: request.uri.queryParameters)
         let range = q.range(today: days.key(clock.now()))
         let status = q.text("status").map { SpikeAlert.Status(rawValue: $0) }
         if status == .some(nil) { q.errors.append(FieldError(field: "status", message: "open or acknowledged")) }
@@ -261,7 +217,7 @@ struct InsightController {
         let identity = try context.require(.readInsight)
         let tenant = try await tenant(identity.tenantID)
         let days = DayKeys(identifier: tenant.timeZone)
-        var q = Query(params: request.uri.queryParameters)
+        var q = QueryReader(params: request.uri.queryParameters)
         let period: String
         if let month = q.text("month") {
             period = month

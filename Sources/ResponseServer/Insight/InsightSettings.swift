@@ -3,9 +3,6 @@ import ResponseInsight
 
 /// Demand analysis and early-warning settings (config key `insight`).
 public struct InsightSettings: Sendable {
-    /// Signs the alert POSTs: the configuration's one signer (`ServerConfiguration.webhookSigner`),
-    /// set when the server is built.
-    public var webhookSigner = WebhookSigner.random()
     /// The detector's tuning.
     public var detector = SpikeDetector.Settings()
     /// Taxonomy level of the categories the detector watches (1 broad … 3 precise).

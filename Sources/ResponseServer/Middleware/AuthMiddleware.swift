@@ -69,13 +69,7 @@ struct AuthMiddleware: RouterMiddleware {
     /// The identity of an API key; `nil` for anything else, a staff session token included
     /// (Open311's `api_key` takes keys only).
     func apiKeyIdentity(for key: String) async throws -> Identity? {
-        let hash = Secrets.hashToken(key)
-        let now = clock.now()
-        if let cached = cache.get(hash, now: now) { return cached.isAPIKey ? cached : nil }
-        guard let key = try await store.apiKey(hash: hash), key.revokedAt == nil else { return nil }
-        let found = Identity(name: Identity.keyPrefix + key.name, tenantID: key.tenantID, role: key.role, unitCode: nil)
-        cache.put(hash, found, now: now)
-        return found
+        try await identity(for: key).flatMap { $0.isAPIKey ? $0 : nil }
     }
 }
 

@@ -355,7 +355,7 @@ struct Open311Controller {
             action = .comment(text: text, details: details)
         }
         // The one access rule: a key remarks on, or reopens, only the requests it filed.
-        let filedBy = try await store.events(ticketID: ticket.id, tenantID: call.tenant.id).first { $0.type == .created }?.actor.name
+        let filedBy = TicketAccess.filer(in: try await store.events(ticketID: ticket.id, tenantID: call.tenant.id))
         guard TicketAccess(identity.actor).may(action.name, action.permission, on: ticket, filedBy: filedBy) else {
             throw Failure.forbidden("this api_key may post updates only on the requests it filed")
         }

@@ -93,24 +93,21 @@ struct PublicController {
                 tag: "public", access: "public (the tracking code; rate-limited per address)", response: "PublicTicket", query: [
                     .init(name: "code", description: "the tracking code given with the number (any case; spaces and dashes ignored)", schemaType: "string"),
                 ]) { request, context in
-            try self.limitReads(context)
+            try self.take(readLimiter, context)
             let number = try context.parameters.require("number")
             let code = request.uri.queryParameters["code"].map(String.init) ?? ""
             return JSONResponse(value: try await self.track(number, code: code))
         }
         api.add(.get, "/api/v1/public/dashboard", summary: "The city's response, resolution and satisfaction rates this month and the last 30 days' volumes (refreshed every 10 s)",
                 tag: "public", access: "public (rate-limited per address)", response: "Dashboard") { _, context in
-            try self.limitReads(context)
+            try self.take(readLimiter, context)
             return JSONResponse(value: try await dashboardCache.value(configuration.tenant.id, now: clock.now()) { try await self.dashboard() })
         }
     }
 
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Receipt> {
         let now = clock.now()
-        let caller = "address:" + (context.remoteAddress?.ipAddress ?? "unknown")
-        if let wait = limiter.take(caller, now: now) {
-            throw Problem(.tooManyRequests, type: "rate-limited", detail: "too many requests from this address: try again in \(wait) s")
-        }
+        try take(limiter, context)
         let input = try await request.decodeJSON(as: Request311.self, context: context)
         let kind = input.kind ?? .complaint
         var errors: [FieldError] = []
@@ -132,9 +129,9 @@ struct PublicController {
                                                              track: "/portal/track/\(ticket.number)?code=\(code)"))
     }
 
-    /// 429 with the wait when this address has read too much.
-    func limitReads(_ context: AppRequestContext) throws {
-        if let wait = readLimiter.take("address:" + (context.remoteAddress?.ipAddress ?? "unknown"), now: clock.now()) {
+    /// 429 with the wait when the caller's address has used up its share of `limiter`.
+    func take(_ limiter: RateLimiter, _ context: AppRequestContext) throws {
+        if let wait = limiter.take("address:" + (context.remoteAddress?.ipAddress ?? "unknown"), now: clock.now()) {
             throw Problem(.tooManyRequests, type: "rate-limited", detail: "too many requests from this address: try again in \(wait) s")
         }
     }

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import ResponseCore
+
+/// Reads a request's query: text, integers and flags, days and day ranges, each checked, the
+/// problems collected so that one 400 names every bad field (``check()``).
+struct QueryReader {
+    let params: Hummingbird.Parameters
+    var errors: [FieldError] = []
+
+    func text(_ name: String) -> String? { params[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+
+    mutating func int(_ name: String, default value: Int, in bounds: ClosedRange<Int>) -> Int {
+        guard let raw = text(name) else { return value }
+        guard let n = Int(raw), bounds.contains(n) else {
+            errors.append(FieldError(field: name, message: "a whole number from \(bounds.lowerBound) to \(bounds.upperBound)"))
+            return value
+        }
+        return n
+    }
+
+    /// `true` or `false` (the default); anything else is an error.
+    mutating func flag(_ name: String) -> Bool {
+        guard let raw = text(name) else { return false }
+        guard raw == "true" || raw == "false" else {
+            errors.append(FieldError(field: name, message: "true or false"))
+            return false
+        }
+        return raw == "true"
+    }
+
+    mutating func range(today: String, defaultDays: Int = 7) -> DayRange {
+        let tomorrow = DayRange.key(number: (DayRange.number(today) ?? 0) + 1)
+        let to = text("to") ?? tomorrow
+        let count = int("days", default: defaultDays, in: 1...366)
+        let from = text("from") ?? DayRange.days(count, endingBefore: to).from
+        let range = DayRange(from: from, to: to)
+        if DayRange.number(from) == nil { errors.append(FieldError(field: "from", message: "a day, yyyy-MM-dd")) }
+        if DayRange.number(to) == nil { errors.append(FieldError(field: "to", message: "a day, yyyy-MM-dd")) }
+        if errors.isEmpty && !range.isValid { errors.append(FieldError(field: "to", message: "must be after from")) }
+        if errors.isEmpty && range.count > 366 { errors.append(FieldError(field: "to", message: "at most 366 days after from")) }
+        return range
+    }
+
+    /// The start of the city day named `name` (`yyyy-MM-dd`), or `nil` when absent.
+    mutating func day(_ name: String, in days: DayKeys) -> Date? {
+        guard let raw = text(name) else { return nil }
+        guard let date = days.start(ofValidDay: raw) else {
+            errors.append(FieldError(field: name, message: "a day, yyyy-MM-dd"))
+            return nil
+        }
+        return date
+    }
+
+    func check() throws {
+        if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
+    }
+}
