@@ -41,6 +41,14 @@ public func buildApplication(
             }
         })
     }
+    if let interval = configuration.retentionInterval {
+        let purge = RetentionPurge(store: store, configuration: configuration, clock: clock)
+        services.append(PeriodicService(name: "retention purge", interval: interval, logger: logger) {
+            for city in try await purge.pass() where city.erased > 0 || city.repeatRows > 0 {
+                logger.info("retention purge of \(city.city): contact data of \(city.erased) tickets erased, \(city.repeatRows) repeat-caller rows")
+            }
+        })
+    }
     if let interval = configuration.notifications.relayInterval {
         let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications, signer: configuration.webhookSigner), configuration: configuration, clock: clock)
         services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
@@ -89,11 +97,11 @@ public func buildRouter(
     router.add(middleware: credentials)
 
     let api = RouteRegistry(router: router)
-    api.add(.get, "/health", summary: "Liveness and database check", tag: "system", access: "public", response: "Health") { _, _ in
+    api.add(.get, "/health", summary: "Liveness and database check", tag: "system", access: .public, response: "Health") { _, _ in
         try await store.ping()
         return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
     }
-    api.add(.get, "/", summary: "Where things are (a browser is sent to the console)", tag: "system", access: "public", response: "Index") { request, context -> Response in
+    api.add(.get, "/", summary: "Where things are (a browser is sent to the console)", tag: "system", access: .public, response: "Index") { request, context -> Response in
         if (request.headers[.accept] ?? "").contains("text/html") { return ConsoleController.redirect("/console") }
         return try JSONResponse(value: ["name": "SwiftResponse", "api": "/api/v1", "openapi": "/api/v1/openapi.json", "health": "/health",
                                         "login": "POST /api/v1/auth/login", "console": "/console", "portal": "/portal",
@@ -125,7 +133,7 @@ public func buildRouter(
     // The document is built once, after every route is registered, and served as bytes.
     var documented = api.routes
     documented.append(APIRoute(method: .get, path: "/api/v1/openapi.json", summary: "This OpenAPI 3.1 document", tag: "system",
-                               access: "public", requestSchema: nil, responseSchema: nil, successStatus: 200, query: []))
+                               access: RouteAccess.public.description, requestSchema: nil, responseSchema: nil, successStatus: 200, query: []))
     let document = ByteBuffer(bytes: OpenAPIDocument.json(routes: documented))
     router.get("/api/v1/openapi.json") { _, _ -> Response in
         var headers = HTTPFields()

@@ -47,6 +47,13 @@ public struct ServerConfiguration: Sendable {
     /// The keys that seal complainants' contact data at rest (docs/privacy.md); the command line
     /// refuses to open a database without them, `serve --demo` aside.
     public var contactKeys: ContactKeys?
+    /// How long contact data is kept after a ticket is finished, for every city…
+    public var retention = RetentionPolicy()
+    /// …except those with their own, by city id (the config file's `cities.ID.privacy`).
+    public var retentionByCity: [String: RetentionPolicy] = [:]
+    /// Seconds between two retention purges while the server runs; `nil` turns it off
+    /// (`swift-response privacy purge` still runs one).
+    public var retentionInterval: TimeInterval? = 6 * 3600
     /// Signs every webhook POST (messages and alerts); random unless a secret is configured.
     public var webhookSigner = WebhookSigner.random()
     /// Users the sign-in page lists, with their roles (the demo city's; empty otherwise).
@@ -112,6 +119,11 @@ public struct ServerConfiguration: Sendable {
     /// The accountability rules of a city.
     public func accountability(for tenantID: String) -> AccountabilityPolicy {
         accountabilityByCity[tenantID] ?? accountability
+    }
+
+    /// The retention rule of a city.
+    public func retention(for tenantID: String) -> RetentionPolicy {
+        retentionByCity[tenantID] ?? retention
     }
 
     /// What the state machine needs to act on a ticket of `tenantID` at `now`.

@@ -470,5 +470,11 @@ struct Migration: Sendable {
                 "CREATE INDEX access_log_actor ON access_log (tenant_id, actor, at)",
             ] + backend.appendOnlySchema(table: "access_log")
         },
+        Migration(version: 17, name: "erasure of contact data") { backend in
+            backend.erasableEventsSchema + [
+                // The retention purge walks a city's finished tickets that still hold contacts.
+                "CREATE INDEX tickets_retention ON tickets (tenant_id, closed_at, id) WHERE contact_key IS NOT NULL",
+            ]
+        },
     ]
 }

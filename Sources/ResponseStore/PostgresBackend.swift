@@ -99,6 +99,28 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
         ]
     }
 
+    // Only the payload of an event may change, and only on a ticket whose erasure is recorded.
+    public var erasableEventsSchema: [String] {
+        [
+            "DROP TRIGGER events_no_change ON events",
+            "CREATE TRIGGER events_no_delete BEFORE DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_append_only()",
+            """
+            CREATE FUNCTION events_redact_erased_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF (NEW.id, NEW.tenant_id, NEW.ticket_id, NEW.seq, NEW.type, NEW.at, NEW.actor_name, NEW.actor_role, NEW.actor_unit, NEW.from_status, NEW.to_status)
+                 IS DISTINCT FROM (OLD.id, OLD.tenant_id, OLD.ticket_id, OLD.seq, OLD.type, OLD.at, OLD.actor_name, OLD.actor_role, OLD.actor_unit, OLD.from_status, OLD.to_status) THEN
+                RAISE EXCEPTION 'the event log is append-only';
+              END IF;
+              IF NOT EXISTS (SELECT 1 FROM events e WHERE e.ticket_id = OLD.ticket_id AND e.type = 'contacts_erased') THEN
+                RAISE EXCEPTION 'the event log is append-only: only the texts of a ticket whose contacts were erased may be redacted';
+              END IF;
+              RETURN NEW;
+            END $$
+            """,
+            "CREATE TRIGGER events_redact_erased_only BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_redact_erased_only()",
+        ]
+    }
+
     public func appendOnlySchema(table: String) -> [String] {
         [
             """

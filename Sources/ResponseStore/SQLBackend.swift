@@ -26,6 +26,9 @@ public protocol SQLBackend: Sendable {
     var fullTextSearchSchema: [String] { get }
     /// Statements that refuse UPDATE and DELETE on the event log.
     var appendOnlyEventsSchema: [String] { get }
+    /// Replaces the events' append-only rule (migration 17): the payload of an event may be
+    /// redacted, and only on a ticket whose contact erasure is itself recorded.
+    var erasableEventsSchema: [String] { get }
     /// Triggers that refuse UPDATE and DELETE on `table` (an audit log).
     func appendOnlySchema(table: String) -> [String]
     /// A predicate that holds when `term` occurs in the ticket's title or description.

@@ -37,4 +37,31 @@ extension SQLTicketStore {
                 ticket: try row.decode(column: "ticket_number", as: String.self), route: try row.decode(column: "route", as: String.self))
         }
     }
+
+    public func accessSummary(tenantID: String, from: Date, to: Date, days: DayRange, top: Int) async throws -> AccessSummary {
+        let window: SQLQueryString = "tenant_id = \(bind: tenantID) AND at >= \(bind: from.millisecondsSince1970) AND at < \(bind: to.millisecondsSince1970)"
+        let lines = try await backend.reader.raw(
+            """
+            SELECT role, route, COUNT(*) AS n, COUNT(DISTINCT actor) AS people, COUNT(DISTINCT ticket_number) AS tickets
+            FROM access_log WHERE \(window) GROUP BY role, route ORDER BY n DESC, role, route
+            """
+        ).all().map { row in
+            AccessSummary.Line(
+                role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .system, route: try row.decode(column: "route", as: String.self),
+                records: Int(try row.decode(column: "n", as: Int64.self)), people: Int(try row.decode(column: "people", as: Int64.self)),
+                tickets: Int(try row.decode(column: "tickets", as: Int64.self)))
+        }
+        let people = try await backend.reader.raw(
+            """
+            SELECT actor, role, MAX(unit) AS unit, COUNT(*) AS n, COUNT(DISTINCT ticket_number) AS tickets
+            FROM access_log WHERE \(window) GROUP BY actor, role ORDER BY n DESC, actor LIMIT \(literal: max(1, min(top, 100)))
+            """
+        ).all().map { row in
+            AccessSummary.Person(
+                actor: try row.decode(column: "actor", as: String.self), role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .system,
+                unit: try row.decode(column: "unit", as: String?.self), records: Int(try row.decode(column: "n", as: Int64.self)),
+                tickets: Int(try row.decode(column: "tickets", as: Int64.self)))
+        }
+        return AccessSummary(from: days.from, to: days.to, lines: lines, topPeople: people)
+    }
 }

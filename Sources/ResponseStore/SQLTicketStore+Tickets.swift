@@ -158,12 +158,22 @@ extension SQLTicketStore {
                 events.append(event)
             }
             guard !events.isEmpty else { return (current, []) }
-            try await Self.update(next, previousVersion: current.version, contacts: self.contacts, on: db)
-            for event in events { try await Self.insert(event, on: db) }
-            let days = DayKeys(identifier: context.policy.calendar.timeZone)
-            try await Self.record([(next, events, days)], contacts: self.contacts, on: db)
-            try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: self.contacts.callerHash), on: db)
+            try await self.persist(from: current, to: next, events: events, context: context, on: db)
             return (next, events)
+        }
+    }
+
+    /// Writes what a transition produced, in the caller's transaction: the row, its events, the
+    /// counters and messages they owe, the demand figures they move, and, for an erasure, the
+    /// redaction of the ticket's history and messages.
+    func persist(from current: Ticket, to next: Ticket, events: [TicketEvent], context: TicketStateMachine.Context, on db: any SQLDatabase) async throws {
+        try await Self.update(next, previousVersion: current.version, contacts: contacts, on: db)
+        for event in events { try await Self.insert(event, on: db) }
+        let days = DayKeys(identifier: context.policy.calendar.timeZone)
+        try await Self.record([(next, events, days)], contacts: contacts, on: db)
+        try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: contacts.callerHash), on: db)
+        if let erasure = events.first(where: { $0.type == .contactsErased }) {
+            try await eraseTraces(of: current, erased: next, basis: erasure.payload["basis"].flatMap(ErasureBasis.init(rawValue:)) ?? .request, on: db)
         }
     }
 

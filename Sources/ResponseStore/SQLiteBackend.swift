@@ -63,6 +63,9 @@ public final class SQLiteBackend: SQLBackend {
             try await writer.raw("PRAGMA busy_timeout=5000").run()
             try await writer.raw("PRAGMA foreign_keys=ON").run()
             try await writer.raw("PRAGMA temp_store=MEMORY").run()
+            // Deleted and overwritten content (an erased complainant, a redacted text) is zeroed
+            // in the pages being written anyway, so no copy of it lingers in the file.
+            _ = try await writer.raw("PRAGMA secure_delete=FAST").all()
             // Checkpoints copy the WAL back into the database file. Done by the writer after a
             // commit (SQLite's default) they stall the requests of that commit, so a background
             // connection does the copying instead (see `checkpointLoop`); the size limit
@@ -165,6 +168,24 @@ public final class SQLiteBackend: SQLBackend {
         [
             "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END",
             "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END",
+        ]
+    }
+
+    // Only the payload of an event may change, and only on a ticket whose erasure is recorded;
+    // the full-text index then really deletes the tokens of a redacted title or description.
+    public var erasableEventsSchema: [String] {
+        [
+            "DROP TRIGGER events_no_update",
+            """
+            CREATE TRIGGER events_no_update BEFORE UPDATE OF id, tenant_id, ticket_id, seq, type, at, actor_name, actor_role, actor_unit, from_status, to_status
+            ON events BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END
+            """,
+            """
+            CREATE TRIGGER events_redact_erased_only BEFORE UPDATE OF payload ON events
+            WHEN NOT EXISTS (SELECT 1 FROM events e WHERE e.ticket_id = old.ticket_id AND e.type = 'contacts_erased')
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only: only the texts of a ticket whose contacts were erased may be redacted'); END
+            """,
+            "INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('secure-delete', 1)",
         ]
     }
 

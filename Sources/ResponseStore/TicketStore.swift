@@ -3,7 +3,7 @@ import ResponseCore
 
 /// Everything the product persists, behind one interface. ``SQLTicketStore`` implements it for
 /// SQLite and PostgreSQL; tests run the same suite against both.
-public protocol TicketStore: Sendable {
+public protocol TicketStore: ErasureStore {
     /// `sqlite` or `postgres`.
     var engine: String { get }
     /// Brings the schema up to date; safe to call on every start.
@@ -139,6 +139,9 @@ public protocol TicketStore: Sendable {
     func recordAccess(_ records: [AccessRecord]) async throws
     /// The access log of a city, newest first, narrowed to a ticket, an actor and `[from, to)`.
     func accessLog(tenantID: String, ticket: String?, actor: String?, from: Date?, to: Date?, limit: Int) async throws -> [AccessRecord]
+    /// The access log of `[from, to)` (the city days `days`) summed up by role and face, with the
+    /// `top` people who made the most disclosures.
+    func accessSummary(tenantID: String, from: Date, to: Date, days: DayRange, top: Int) async throws -> AccessSummary
     /// The newest tickets of some categories filed in `[from, to)`, at most `limit`, newest first.
     func recentTickets(tenantID: String, categories: [String], from: Date, to: Date, district: String?, limit: Int) async throws -> [TicketSummary]
     /// Where and when the newest tickets of some categories in a box were filed in `[from, to)`,

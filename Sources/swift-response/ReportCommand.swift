@@ -96,7 +96,11 @@ struct ReportCommand: AsyncParsableCommand {
                 let shown = report.filtered(level: levelFilter)
                 let text: String
                 switch format {
-                case .html: text = AssessmentTable.html(shown, cityName: tenant.name)
+                case .html:
+                    let days = DayKeys(identifier: tenant.timeZone), range = DayRange(from: assessed.from, to: assessed.to)
+                    guard let from = days.start(of: range.from), let to = days.start(of: range.to) else { throw ValidationError("--period must be a month such as 2026-11") }
+                    let access = try await store.accessSummary(tenantID: tenant.id, from: from, to: to, days: range, top: 10)
+                    text = AssessmentTable.html(shown, cityName: tenant.name, access: access)
                 case .csv: text = AssessmentTable.csv(shown)
                 case .json:
                     let encoder = JSONEncoder.api

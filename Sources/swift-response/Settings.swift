@@ -49,6 +49,8 @@ struct ConfigFile: Decodable {
     var contactKeysFile: String?
     /// The secret that signs webhook POSTs (prefer env SWIFT_RESPONSE_WEBHOOK_SECRET).
     var webhookSecret: String?
+    /// Retention of contact data (docs/privacy.md#retention).
+    var privacy: PrivacyFile?
 }
 
 /// The `insight` section of the config file (docs/insight.md); every key optional.
@@ -104,9 +106,36 @@ struct InsightFile: Decodable {
     }
 }
 
+extension ConfigFile {
+    /// The retention rules: the `privacy` section for every city, `cities.ID.privacy` for one.
+    func applyPrivacy(to c: inout ServerConfiguration) throws {
+        if let days = privacy?.retentionDays { c.retention.retentionDays = days }
+        if let hours = privacy?.purgeIntervalHours {
+            guard hours >= 0 else { throw ValidationError("privacy.purgeIntervalHours must not be negative") }
+            c.retentionInterval = hours > 0 ? hours * 3600 : nil
+        }
+        for (id, city) in cities ?? [:] {
+            if let days = city.privacy?.retentionDays { c.retentionByCity[id] = RetentionPolicy(retentionDays: days) }
+        }
+        for (id, policy) in [("", c.retention)] + c.retentionByCity.map({ ($0.key, $0.value) }) {
+            let problems = policy.validationErrors()
+            guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ") + (id.isEmpty ? "" : " (city \(id))")) }
+        }
+    }
+}
+
 /// Settings of one city in a multi-city deployment.
 struct CityFile: Decodable {
     var accountability: AccountabilityPolicy?
+    var privacy: PrivacyFile?
+}
+
+/// The `privacy` section of the config file, for every city or one (docs/privacy.md#retention).
+struct PrivacyFile: Decodable {
+    /// Days contact data is kept after a ticket is finished; 0 keeps it for ever.
+    var retentionDays: Int?
+    /// Hours between two purges while the server runs; 0 turns the background purge off.
+    var purgeIntervalHours: Double?
 }
 
 /// The `dispatch` section of the config file (docs/dispatch.md).
@@ -196,6 +225,7 @@ struct Settings {
             guard problems.isEmpty else { throw ValidationError("accountability\(id.isEmpty ? "" : " of city \(id)"): " + problems.joined(separator: "; ")) }
         }
         if let seconds = file.sweepSeconds { c.sweepInterval = seconds > 0 ? seconds : nil }
+        try file.applyPrivacy(to: &c)
         if let n = file.notifications {
             let problems = n.validationErrors()
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }

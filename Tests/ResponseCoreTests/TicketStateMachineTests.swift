@@ -12,6 +12,7 @@ struct TicketStateMachineTests {
         var t = Ticket(id: "t1", tenantID: "c", number: "20261118-000001", kind: kind, channel: .phone, title: "x", description: "y", createdAt: Self.start)
         t.status = status
         if status != .received { t.leadUnit = "unit-a" }
+        t.complainant = Complainant(name: "李四", phone: "13800001234")
         return t
     }
 
@@ -37,6 +38,7 @@ struct TicketStateMachineTests {
         "urge": [.dispatched, .accepted, .returned, .arbitration, .contacted, .reopened],
         "extend": [.dispatched, .accepted, .contacted, .reopened],
         "close": [.replied, .evaluated],
+        "erase-contacts": Set(TicketStatus.allCases),
     ]
 
     static func validAction(_ name: String) -> TicketAction {
@@ -56,6 +58,7 @@ struct TicketStateMachineTests {
         case "urge": .urge(note: "hurry")
         case "extend": .extend(until: start.addingTimeInterval(90 * 86_400), reason: "needs parts")
         case "close": .close(note: nil)
+        case "erase-contacts": .eraseContacts(basis: .request, note: "ref 1")
         default: fatalError("unknown action \(name)")
         }
     }

@@ -106,6 +106,7 @@ struct CommandLineTests {
         try await store.migrate()
         let now = Date()
         _ = try await DemoCity.load(into: store, password: "demo-pass-1", clock: ManualClock(now), policy: .standard(calendar: BusinessCalendar(timeZone: DemoCity.tenant.timeZone)), bcryptCost: 4)
+        try await store.recordAccess([AccessRecord(tenantID: DemoCity.tenant.id, at: now, actor: Actor(name: "li.agent", role: .agent), ticket: "20261201-000001", route: "GET /api/v1/tickets/{number}")])
         try await store.shutdown()
         let month = DayKeys(identifier: DemoCity.tenant.timeZone).key(now).prefix(7)
 
@@ -119,6 +120,7 @@ struct CommandLineTests {
         let html = try Self.run(["report", "monthly", "--database", db, "--city", "demo", "--period", String(month), "--level", "street"])
         #expect(html.status == 0 && html.stdout.contains("<table") && html.stdout.contains("Streets and townships"))
         #expect(!html.stdout.contains("Departments and companies"), "--level street shows streets only")
+        #expect(html.stdout.contains("Access to contact data") && html.stdout.contains("li.agent"), "the month's access log, summed up")
         let bad = try Self.run(["report", "monthly", "--database", db, "--city", "demo", "--period", "2026-13"])
         #expect(bad.status != 0 && bad.stderr.contains("--period must be a month"))
         let nowhere = try Self.run(["report", "monthly", "--database", db, "--city", "atlantis"])
@@ -191,6 +193,59 @@ struct CommandLineTests {
         #expect(r.status == 0 && r.stdout.contains("re-sealed 60 rows under key \(second.current ?? "?")"), "\(r.stdout) \(r.stderr)")
         r = try Self.run(["keys", "status", "--database", db, "--contact-keys", file])
         #expect(r.stdout.contains("\(second.current ?? "?"): 60 rows") && !r.stdout.contains("\(first.current ?? "?"):"), "\(r.stdout)")
+    }
+
+    @Test("privacy purge erases what was finished before a day; privacy erase finds one complainant's tickets by phone and erases them")
+    func privacyCommands() async throws {
+        let db = Self.temporaryDatabase()
+        defer { Self.cleanup(db) }
+        #expect(try Self.run(["migrate", "--database", db]).status == 0)
+        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
+        let tenant = Tenant(id: "solo", name: "City", timeZone: "Asia/Shanghai")
+        try await store.saveTenant(tenant)
+        let start = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-15
+        var numbers: [String] = []
+        for i in 0..<12 {
+            let new = NewTicket(kind: .consultation, channel: .phone, title: "问 \(i)", description: "",
+                                complainant: Complainant(name: "王芳", phone: i < 4 ? "139 1234 5678" : "1380000\(String(format: "%04d", i))"))
+            let at = start.addingTimeInterval(Double(i) * 86_400)
+            let t = try await store.createTicket(new, tenant: tenant, actor: Actor(name: "a", role: .agent), now: at).0
+            // The first eight are answered (finished); the others stay open.
+            if i < 8 {
+                _ = try await store.apply(.answer(text: "见知识库"), number: t.number, tenantID: tenant.id, expectedVersion: nil,
+                                          context: .init(now: at, actor: Actor(name: "a", role: .agent), policy: .standard())) { _ in }
+            }
+            numbers.append(t.number)
+        }
+        try await store.shutdown()
+
+        var r = try Self.run(["privacy", "purge", "--database", db, "--before", "2023-11-2x"])
+        #expect(r.status != 0 && r.stderr.contains("--before"), "\(r.stderr)")
+        r = try Self.run(["privacy", "purge", "--database", db, "--before", "2023-11-21", "--batch", "2"])
+        #expect(r.status == 0 && r.stdout.contains("solo: contact data of 6 tickets finished before"), "\(r.stdout) \(r.stderr)")
+        r = try Self.run(["privacy", "purge", "--database", db, "--before", "2023-11-21"])
+        #expect(r.stdout.contains("contact data of 0 tickets"), "idempotent: \(r.stdout)")
+
+        r = try Self.run(["privacy", "erase", "--database", db, "--phone", "+86 13912345678"])
+        #expect(r.status != 0 && r.stderr.contains("--reason"), "\(r.stderr)")
+        r = try Self.run(["privacy", "erase", "--database", db, "--phone", "+86 13912345678", "--dry-run"])
+        #expect(r.status == 0 && r.stdout.contains("0 tickets"), "her first four were purged already: \(r.stdout) \(r.stderr)")
+        r = try Self.run(["privacy", "erase", "--database", db, numbers[10], numbers[11], "--reason", "ref 42", "--by", "supervisor li"])
+        #expect(r.status == 0 && r.stdout.contains("contact data erased on 2 tickets"), "\(r.stdout) \(r.stderr)")
+        r = try Self.run(["privacy", "erase", "--database", db, "--city", "nowhere", numbers[0], "--reason", "x"])
+        #expect(r.status != 0 && r.stderr.contains("no city 'nowhere'") && r.stderr.contains("solo"), "\(r.stderr)")
+
+        let check = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
+        for (i, number) in numbers.enumerated() {
+            let t = try #require(try await check.ticket(number: number, tenantID: tenant.id))
+            let expectErased = i < 6 || i >= 10
+            #expect((t.complainant.phone == nil) == expectErased, "ticket \(i)")
+            if i >= 10 {
+                let last = try await check.events(ticketID: t.id, tenantID: tenant.id).last
+                #expect(last?.actor.name == "supervisor li" && last?.payload["note"] == "ref 42" && last?.payload["basis"] == "request")
+            }
+        }
+        try await check.shutdown()
     }
 
     @Test func userManagement() throws {

@@ -204,10 +204,14 @@ struct ConsoleHTTPTests {
     func publicRateLimit() async throws {
         try await ServerHarness.run(configure: { $0.open311.anonymousRequestsPerMinute = 1; $0.open311.publicReadsPerMinute = 1; $0.open311.burst = 2 }) { h in
             var statuses: [HTTPResponse.Status] = []
+            var last: ServerHarness.Reply?
             for i in 0..<3 {
-                statuses.append(try await h.send(.post, "/api/v1/public/requests", json: ["title": "测试 \(i)"]).status)
+                last = try await h.send(.post, "/api/v1/public/requests", json: ["title": "测试 \(i)"])
+                statuses.append(last?.status ?? .ok)
             }
             #expect(statuses == [.created, .created, .tooManyRequests])
+            let wait = try #require(last?.headers[.retryAfter].flatMap(Int.init), "a 429 says when to come back")
+            #expect((1...60).contains(wait))
             // Public reads have their own per-address limit: a burst of guesses is cut off.
             var reads: [HTTPResponse.Status] = []
             for i in 0..<3 { reads.append(try await h.send(.get, "/api/v1/public/requests/20261202-\(String(format: "%06d", i))?code=AAAAAAAA").status) }

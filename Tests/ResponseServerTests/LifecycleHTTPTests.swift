@@ -34,7 +34,7 @@ struct LifecycleHTTPTests {
             #expect(reply.json["status"] as? String == "evaluated")
             reply = try await h.act(number, "close", agent)
             #expect(reply.json["status"] as? String == "closed")
-            #expect(reply.json["allowedActions"] as? [String] == ["reopen", "comment"], "a closed ticket can only be reopened, or remarked on")
+            #expect(reply.json["allowedActions"] as? [String] == ["reopen", "comment", "erase-contacts"], "a closed ticket can only be reopened, remarked on, or have its contacts erased")
 
             let full = try await h.send(.get, "/api/v1/tickets/\(number)", token: supervisor)
             let timeline = try #require(full.json["timeline"] as? [[String: Any]])

@@ -13,7 +13,7 @@ struct OpenAPIHTTPTests {
             #expect(reply.status == .ok)
             #expect(reply.json["status"] as? String == "ok")
             #expect(reply.json["database"] as? String == "sqlite")
-            #expect(reply.json["migrations"] as? [Int] == Array(1...16))
+            #expect(reply.json["migrations"] as? [Int] == Array(1...17))
         }
     }
 
@@ -57,6 +57,24 @@ struct OpenAPIHTTPTests {
             let refs = text.components(separatedBy: "#/components/schemas/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
             #expect(!refs.isEmpty)
             for ref in Set(refs) { #expect(schemas[ref] != nil, "dangling $ref \(ref)") }
+
+            // 4. Access lists come from the permission table the handlers check.
+            func access(_ method: String, _ path: String) -> String? {
+                (paths[path]?[method] as? [String: Any])?["description"] as? String
+            }
+            for (method, path, roles) in [
+                ("post", "/api/v1/tickets", "agent, dispatcher, supervisor, integration"),
+                ("post", "/api/v1/tickets/{number}/erase-contacts", "supervisor"),
+                ("post", "/api/v1/tickets/{number}/evaluate", "agent, supervisor, integration"),
+                ("get", "/api/v1/follow-ups", "agent, supervisor"),
+                ("post", "/api/v1/insight/alerts/{id}/acknowledge", "dispatcher, supervisor, admin"),
+                ("get", "/api/v1/access-log", "supervisor"),
+                ("post", "/api/v1/sweep", "supervisor"),
+            ] {
+                #expect(access(method, path)?.contains("Access: \(roles).") == true, "\(method) \(path): \(access(method, path) ?? "undocumented")")
+            }
+            let tracking = try #require(paths["/api/v1/public/requests/{number}"]?["get"] as? [String: Any])
+            #expect(tracking["security"] == nil, "a public route needs no credentials, whatever its note")
         }
     }
 }

@@ -209,6 +209,16 @@ struct PrivacyHTTPTests {
                 #expect(try await h.send(.get, "/api/v1/access-log", token: token).status == .forbidden)
             }
             #expect(try await h.send(.get, "/api/v1/access-log?from=2026-13-01", token: supervisor).status == .badRequest)
+            // The summary the monthly report prints: by role and face, and who saw most.
+            let summary = try await h.send(.get, "/api/v1/access-log/summary", token: supervisor).decode(AccessSummary.self)
+            let handlerLine = try #require(summary.lines.first { $0.role == .handler && $0.route == "GET /api/v1/tickets/{number}" }, "\(summary)")
+            #expect(handlerLine.people == 1 && handlerLine.tickets == 1 && handlerLine.records >= 1)
+            #expect(summary.lines.contains { $0.role == .agent && $0.route == "GET /api/v1/tickets" })
+            #expect(!summary.lines.contains { $0.role == .dispatcher }, "masked views are no disclosures")
+            #expect(summary.topPeople.contains { $0.actor == h.user("handler") && $0.unit == "cy-01" })
+            #expect(summary.topPeople.reduce(0) { $0 + $1.records } == summary.records)
+            #expect(try await h.send(.get, "/api/v1/access-log/summary?month=2026-13", token: supervisor).status == .badRequest)
+            #expect(try await h.send(.get, "/api/v1/access-log/summary", token: dispatcher).status == .forbidden)
             // Append-only: the database refuses to change or remove a record.
             await #expect(throws: (any Error).self) { try await h.store.backend.transaction { db in try await db.raw("UPDATE access_log SET actor = 'nobody'").run() } }
             await #expect(throws: (any Error).self) { try await h.store.backend.transaction { db in try await db.raw("DELETE FROM access_log").run() } }

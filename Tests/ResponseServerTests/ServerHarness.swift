@@ -63,6 +63,7 @@ struct ServerHarness {
             configuration.notifications.relayInterval = nil
             configuration.insight.interval = nil
             configuration.insight.storedRefresh = nil
+            configuration.retentionInterval = nil
             try configure(&configuration)
             let configured = configuration
             let app = buildApplication(configuration: configured, store: store, clock: clock)

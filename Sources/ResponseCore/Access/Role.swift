@@ -36,13 +36,16 @@ public enum Permission: String, Sendable, CaseIterable {
     case followUp
     /// Read the assessment of units (rates and rankings).
     case readAssessment
-    /// Read demand analysis (frequent problems, hotspots, repeat callers, spike alerts) and
-    /// acknowledge alerts.
+    /// Read demand analysis (frequent problems, hotspots, repeat callers, spike alerts).
     case readInsight
+    /// Mark a spike alert as taken in hand (people only: an integration reads alerts).
+    case acknowledgeAlerts
     /// Open and steer topics of the month.
     case manageTopics
     /// Read the access log: who saw which complainant's contact data.
     case readAccessLog
+    /// Erase a complainant's contact data on her request (the retention purge runs as the system).
+    case eraseContacts
 }
 
 extension Role {
@@ -75,8 +78,10 @@ extension Role {
         // Handlers see their own unit's work, not the city's demand; repeat-caller lists are
         // for those who oversee.
         case .readInsight: [.dispatcher, .supervisor, .admin, .integration].contains(self)
+        case .acknowledgeAlerts: [.dispatcher, .supervisor, .admin].contains(self)
         case .manageTopics: [.supervisor, .admin].contains(self)
         case .readAccessLog: self == .supervisor
+        case .eraseContacts: [.supervisor, .system].contains(self)
         }
     }
 }

@@ -32,8 +32,19 @@ public struct DemandFacts: Sendable, Hashable {
     /// A phone number's caller key (`hash` of its digits) and masked label; `nil` for fewer than
     /// five digits.
     public static func callerKey(phone: String?, hash: CallerHash) -> (key: String, label: String)? {
-        guard let digits = phone?.filter(\.isASCIIDigit), digits.count >= 5 else { return nil }
+        guard let digits = phoneDigits(phone) else { return nil }
         return (hash(String(digits)), String(repeating: "*", count: min(digits.count - 4, 7)) + digits.suffix(4))
+    }
+
+    /// The digits of a phone number, by which two writings of one number are the same caller;
+    /// China's country code before a mobile (`+86`, `0086`) is dropped. `nil` when fewer than five.
+    public static func phoneDigits(_ phone: String?) -> String? {
+        guard var digits = phone?.filter(\.isASCIIDigit), digits.count >= 5 else { return nil }
+        for prefix in ["0086", "86"] where digits.count == prefix.count + 11 && digits.hasPrefix(prefix + "1") {
+            digits.removeFirst(prefix.count)
+            break
+        }
+        return String(digits)
     }
 
     /// The facts of `ticket` as it stands; `callers` keys its complainant's phone.

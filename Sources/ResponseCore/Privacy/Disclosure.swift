@@ -78,32 +78,14 @@ public struct Disclosure: Codable, Sendable, Equatable {
     /// lets them see its contacts; otherwise the complainant masked and every free text redacted.
     public func staffView(_ ticket: Ticket, contacts: Bool) -> Ticket {
         guard !contacts else { return ticket }
-        let redact = redactor(for: ticket)
-        var shown = ticket
+        var shown = redactor(for: ticket).texts(of: ticket)
         shown.complainant = ticket.complainant.masked()
-        shown.title = redact(ticket.title)
-        shown.description = redact(ticket.description)
-        shown.reply = ticket.reply.map(redact.callAsFunction)
-        shown.location.address = ticket.location.address.map(redact.callAsFunction)
-        shown.evaluation?.comment = ticket.evaluation?.comment.map(redact.callAsFunction)
-        if let reason = ticket.oversight.extensionRequest?.reason { shown.oversight.extensionRequest?.reason = redact(reason) }
-        for i in shown.oversight.summons.indices {
-            shown.oversight.summons[i].note = shown.oversight.summons[i].note.map(redact.callAsFunction)
-            shown.oversight.summons[i].report = shown.oversight.summons[i].report.map(redact.callAsFunction)
-        }
         return shown
     }
 
-    /// The payload keys of events that hold free text; the others hold codes, numbers and dates.
-    public static let freeTextKeys: Set<String> = ["text", "note", "reason", "comment", "outcome", "title", "description", "address", "report"]
-
     /// An event of `ticket`'s timeline as a member of staff or an integration sees it.
     public func staffView(_ event: TicketEvent, of ticket: Ticket, contacts: Bool) -> TicketEvent {
-        guard !contacts else { return event }
-        let redact = redactor(for: ticket)
-        var shown = event
-        for (key, value) in event.payload where Self.freeTextKeys.contains(key) { shown.payload[key] = redact(value) }
-        return shown
+        contacts ? event : redactor(for: ticket).texts(of: event)
     }
 
     /// A message owed to `ticket`'s complainant as a member of staff sees it: without contacts,

@@ -64,6 +64,9 @@ public enum TicketAction: Sendable, Equatable {
     /// Ends a follow-up nobody answered: a replied ticket closes as "not evaluated"; an expired
     /// one leaves the queue and stays with its unit.
     case endFollowUp(note: String?)
+    /// Erase the complainant's name, phone and e-mail, and redact every free text of the ticket
+    /// and its history with her name (``Erasure``). Does not change the state.
+    case eraseContacts(basis: ErasureBasis, note: String?)
 
     /// The event this action records.
     public var eventType: EventType {
@@ -99,6 +102,7 @@ public enum TicketAction: Sendable, Equatable {
         case .rateSummons: .summonsRated
         case .followUpAttempt: .followUpAttempted
         case .endFollowUp: .followUpEnded
+        case .eraseContacts: .contactsErased
         }
     }
 
@@ -120,6 +124,7 @@ public enum TicketAction: Sendable, Equatable {
         case .requestExtension, .summon, .acknowledgeSummons, .reportSummons, .rateSummons: .workTicket
         case .decideExtension: .extend
         case .followUpAttempt, .endFollowUp: .followUp
+        case .eraseContacts: .eraseContacts
         }
     }
 
@@ -151,6 +156,7 @@ public enum TicketAction: Sendable, Equatable {
         case .rateSummons: "rate-summons"
         case .followUpAttempt: "follow-up-attempt"
         case .endFollowUp: "end-follow-up"
+        case .eraseContacts: "erase-contacts"
         }
     }
 }

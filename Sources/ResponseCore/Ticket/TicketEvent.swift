@@ -62,6 +62,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case summonsOverdue = "summons_overdue"
     case followUpAttempted = "follow_up_attempted"
     case followUpEnded = "follow_up_ended"
+    /// The complainant's contact data was erased (retention or request).
+    case contactsErased = "contacts_erased"
 }
 
 /// Who caused an event: a user, an integration, or the system itself.

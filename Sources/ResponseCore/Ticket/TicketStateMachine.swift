@@ -45,6 +45,7 @@ public enum TicketStateMachine {
         case .summon: [.accepted, .contacted, .reopened]
         case .acknowledgeSummons, .reportSummons, .rateSummons: [.accepted, .contacted, .reopened, .replied]
         case .followUpAttempt, .endFollowUp: [.replied, .dispatched, .accepted, .contacted, .reopened, .returned, .arbitration]
+        case .eraseContacts: Set(TicketStatus.allCases)
         }
     }
 
@@ -65,6 +66,7 @@ public enum TicketStateMachine {
             case "request-extension": o.extensionRequest == nil
             case "acknowledge-summons", "report-summons", "rate-summons": o.summons.contains { $0.rating == nil }
             case "follow-up-attempt", "end-follow-up": false
+            case "erase-contacts": Erasure.hasContacts(ticket)
             default: true
             }
         }
@@ -80,6 +82,7 @@ public enum TicketStateMachine {
         .comment(text: "c", details: [:]), .requestExtension(until: Date(timeIntervalSince1970: 0), reason: "r"),
         .decideExtension(approve: true, note: nil), .summon(units: ["u"], note: nil), .acknowledgeSummons(unit: "u"),
         .reportSummons(unit: "u", text: "t"), .rateSummons(unit: "u", score: 5, note: nil), .followUpAttempt(note: nil), .endFollowUp(note: nil),
+        .eraseContacts(basis: .request, note: nil),
     ]
 
     /// Applies `action` to `ticket`.
@@ -416,6 +419,15 @@ public enum TicketStateMachine {
             }
             if let note { payload["note"] = note }
             if let unit = ticket.leadUnit { payload["unit"] = unit }
+
+        case .eraseContacts(let basis, let note):
+            guard Erasure.hasContacts(ticket) else {
+                throw .invalid(FieldError(field: "complainant", message: "the ticket holds no contact data to erase"))
+            }
+            next = Erasure.erase(ticket)
+            payload["basis"] = basis.rawValue
+            payload["fields"] = Erasure.fields(of: ticket).joined(separator: ",")
+            if let note { payload["note"] = Redactor(names: [ticket.complainant.name])(note) }
         }
 
         next.oversight.nextCheck = DeadlineSweep.nextCheck(next, policy: context.accountability, calendar: context.policy.calendar)

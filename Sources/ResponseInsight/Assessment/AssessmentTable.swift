@@ -29,7 +29,7 @@ public enum AssessmentTable {
 
     /// A readable, self-contained monthly report: per level, every unit's rates and rank, the
     /// bottom list and the month-over-month change.
-    public static func html(_ report: AssessmentReport, cityName: String) -> String {
+    public static func html(_ report: AssessmentReport, cityName: String, access: AccessSummary? = nil) -> String {
         var out = """
         <!doctype html>
         <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -76,7 +76,25 @@ public enum AssessmentTable {
             }
             out += "</tbody></table>\n"
         }
+        if let access { out += accessSection(access) }
         return out + "</body></html>\n"
+    }
+
+    /// Who saw complainants' contact data in the month (Art. 8, 35): disclosures by role and face,
+    /// and the people who saw most.
+    static func accessSection(_ a: AccessSummary) -> String {
+        var out = "<h2>个人信息查看 · Access to contact data</h2>\n"
+        out += "<p>\(a.records) disclosures of unmasked contact data from \(a.from) to \(a.to) (the day after the last), each in the access log.</p>\n"
+        guard !a.lines.isEmpty else { return out }
+        out += "<table><thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Face</th><th scope=\"col\">Disclosures</th><th scope=\"col\">People</th><th scope=\"col\">Tickets</th></tr></thead><tbody>\n"
+        for l in a.lines {
+            out += "<tr><td>\(l.role.rawValue)</td><td>\(escape(l.route))</td><td>\(l.records)</td><td>\(l.people)</td><td>\(l.tickets)</td></tr>\n"
+        }
+        out += "</tbody></table>\n<table><caption>The people who saw most</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Person</th><th scope=\"col\">Disclosures</th><th scope=\"col\">Tickets</th></tr></thead><tbody>\n"
+        for (i, p) in a.topPeople.enumerated() {
+            out += "<tr><td>\(i + 1)</td><td>\(escape(p.actor)) <span class=\"na\">\(p.role.rawValue)\(p.unit.map { " · " + escape($0) } ?? "")</span></td><td>\(p.records)</td><td>\(p.tickets)</td></tr>\n"
+        }
+        return out + "</tbody></table>\n"
     }
 
     static func weights(_ s: AssessmentSettings) -> String {

@@ -27,13 +27,26 @@ struct AccessLogController {
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/access-log", summary: "Who saw which complainant's unmasked contact data, newest first",
-                tag: "privacy", access: "supervisor", response: "AccessLog", query: [
+                tag: "privacy", access: .permission(.readAccessLog), response: "AccessLog", query: [
                     .init(name: "ticket", description: "one ticket's number", schemaType: "string"),
                     .init(name: "user", description: "one user name (or key:NAME)", schemaType: "string"),
                     .init(name: "from", description: "first city day, yyyy-MM-dd", schemaType: "string"),
                     .init(name: "to", description: "day after the last, yyyy-MM-dd", schemaType: "string"),
                     .init(name: "limit", description: "1–1000 (default 200)", schemaType: "integer"),
                 ], handler: list)
+        api.add(.get, "/api/v1/access-log/summary", summary: "The access log of a month or window summed up by role and face, with the people who saw most",
+                tag: "privacy", access: .permission(.readAccessLog), response: "AccessSummary", query: QueryReader.windowParameters(defaultDays: 30), handler: summary)
+    }
+
+    @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<AccessSummary> {
+        let identity = try context.require(.readAccessLog)
+        let tenant = try await configuration.tenant(identity.tenantID, in: store)
+        let days = DayKeys(identifier: tenant.timeZone)
+        var q = QueryReader(params: request.uri.queryParameters)
+        let (range, _) = q.window(today: days.key(clock.now()), defaultDays: 30)
+        try q.check()
+        guard let from = days.start(of: range.from), let to = days.start(of: range.to) else { throw Problem.badRequest("invalid days") }
+        return JSONResponse(value: try await store.accessSummary(tenantID: identity.tenantID, from: from, to: to, days: range, top: 10))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Page> {

@@ -34,12 +34,12 @@ struct AdminController {
     }
 
     func register(on api: RouteRegistry) {
-        api.add(.get, "/api/v1/users", summary: "List users", tag: "admin", access: "admin", response: "UserList", handler: listUsers)
-        api.add(.post, "/api/v1/users", summary: "Create a user", tag: "admin", access: "admin", request: "NewUser", response: "User", status: 201, handler: createUser)
-        api.add(.get, "/api/v1/api-keys", summary: "List API keys (without secrets)", tag: "admin", access: "admin", response: "APIKeyList", handler: listKeys)
-        api.add(.post, "/api/v1/api-keys", summary: "Create an API key; the secret is shown once", tag: "admin", access: "admin",
+        api.add(.get, "/api/v1/users", summary: "List users", tag: "admin", access: .permission(.manageUsers), response: "UserList", handler: listUsers)
+        api.add(.post, "/api/v1/users", summary: "Create a user", tag: "admin", access: .permission(.manageUsers), request: "NewUser", response: "User", status: 201, handler: createUser)
+        api.add(.get, "/api/v1/api-keys", summary: "List API keys (without secrets)", tag: "admin", access: .permission(.manageAPIKeys), response: "APIKeyList", handler: listKeys)
+        api.add(.post, "/api/v1/api-keys", summary: "Create an API key; the secret is shown once", tag: "admin", access: .permission(.manageAPIKeys),
                 request: "NewAPIKey", response: "APIKey", status: 201, handler: createKey)
-        api.add(.delete, "/api/v1/api-keys/{id}", summary: "Revoke an API key", tag: "admin", access: "admin", response: "APIKey", handler: revokeKey)
+        api.add(.delete, "/api/v1/api-keys/{id}", summary: "Revoke an API key", tag: "admin", access: .permission(.manageAPIKeys), response: "APIKey", handler: revokeKey)
     }
 
     @Sendable func listUsers(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[AuthController.UserView]> {

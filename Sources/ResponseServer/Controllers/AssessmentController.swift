@@ -22,10 +22,10 @@ struct AssessmentController {
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/assessment", summary: "Rates, composite score, rank and class of every unit for a period", tag: "accountability",
-                access: "any signed-in role", response: "Assessment", query: Self.query, handler: assessment)
+                access: .permission(.readAssessment), response: "Assessment", query: Self.query, handler: assessment)
         api.add(.get, "/api/v1/assessment/replay", summary: "The same assessment recomputed from the event log alone, and whether it matches",
-                tag: "accountability", access: "supervisor, admin", response: "AssessmentReplay", query: Self.query, handler: replay)
-        api.add(.post, "/api/v1/sweep", summary: "Run one pass of the deadline sweeper over the caller's city now", tag: "accountability", access: "supervisor, admin",
+                tag: "accountability", access: .permission(.extend), response: "AssessmentReplay", query: Self.query, handler: replay)
+        api.add(.post, "/api/v1/sweep", summary: "Run one pass of the deadline sweeper over the caller's city now", tag: "accountability", access: .permission(.extend),
                 response: "SweepResult", handler: sweep)
     }
 

@@ -54,11 +54,11 @@ struct AuthController {
     static let decoyHash = Bcrypt.hash(Secrets.randomPassword(), cost: 10)
 
     func register(on api: RouteRegistry) {
-        api.add(.post, "/api/v1/auth/login", summary: "Log in; returns a bearer token", tag: "auth", access: "public",
+        api.add(.post, "/api/v1/auth/login", summary: "Log in; returns a bearer token", tag: "auth", access: .public,
                 request: "Credentials", response: "Session", handler: login)
-        api.add(.post, "/api/v1/auth/logout", summary: "End the current session", tag: "auth", access: "any signed-in user",
+        api.add(.post, "/api/v1/auth/logout", summary: "End the current session", tag: "auth", access: .signedIn,
                 response: "Empty", handler: logout)
-        api.add(.get, "/api/v1/auth/me", summary: "Who am I", tag: "auth", access: "any signed-in user", response: "Me", handler: me)
+        api.add(.get, "/api/v1/auth/me", summary: "Who am I", tag: "auth", access: .signedIn, response: "Me", handler: me)
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Session> {

@@ -25,18 +25,18 @@ struct FollowUpController {
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/follow-ups", summary: "The follow-up queue, oldest first, with the script to read", tag: "accountability",
-                access: "agent, supervisor, admin", response: "FollowUpQueue",
+                access: .permission(.followUp), response: "FollowUpQueue",
                 query: [.init(name: "limit", description: "1–500, default 50", schemaType: "integer"),
                         .init(name: "after", description: "cursor from the previous page", schemaType: "string")], handler: queue)
         api.add(.post, "/api/v1/tickets/{number}/follow-up",
                 summary: "Record a follow-up: the rating (an unresolved or dissatisfied one reopens to the same unit) or a call nobody answered",
-                tag: "accountability", access: "agent, supervisor, admin", request: "FollowUpBody", response: "Ticket", handler: record)
+                tag: "accountability", access: .permission(.followUp), request: "FollowUpBody", response: "Ticket", handler: record)
         api.add(.post, "/api/v1/tickets/{number}/follow-up-link", summary: "A signed, expiring link for the complainant to rate without logging in",
-                tag: "accountability", access: "agent, supervisor, admin", response: "FollowUpLink", handler: link)
+                tag: "accountability", access: .permission(.followUp), response: "FollowUpLink", handler: link)
         api.add(.get, "/api/v1/follow-up/{token}", summary: "What a follow-up link shows: the ticket's public summary and the questions",
-                tag: "accountability", access: "public", response: "PublicFollowUp", handler: publicView)
+                tag: "accountability", access: .public, response: "PublicFollowUp", handler: publicView)
         api.add(.post, "/api/v1/follow-up/{token}", summary: "The complainant's rating through a follow-up link", tag: "accountability",
-                access: "public", request: "Rating", response: "PublicFollowUp", handler: publicRate)
+                access: .public, request: "Rating", response: "PublicFollowUp", handler: publicRate)
         // The page behind the link in the message: plain HTML form, no script, no login.
         api.router.get("/follow-up/:token") { request, context in try await self.page(request, context) }
         api.router.post("/follow-up/:token") { request, context in try await self.page(request, context) }

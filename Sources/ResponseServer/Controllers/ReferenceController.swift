@@ -29,19 +29,19 @@ struct ReferenceController {
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/units", summary: "All units (streets, districts, departments, companies)", tag: "reference",
-                access: "any signed-in role", response: "UnitList", handler: listUnits)
-        api.add(.post, "/api/v1/units", summary: "Create a unit", tag: "reference", access: "admin", request: "Unit", response: "Unit", status: 201) {
+                access: .permission(.readTickets), response: "UnitList", handler: listUnits)
+        api.add(.post, "/api/v1/units", summary: "Create a unit", tag: "reference", access: .permission(.manageReferenceData), request: "Unit", response: "Unit", status: 201) {
             try await self.saveUnit($0, $1, code: nil)
         }
-        api.add(.put, "/api/v1/units/{code}", summary: "Create or replace a unit", tag: "reference", access: "admin", request: "Unit", response: "Unit") {
+        api.add(.put, "/api/v1/units/{code}", summary: "Create or replace a unit", tag: "reference", access: .permission(.manageReferenceData), request: "Unit", response: "Unit") {
             try await self.saveUnit($0, $1, code: try $1.parameters.require("code"))
         }
         api.add(.get, "/api/v1/categories", summary: "The category taxonomy (three levels)", tag: "reference",
-                access: "any signed-in role", response: "CategoryList", handler: listCategories)
-        api.add(.post, "/api/v1/categories", summary: "Create a category", tag: "reference", access: "admin", request: "Category", response: "Category", status: 201) {
+                access: .permission(.readTickets), response: "CategoryList", handler: listCategories)
+        api.add(.post, "/api/v1/categories", summary: "Create a category", tag: "reference", access: .permission(.manageReferenceData), request: "Category", response: "Category", status: 201) {
             try await self.saveCategory($0, $1, code: nil)
         }
-        api.add(.put, "/api/v1/categories/{code}", summary: "Create or replace a category", tag: "reference", access: "admin", request: "Category", response: "Category") {
+        api.add(.put, "/api/v1/categories/{code}", summary: "Create or replace a category", tag: "reference", access: .permission(.manageReferenceData), request: "Category", response: "Category") {
             try await self.saveCategory($0, $1, code: try $1.parameters.require("code"))
         }
     }

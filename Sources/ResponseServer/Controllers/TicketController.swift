@@ -16,20 +16,20 @@ struct TicketController {
     static let actions = [
         "answer", "triage", "dispatch", "accept", "return", "reject-return", "arbitrate", "contact", "reply", "evaluate", "reopen", "merge",
         "urge", "extend", "close", "comment", "request-extension", "decide-extension", "summon", "acknowledge-summons", "report-summons",
-        "rate-summons",
+        "rate-summons", "erase-contacts",
     ]
 
     func register(on api: RouteRegistry) {
-        api.add(.post, "/api/v1/tickets", summary: "File a ticket", tag: "tickets", access: "agent, dispatcher, supervisor, admin, integration",
+        api.add(.post, "/api/v1/tickets", summary: "File a ticket", tag: "tickets", access: .permission(.createTicket),
                 request: "NewTicket", response: "Ticket", status: 201, handler: create)
-        api.add(.get, "/api/v1/tickets", summary: "List and search tickets (keyset pagination)", tag: "tickets", access: "any signed-in role; handlers see their unit",
+        api.add(.get, "/api/v1/tickets", summary: "List and search tickets (keyset pagination)", tag: "tickets", access: .permission(.readTickets, "handlers see their unit"),
                 response: "TicketList", query: Self.listParameters, handler: list)
-        api.add(.get, "/api/v1/tickets/{number}", summary: "One ticket with its full timeline", tag: "tickets", access: "any signed-in role; handlers see their unit",
+        api.add(.get, "/api/v1/tickets/{number}", summary: "One ticket with its full timeline", tag: "tickets", access: .permission(.readTickets, "handlers see their unit"),
                 response: "Ticket", handler: get)
         api.add(.get, "/api/v1/tickets/{number}/notifications", summary: "Messages owed to the complainant, and whether they were sent",
-                tag: "accountability", access: "agent, supervisor, admin", response: "NotificationList", handler: notifications)
+                tag: "accountability", access: .permission(.followUp), response: "NotificationList", handler: notifications)
         api.add(.get, "/api/v1/tickets/{number}/suggestions", summary: "Top-3 categories and units, the catalogue's choice and a likely duplicate",
-                tag: "dispatch", access: Self.access(for: "dispatch"), response: "Suggestions", handler: suggestions)
+                tag: "dispatch", access: .permission(.dispatch), response: "Suggestions", handler: suggestions)
         for action in Self.actions {
             api.add(.post, "/api/v1/tickets/{number}/\(action)", summary: Self.summaries[action] ?? action, tag: "lifecycle",
                     access: Self.access(for: action), request: "ActionBody", response: "Ticket") { request, context in
@@ -61,12 +61,14 @@ struct TicketController {
         "acknowledge-summons": "A summoned unit acknowledges (arrives); handlers act for their own unit",
         "report-summons": "A summoned unit reports what it did (`text`)",
         "rate-summons": "The lead unit rates a summoned unit's help (`unit`, `score` 1–5)",
+        "erase-contacts": "Erase the complainant's name, phone and e-mail on her request (`reason`: the request's reference), and redact her from every text of the ticket and its history",
     ]
 
-    static func access(for action: String) -> String {
-        let sample = TicketStateMachine.sampleActions.first { $0.name == action }
-        guard let permission = sample?.permission else { return "" }
-        return Role.allCases.filter { $0 != .system && $0.allows(permission) }.map(\.rawValue).joined(separator: ", ")
+    /// Who may take `action`: the roles holding its permission.
+    static func access(for action: String) -> RouteAccess {
+        let permission = TicketStateMachine.sampleActions.first { $0.name == action }?.permission
+        // Every listed action has a sample; a missing one would document the route as closed.
+        return .permission(permission ?? .sweep)
     }
 
     static let listParameters: [APIRoute.QueryParameter] = [

@@ -151,6 +151,7 @@ struct ActionBody: Decodable, Sendable {
         case "rate-summons":
             let u = required(unit, "unit"), sc = required(score, "score")
             action = u.flatMap { u in sc.map { .rateSummons(unit: u, score: $0, note: note) } }
+        case "erase-contacts": action = required(reason, "reason").map { .eraseContacts(basis: .request, note: $0) }
         default: throw Problem.notFound("no action \(name)")
         }
         guard errors.isEmpty, let action else { throw ValidationError(errors) }

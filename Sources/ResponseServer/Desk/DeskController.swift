@@ -66,18 +66,18 @@ struct DeskController {
 
     func register(on api: RouteRegistry) {
         api.add(.post, "/api/v1/suggest", summary: "Live suggestions for a draft ticket: top-3 categories, the unit it would go to, similar open tickets nearby, knowledge-base answers",
-                tag: "desk", access: "agent, dispatcher, supervisor, admin", request: "Draft", response: "Suggestion", handler: suggest)
-        api.add(.get, "/api/v1/places", summary: "Find districts and streets by name (address search); without login, the server's city", tag: "desk", access: "public",
+                tag: "desk", access: .permission(.createTicket), request: "Draft", response: "Suggestion", handler: suggest)
+        api.add(.get, "/api/v1/places", summary: "Find districts and streets by name (address search); without login, the server's city", tag: "desk", access: .public,
                 response: "PlaceList", query: [.init(name: "q", description: "part of a district's or street's name or code", schemaType: "string")], handler: places)
         api.add(.get, "/api/v1/geo/{id}", summary: "A boundary layer as GeoJSON (`district`, `street`, … as configured), for maps without a tile server",
-                tag: "desk", access: "public", response: "GeoJSON") { _, context in
+                tag: "desk", access: .public, response: "GeoJSON") { _, context in
             try self.layer(try context.parameters.require("id"))
         }
-        api.add(.get, "/api/v1/stats/load", summary: "Open and overdue tickets per district", tag: "desk", access: "any signed-in role", response: "AreaLoadList") { _, context in
+        api.add(.get, "/api/v1/stats/load", summary: "Open and overdue tickets per district", tag: "desk", access: .permission(.readAssessment), response: "AreaLoadList") { _, context in
             let identity = try context.require(.readAssessment)
             return JSONResponse(value: try await self.load(tenantID: identity.tenantID))
         }
-        api.add(.get, "/api/v1/stats/volume", summary: "Tickets filed per day by first-level category", tag: "desk", access: "any signed-in role",
+        api.add(.get, "/api/v1/stats/volume", summary: "Tickets filed per day by first-level category", tag: "desk", access: .permission(.readAssessment),
                 response: "Volume", query: [.init(name: "days", description: "1–366, default 30", schemaType: "integer")]) { request, context in
             let identity = try context.require(.readAssessment)
             return JSONResponse(value: try await self.volume(tenantID: identity.tenantID, request: request))

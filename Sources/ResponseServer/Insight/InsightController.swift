@@ -24,7 +24,7 @@ struct InsightController {
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/insight/frequent", summary: "The most frequent problems of a period, with change against the period before and a year before",
-                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "FrequentProblems", query: Self.period + [
+                tag: "insight", access: .permission(.readInsight), response: "FrequentProblems", query: Self.period + [
                     .init(name: "level", description: "taxonomy level of the categories, 1–3 (default 1)", schemaType: "integer"),
                     .init(name: "district", description: "only this district", schemaType: "string"),
                     .init(name: "street", description: "only this street", schemaType: "string"),
@@ -32,12 +32,12 @@ struct InsightController {
                     .init(name: "limit", description: "1–100 (default 10)", schemaType: "integer"),
                 ], handler: frequent)
         api.add(.get, "/api/v1/insight/clusters", summary: "Groups of near-identical texts inside a category: what exactly people complain about",
-                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "TextClusters", query: Self.period + [
+                tag: "insight", access: .permission(.readInsight), response: "TextClusters", query: Self.period + [
                     .init(name: "category", description: "category code (required); its sub-categories are included", schemaType: "string"),
                     .init(name: "district", description: "only this district", schemaType: "string"),
                 ], handler: clusters)
         api.add(.get, "/api/v1/insight/hotspots", summary: "Spatial clusters of tickets of one category (grid + DBSCAN), with centre, radius, growth and unit",
-                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Hotspots", query: Self.period + [
+                tag: "insight", access: .permission(.readInsight), response: "Hotspots", query: Self.period + [
                     .init(name: "category", description: "only this category (and those below it)", schemaType: "string"),
                     .init(name: "level", description: "taxonomy level at which tickets count as the same category (default 2)", schemaType: "integer"),
                     .init(name: "radius", description: "DBSCAN radius in metres, 200–2000 (default 300)", schemaType: "integer"),
@@ -48,28 +48,25 @@ struct InsightController {
                     .init(name: "rebuild", description: "true: compute a usual view (every category, the last 30 or 90 days, default finder) now instead of serving it as stored", schemaType: "boolean"),
                 ], handler: hotspots)
         api.add(.get, "/api/v1/insight/repeats", summary: "Callers (masked phone) or places with the most tickets in a period: the last 30 days unless asked otherwise",
-                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Repeats", query: [
+                tag: "insight", access: .permission(.readInsight), response: "Repeats", query: [
                     .init(name: "kind", description: "caller (default) or address", schemaType: "string"),
-                    .init(name: "days", description: "a rolling window: this many days up to and including today, 1–366 (default 30)", schemaType: "integer"),
-                    .init(name: "from", description: "first city day, yyyy-MM-dd, instead of days", schemaType: "string"),
-                    .init(name: "to", description: "day after the last, yyyy-MM-dd (default: tomorrow)", schemaType: "string"),
-                    .init(name: "month", description: "a calendar month, yyyy-MM, instead of a window", schemaType: "string"),
+                ] + QueryReader.windowParameters(defaultDays: 30) + [
                     .init(name: "min", description: "at least this many tickets (default 3)", schemaType: "integer"),
                     .init(name: "limit", description: "1–1000 (default 50)", schemaType: "integer"),
                 ], handler: repeats)
         api.add(.get, "/api/v1/insight/alerts", summary: "Volume spikes raised by the early-warning detector, newest first",
-                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Alerts", query: Self.period + [
+                tag: "insight", access: .permission(.readInsight), response: "Alerts", query: Self.period + [
                     .init(name: "status", description: "open or acknowledged (default: both)", schemaType: "string"),
                 ], handler: alerts)
         api.add(.get, "/api/v1/insight/brief", summary: "The daily or monthly brief: volume, top 10 problems, new hotspots, spike alerts, units most overdue, topics (JSON, or HTML with format=html)",
-                tag: "insight", access: "dispatcher, supervisor, admin, integration", response: "Brief", query: [
+                tag: "insight", access: .permission(.readInsight), response: "Brief", query: [
                     .init(name: "day", description: "city day, yyyy-MM-dd (default: today)", schemaType: "string"),
                     .init(name: "month", description: "a month, yyyy-MM, instead of a day", schemaType: "string"),
                     .init(name: "format", description: "json (default) or html", schemaType: "string"),
                     .init(name: "rebuild", description: "true: build it now instead of serving the stored brief (seconds at millions of tickets)", schemaType: "boolean"),
                 ], handler: brief)
         api.add(.post, "/api/v1/insight/alerts/{id}/acknowledge", summary: "Mark an alert as taken in hand", tag: "insight",
-                access: "dispatcher, supervisor, admin", response: "Alert", handler: acknowledge)
+                access: .permission(.acknowledgeAlerts), response: "Alert", handler: acknowledge)
     }
 
     func tenant(_ id: String) async throws -> Tenant {
@@ -166,16 +163,7 @@ struct InsightController {
         var q = QueryReader(params: request.uri.queryParameters)
         let kind = RepeatKind(rawValue: q.text("kind") ?? "caller")
         if kind == nil { q.errors.append(FieldError(field: "kind", message: "caller or address")) }
-        // A calendar month when asked for; otherwise a rolling window, so that on the 2nd of a
-        // month a caller who rang four times last week is still listed.
-        let month = q.text("month")
-        var range: DayRange
-        if let month {
-            range = DayRange.month(month) ?? DayRange(from: "", to: "")
-            if !range.isValid { q.errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
-        } else {
-            range = q.range(today: DayKeys(identifier: tenant.timeZone).key(clock.now()), defaultDays: 30)
-        }
+        let (range, month) = q.window(today: DayKeys(identifier: tenant.timeZone).key(clock.now()), defaultDays: 30)
         let minimum = q.int("min", default: 3, in: 2...1_000_000), limit = q.int("limit", default: 50, in: 1...1000)
         try q.check()
         let entries = try await store.repeats(tenantID: tenant.id, kind: kind ?? .caller, range: range, minimum: minimum, limit: limit)
@@ -204,8 +192,7 @@ struct InsightController {
     }
 
     @Sendable func acknowledge(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SpikeAlert> {
-        let identity = try context.require(.readInsight)
-        guard identity.role != .integration else { throw Problem.forbidden("an integration may read alerts, not acknowledge them") }
+        let identity = try context.require(.acknowledgeAlerts)
         let id = context.parameters.get("id") ?? ""
         guard let alert = try await store.acknowledgeAlert(id: id, tenantID: identity.tenantID, by: identity.name, at: clock.now()) else {
             throw Problem.notFound("no alert \(id)")

@@ -12,16 +12,16 @@ struct TopicController {
     let configuration: ServerConfiguration
 
     func register(on api: RouteRegistry) {
-        api.add(.get, "/api/v1/topics", summary: "Topics of the month, newest first", tag: "insight", access: "dispatcher, supervisor, admin, integration",
+        api.add(.get, "/api/v1/topics", summary: "Topics of the month, newest first", tag: "insight", access: .permission(.readInsight),
                 response: "TopicList", query: [.init(name: "month", description: "only this month, yyyy-MM", schemaType: "string")], handler: list)
-        api.add(.post, "/api/v1/topics", summary: "Open a topic of the month", tag: "insight", access: "supervisor, admin",
+        api.add(.post, "/api/v1/topics", summary: "Open a topic of the month", tag: "insight", access: .permission(.manageTopics),
                 request: "TopicInput", response: "Topic", status: 201, handler: create)
         api.add(.get, "/api/v1/topics/{id}", summary: "A topic with its problems' monthly volume before and after", tag: "insight",
-                access: "dispatcher, supervisor, admin, integration", response: "TopicDetail", handler: detail)
+                access: .permission(.readInsight), response: "TopicDetail", handler: detail)
         api.add(.post, "/api/v1/topics/{id}", summary: "Change a topic (status, tasks, outcome, problems); send the version you read", tag: "insight",
-                access: "supervisor, admin", request: "TopicInput", response: "Topic", handler: update)
+                access: .permission(.manageTopics), request: "TopicInput", response: "Topic", handler: update)
         api.add(.get, "/api/v1/topics/{id}/history", summary: "Every version of a topic, oldest first (append-only)", tag: "insight",
-                access: "dispatcher, supervisor, admin, integration", response: "TopicList", handler: history)
+                access: .permission(.readInsight), response: "TopicList", handler: history)
     }
 
     /// What a client sends to open or change a topic.

@@ -48,25 +48,25 @@ struct KnowledgeController {
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/knowledge", summary: "Search the knowledge base (Chinese and English full text), or list it", tag: "knowledge",
-                access: "any signed-in role", response: "ArticleList", query: Self.searchQuery) { request, context in
+                access: .permission(.readTickets), response: "ArticleList", query: Self.searchQuery) { request, context in
             let identity = try context.require(.readTickets)
             return JSONResponse(value: try await self.search(request, tenantID: identity.tenantID, publicOnly: false))
         }
-        api.add(.get, "/api/v1/knowledge/{id}", summary: "One article", tag: "knowledge", access: "any signed-in role", response: "Article") { _, context in
+        api.add(.get, "/api/v1/knowledge/{id}", summary: "One article", tag: "knowledge", access: .permission(.readTickets), response: "Article") { _, context in
             let identity = try context.require(.readTickets)
             let id = try context.parameters.require("id")
             guard let a = try await store.article(id: id, tenantID: identity.tenantID) else { throw Problem.notFound("no article \(id)") }
             return JSONResponse(value: ArticleView(a, now: clock.now()))
         }
-        api.add(.post, "/api/v1/knowledge", summary: "Write an article", tag: "knowledge", access: "admin", request: "ArticleInput",
+        api.add(.post, "/api/v1/knowledge", summary: "Write an article", tag: "knowledge", access: .permission(.manageReferenceData), request: "ArticleInput",
                 response: "Article", status: 201) { request, context in
             try await self.save(request, context, id: nil)
         }
-        api.add(.put, "/api/v1/knowledge/{id}", summary: "Edit an article (its use count is kept)", tag: "knowledge", access: "admin",
+        api.add(.put, "/api/v1/knowledge/{id}", summary: "Edit an article (its use count is kept)", tag: "knowledge", access: .permission(.manageReferenceData),
                 request: "ArticleInput", response: "Article") { request, context in
             try await self.save(request, context, id: try context.parameters.require("id"))
         }
-        api.add(.delete, "/api/v1/knowledge/{id}", summary: "Remove an article", tag: "knowledge", access: "admin", response: "Empty") { _, context in
+        api.add(.delete, "/api/v1/knowledge/{id}", summary: "Remove an article", tag: "knowledge", access: .permission(.manageReferenceData), response: "Empty") { _, context in
             let identity = try context.require(.manageReferenceData)
             let id = try context.parameters.require("id")
             guard try await store.deleteArticle(id: id, tenantID: identity.tenantID) else { throw Problem.notFound("no article \(id)") }
@@ -74,7 +74,7 @@ struct KnowledgeController {
             return JSONResponse(value: [String: String]())
         }
         api.add(.get, "/api/v1/public/knowledge", summary: "Search the city's valid articles without logging in (self-service answers)",
-                tag: "public", access: "public", response: "ArticleList", query: Self.searchQuery.filter { $0.name != "expired" }) { request, _ in
+                tag: "public", access: .public, response: "ArticleList", query: Self.searchQuery.filter { $0.name != "expired" }) { request, _ in
             JSONResponse(value: try await self.search(request, tenantID: configuration.tenant.id, publicOnly: true))
         }
     }

@@ -12,6 +12,8 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable {
     public var detail: String?
     /// Field-level messages for validation failures.
     public var errors: [FieldError]?
+    /// Seconds the client should wait (a 429's `Retry-After`); not part of the body.
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, type: String, detail: String? = nil, errors: [FieldError]? = nil) {
         self.type = "https://swift-response.dev/problems/" + type
@@ -32,6 +34,7 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable {
         let data = (try? JSONEncoder.api.encode(self)) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -43,6 +46,11 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable {
     static func forbidden(_ detail: String) -> Problem { Problem(.forbidden, type: "forbidden", detail: detail) }
     static func badRequest(_ detail: String, errors: [FieldError]? = nil) -> Problem {
         Problem(.badRequest, type: "bad-request", detail: detail, errors: errors)
+    }
+    static func tooManyRequests(_ detail: String, retryAfter seconds: Int) -> Problem {
+        var problem = Problem(.tooManyRequests, type: "rate-limited", detail: detail)
+        problem.retryAfter = seconds
+        return problem
     }
     static let unauthorized = Problem(.unauthorized, type: "unauthorized", detail: "log in first: send 'Authorization: Bearer <token>' or an API key")
 }

@@ -544,7 +544,7 @@ struct Open311Controller {
         case .extensionApproved: return "The reply is now due by \(e.payload["until"] ?? "a later date")."
         case .followUpEnded: return "Closed: the resident could not be reached for a rating."
         case .created, .triaged, .urged, .commented, .overdue, .escalated, .extensionRequested, .extensionRefused, .summoned, .summonsAcknowledged,
-             .summonsReported, .summonsRated, .summonsOverdue, .followUpAttempted:
+             .summonsReported, .summonsRated, .summonsOverdue, .followUpAttempted, .contactsErased:
             return ""
         }
     }

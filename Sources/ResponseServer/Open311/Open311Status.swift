@@ -39,7 +39,7 @@ public enum Open311Status {
         // Internal accountability steps (deadline notices, summons, extension requests,
         // follow-up calls) are not public updates.
         case .overdue, .escalated, .extensionRequested, .extensionRefused, .summoned, .summonsAcknowledged, .summonsReported,
-             .summonsRated, .summonsOverdue, .followUpAttempted:
+             .summonsRated, .summonsOverdue, .followUpAttempted, .contactsErased:
             return nil
         }
     }

@@ -44,7 +44,7 @@ final class RouteRegistry: @unchecked Sendable {
         _ path: String,
         summary: String,
         tag: String,
-        access: String,
+        access: RouteAccess,
         request: String? = nil,
         response: String? = nil,
         status: Int = 200,
@@ -52,7 +52,7 @@ final class RouteRegistry: @unchecked Sendable {
         handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) {
         let route = APIRoute(
-            method: method, path: path, summary: summary, tag: tag, access: access,
+            method: method, path: path, summary: summary, tag: tag, access: access.description,
             requestSchema: request, responseSchema: response, successStatus: status, query: query
         )
         routes.append(route)

@@ -34,7 +34,7 @@ enum OpenAPIDocument {
                 responses[code] = ["$ref": "#/components/responses/Problem\(code)"]
             }
             operation["responses"] = responses
-            if route.access != "public" { operation["security"] = [["bearer": []], ["apiKey": []]] }
+            if !route.access.hasPrefix("public") { operation["security"] = [["bearer": []], ["apiKey": []]] }
             paths[route.path, default: [:]][route.method.rawValue.lowercased()] = operation
         }
         var problemResponses: [String: Any] = [:]
@@ -74,7 +74,7 @@ enum OpenAPIDocument {
 
     static func errorCodes(_ route: APIRoute) -> [String] {
         var codes = ["400", "422"]
-        if route.access != "public" { codes += ["401", "403"] }
+        if !route.access.hasPrefix("public") { codes += ["401", "403"] }
         if !pathParameters(route.path).isEmpty { codes.append("404") }
         if route.method == .post || route.method == .put { codes += ["409", "413"] }
         return codes.sorted()
@@ -364,6 +364,17 @@ enum OpenAPIDocument {
                 "items": array(object([
                     "id": string(), "tenantID": string(), "at": string(format: "date-time"), "actor": string(), "role": string(enum: Role.allCases.map(\.rawValue)),
                     "unit": nullable(string()), "ticket": string("the ticket number; * for a whole export"), "route": string("the face"),
+                ])),
+            ]),
+            "AccessSummary": object([
+                "from": string("first day counted, yyyy-MM-dd"), "to": string("day after the last"),
+                "lines": array(object([
+                    "role": string(enum: Role.allCases.map(\.rawValue)), "route": string("the face"), "records": ["type": "integer"],
+                    "people": ["type": "integer"], "tickets": ["type": "integer"],
+                ])),
+                "topPeople": array(object([
+                    "actor": string(), "role": string(enum: Role.allCases.map(\.rawValue)), "unit": nullable(string()),
+                    "records": ["type": "integer"], "tickets": ["type": "integer"],
                 ])),
             ]),
             "Repeats": object([

@@ -21,7 +21,7 @@ struct OpenDataController {
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/public/open-data", summary: "Anonymised open data (NYC 311 shape) of tickets filed from one local day to another, paged; JSON or CSV",
-                tag: "public", access: "public", response: "OpenDataPage", query: [
+                tag: "public", access: .public, response: "OpenDataPage", query: [
                     .init(name: "from", description: "first local day, yyyy-MM-dd (default: yesterday)", schemaType: "string"),
                     .init(name: "to", description: "day after the last, yyyy-MM-dd (default: the day after from)", schemaType: "string"),
                     .init(name: "format", description: "json (default) or csv", schemaType: "string"),

@@ -88,9 +88,9 @@ struct PublicController {
 
     func register(on api: RouteRegistry) {
         api.add(.post, "/api/v1/public/requests", summary: "File a request without an account; returns the tracking number",
-                tag: "public", access: "public (rate-limited per address)", request: "PublicRequest", response: "Receipt", status: 201, handler: file)
+                tag: "public", access: .public("rate-limited per address"), request: "PublicRequest", response: "Receipt", status: 201, handler: file)
         api.add(.get, "/api/v1/public/requests/{number}", summary: "Track a request by its number and tracking code: status and public timeline, no personal data",
-                tag: "public", access: "public (the tracking code; rate-limited per address)", response: "PublicTicket", query: [
+                tag: "public", access: .public("the tracking code; rate-limited per address"), response: "PublicTicket", query: [
                     .init(name: "code", description: "the tracking code given with the number (any case; spaces and dashes ignored)", schemaType: "string"),
                 ]) { request, context in
             try self.take(readLimiter, context)
@@ -99,7 +99,7 @@ struct PublicController {
             return JSONResponse(value: try await self.track(number, code: code))
         }
         api.add(.get, "/api/v1/public/dashboard", summary: "The city's response, resolution and satisfaction rates this month and the last 30 days' volumes (refreshed every 10 s)",
-                tag: "public", access: "public (rate-limited per address)", response: "Dashboard") { _, context in
+                tag: "public", access: .public("rate-limited per address"), response: "Dashboard") { _, context in
             try self.take(readLimiter, context)
             return JSONResponse(value: try await dashboardCache.value(configuration.tenant.id, now: clock.now()) { try await self.dashboard() })
         }
@@ -132,7 +132,7 @@ struct PublicController {
     /// 429 with the wait when the caller's address has used up its share of `limiter`.
     func take(_ limiter: RateLimiter, _ context: AppRequestContext) throws {
         if let wait = limiter.take("address:" + (context.remoteAddress?.ipAddress ?? "unknown"), now: clock.now()) {
-            throw Problem(.tooManyRequests, type: "rate-limited", detail: "too many requests from this address: try again in \(wait) s")
+            throw Problem.tooManyRequests("too many requests from this address: try again in \(wait) s", retryAfter: wait)
         }
     }
 

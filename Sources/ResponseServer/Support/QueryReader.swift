@@ -42,6 +42,25 @@ struct QueryReader {
         return range
     }
 
+    /// A calendar month (`month=yyyy-MM`) when asked for; otherwise a rolling window (``range(today:defaultDays:)``),
+    /// so that on the 2nd of a month last week is still in view.
+    mutating func window(today: String, defaultDays: Int) -> (range: DayRange, month: String?) {
+        guard let month = text("month") else { return (range(today: today, defaultDays: defaultDays), nil) }
+        let range = DayRange.month(month) ?? DayRange(from: "", to: "")
+        if !range.isValid { errors.append(FieldError(field: "month", message: "a month, yyyy-MM")) }
+        return (range, month)
+    }
+
+    /// The query parameters ``window(today:defaultDays:)`` reads, for the OpenAPI document.
+    static func windowParameters(defaultDays: Int) -> [APIRoute.QueryParameter] {
+        [
+            .init(name: "days", description: "a rolling window: this many days up to and including today, 1–366 (default \(defaultDays))", schemaType: "integer"),
+            .init(name: "from", description: "first city day, yyyy-MM-dd, instead of days", schemaType: "string"),
+            .init(name: "to", description: "day after the last, yyyy-MM-dd (default: tomorrow)", schemaType: "string"),
+            .init(name: "month", description: "a calendar month, yyyy-MM, instead of a window", schemaType: "string"),
+        ]
+    }
+
     /// The start of the city day named `name` (`yyyy-MM-dd`), or `nil` when absent.
     mutating func day(_ name: String, in days: DayKeys) -> Date? {
         guard let raw = text(name) else { return nil }

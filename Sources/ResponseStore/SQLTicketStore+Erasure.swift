@@ -1,0 +1,148 @@
+import Foundation
+import ResponseCore
+import SQLKit
+
+extension SQLTicketStore {
+    /// Removes, in the caller's transaction, what the ticket's history and messages hold of its
+    /// complainant, after the state machine erased the ticket itself (``Erasure``): the free
+    /// texts of every event are redacted with her name (the database allows this change, and no
+    /// other, only on a ticket whose erasure is recorded: migration 17); every message loses its
+    /// recipient, its text is redacted and one not yet sent never will be. On her request, the
+    /// repeat counts kept under her phone's keyed hash go too. Units, statuses, times and ratings
+    /// are never touched: the rates and a replay come out the same.
+    func eraseTraces(of ticket: Ticket, erased: Ticket, basis: ErasureBasis, on db: any SQLDatabase) async throws {
+        let redact = Redactor(names: [ticket.complainant.name])
+        // Title and description are fixed at filing, and so left out of an ordinary update.
+        try await db.raw("UPDATE tickets SET title = \(bind: erased.title), description = \(bind: erased.description) WHERE id = \(bind: ticket.id)").run()
+        let events = try await db.raw("SELECT seq, payload FROM events WHERE ticket_id = \(bind: ticket.id) ORDER BY seq").all()
+        for row in events {
+            let text = try row.decode(column: "payload", as: String.self)
+            guard let payload = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { continue }
+            var redacted = payload
+            for (key, value) in payload where Redactor.freeTextKeys.contains(key) { redacted[key] = redact(value) }
+            guard redacted != payload else { continue }
+            let newText = String(decoding: try JSONEncoder.sorted.encode(redacted), as: UTF8.self)
+            try await db.raw(
+                "UPDATE events SET payload = \(bind: newText) WHERE ticket_id = \(bind: ticket.id) AND seq = \(bind: try row.decode(column: "seq", as: Int64.self))"
+            ).run()
+        }
+        let messages = try await db.raw(
+            "SELECT id, text FROM notifications WHERE tenant_id = \(bind: ticket.tenantID) AND ticket_number = \(bind: ticket.number)"
+        ).all()
+        for row in messages {
+            try await db.raw(
+                """
+                UPDATE notifications SET recipient = NULL, contact_key = NULL, text = \(bind: redact(try row.decode(column: "text", as: String.self))),
+                  error = CASE WHEN status = 'pending' THEN 'contacts erased' ELSE error END,
+                  status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+                WHERE id = \(bind: try row.decode(column: "id", as: String.self))
+                """
+            ).run()
+        }
+        if basis == .request, let caller = DemandFacts.callerKey(phone: ticket.complainant.phone, hash: contacts.callerHash) {
+            for table in ["demand_repeats", "demand_repeat_days"] {
+                try await db.raw(
+                    "DELETE FROM \(ident: table) WHERE tenant_id = \(bind: ticket.tenantID) AND kind = 'caller' AND key = \(bind: caller.key)"
+                ).run()
+            }
+        }
+    }
+
+    /// Tickets of a city whose contact data the retention rule erases: finished before `before`
+    /// and still holding contact data, oldest first, after the position `after` (the last one of
+    /// the previous page). Read off the partial index that erased rows leave.
+    public func retentionDue(tenantID: String, before: Date, after: RetentionPosition?, limit: Int) async throws -> [RetentionPosition] {
+        let final = TicketStatus.allCases.filter(\.isFinal).map(\.rawValue)
+        let from: SQLQueryString = after.map { " AND (closed_at > \(bind: $0.closedAt) OR (closed_at = \(bind: $0.closedAt) AND id > \(bind: $0.id)))" } ?? ""
+        return try await backend.reader.raw(
+            """
+            SELECT id, number, closed_at FROM tickets \(backend.indexedBy("tickets_retention"))
+            WHERE tenant_id = \(bind: tenantID) AND contact_key IS NOT NULL AND closed_at < \(bind: before.millisecondsSince1970)
+              AND status IN (\(binds: final))\(from)
+            ORDER BY closed_at, id LIMIT \(literal: max(1, min(limit, 5_000)))
+            """
+        ).all().map {
+            RetentionPosition(closedAt: try $0.decode(column: "closed_at", as: Int64.self), id: try $0.decode(column: "id", as: String.self), number: try $0.decode(column: "number", as: String.self))
+        }
+    }
+
+    /// Erases the contact data of the tickets `numbers` in one transaction, each by an event.
+    /// With `finishedBefore`, a ticket is erased only if it is still finished before then (it may
+    /// have been reopened since it was listed). A ticket with nothing left to erase is skipped.
+    /// - Returns: The tickets erased.
+    public func eraseContacts(
+        numbers: [String], tenantID: String, basis: ErasureBasis, note: String?, finishedBefore: Date?, context: TicketStateMachine.Context
+    ) async throws -> Int {
+        let lock = backend.forUpdate
+        return try await backend.transaction { db in
+            var erased = 0
+            for number in numbers {
+                guard let current = try await Self.ticket(number: number, tenantID: tenantID, on: db, lock: lock, contacts: self.contacts) else { continue }
+                if let finishedBefore {
+                    guard current.status.isFinal, let closed = current.closedAt, closed < finishedBefore else { continue }
+                }
+                guard let (next, event) = try? TicketStateMachine.apply(.eraseContacts(basis: basis, note: note), to: current, context: context) else { continue }
+                try await self.persist(from: current, to: next, events: [event], context: context, on: db)
+                erased += 1
+            }
+            return erased
+        }
+    }
+
+    /// Finds one complainant's tickets by opening every sealed phone and e-mail of the city, 2,000
+    /// rows at a time: the keyed hash serves repeat counts, not lookups, and erasure requests are rare.
+    public func tickets(ofComplainantPhone phone: String?, email: String?, tenantID: String, progress: @escaping @Sendable (Int) -> Void) async throws -> [String] {
+        let digits = DemandFacts.phoneDigits(phone)
+        let mail = email?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard digits != nil || mail?.isEmpty == false else { return [] }
+        var found: [String] = []
+        var after = ""
+        var read = 0
+        while true {
+            let rows = try await backend.reader.raw(
+                """
+                SELECT id, number, complainant_phone, complainant_email FROM tickets
+                WHERE tenant_id = \(bind: tenantID) AND contact_key IS NOT NULL AND id > \(bind: after) ORDER BY id LIMIT 2000
+                """
+            ).all()
+            guard let last = rows.last else { return found }
+            for row in rows {
+                let rowPhone = try contacts.open(try row.decode(column: "complainant_phone", as: String?.self)).flatMap(DemandFacts.phoneDigits)
+                let rowMail = try contacts.open(try row.decode(column: "complainant_email", as: String?.self))?.lowercased()
+                if (digits != nil && rowPhone == digits) || (mail != nil && rowMail == mail) {
+                    found.append(try row.decode(column: "number", as: String.self))
+                }
+            }
+            after = try last.decode(column: "id", as: String.self)
+            read += rows.count
+            progress(read)
+        }
+    }
+
+    /// Deletes a city's repeat-caller counts of the days before `day` (`yyyy-MM-dd`): who rang how
+    /// often is personal data too. The months before `day`'s month go; that month's counts are
+    /// summed again from the days left of it. Repeat places stay.
+    /// - Returns: The rows deleted.
+    public func purgeRepeatCallers(tenantID: String, before day: String) async throws -> Int {
+        guard let month = DayRange.month(String(day.prefix(7))) else { return 0 }
+        return try await backend.transaction { db in
+            let days = try await db.raw(
+                "DELETE FROM demand_repeat_days WHERE tenant_id = \(bind: tenantID) AND kind = 'caller' AND day < \(bind: day) RETURNING key"
+            ).all().count
+            let months = try await db.raw(
+                "DELETE FROM demand_repeats WHERE tenant_id = \(bind: tenantID) AND kind = 'caller' AND month <= \(bind: String(day.prefix(7))) RETURNING key"
+            ).all().count
+            try await db.raw(
+                """
+                INSERT INTO demand_repeats (tenant_id, month, kind, key, label, tickets, last_number)
+                SELECT tenant_id, \(bind: String(day.prefix(7))), kind, key, MAX(label), SUM(tickets), MAX(last_number) FROM demand_repeat_days
+                WHERE tenant_id = \(bind: tenantID) AND kind = 'caller' AND day >= \(bind: day) AND day < \(bind: month.to)
+                GROUP BY tenant_id, kind, key
+                """
+            ).run()
+            return days + months
+        }
+    }
+
+
+}
