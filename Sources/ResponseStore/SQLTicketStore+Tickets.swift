@@ -173,7 +173,7 @@ extension SQLTicketStore {
         try await Self.record([(next, events, days)], contacts: contacts, on: db)
         try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: contacts.callerHash), on: db)
         if let erasure = events.first(where: { $0.type == .contactsErased }) {
-            try await eraseTraces(of: current, erased: next, basis: erasure.payload["basis"].flatMap(ErasureBasis.init(rawValue:)) ?? .request, on: db)
+            try await eraseTraces(of: [(current, next)], basis: erasure.payload["basis"].flatMap(ErasureBasis.init(rawValue:)) ?? .request, on: db)
         }
     }
 

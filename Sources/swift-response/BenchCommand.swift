@@ -15,7 +15,7 @@ import Synchronization
 /// keep-alive clients and prints throughput, latency percentiles and peak memory; then the raw
 /// store insert rate as a reference.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.", subcommands: [Intake.self, BenchDispatchCommand.self, BenchAssessmentCommand.self, BenchSweepCommand.self, BenchConsoleCommand.self, BenchInsightCommand.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.", subcommands: [Intake.self, BenchDispatchCommand.self, BenchAssessmentCommand.self, BenchSweepCommand.self, BenchConsoleCommand.self, BenchInsightCommand.self, BenchPrivacyCommand.self])
 
     struct Intake: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ticket intake over HTTP: tickets/s, p50/p95/p99, peak RSS.")

@@ -23,6 +23,11 @@ struct SyntheticHistory: Sendable {
         self.units = units
     }
 
+    /// The caller of ticket `i`: 50,000 people, so most call more than once.
+    static func caller(_ i: Int) -> (name: String, phone: String) {
+        ("王芳\(i % 50_000)", "139" + String(format: "%08d", i % 50_000))
+    }
+
     /// A cheap deterministic number in 0..<1 for ticket `i`, draw `k`.
     static func draw(_ i: Int, _ k: Int) -> Double {
         var x = UInt64(truncatingIfNeeded: i &* 0x9E37_79B9) &+ UInt64(truncatingIfNeeded: k &* 0x85EB_CA6B)
@@ -37,8 +42,14 @@ struct SyntheticHistory: Sendable {
     }
 
     /// Ticket `i` as filed at `at`, with its `created` event. Numbers are unique per benchmark city.
-    func newTicket(_ i: Int, at: Date) -> (Ticket, TicketEvent) {
-        let new = NewTicket(kind: .complaint, channel: .phone, title: "合成诉求 \(i)", description: "基准测试数据 benchmark data", urgency: i % 50 == 0 ? .urgent : .normal)
+    /// With `contacts`, a complainant (one of 50,000 callers) whose name and number are also in the description.
+    func newTicket(_ i: Int, at: Date, contacts: Bool = false) -> (Ticket, TicketEvent) {
+        var new = NewTicket(kind: .complaint, channel: .phone, title: "合成诉求 \(i)", description: "基准测试数据 benchmark data", urgency: i % 50 == 0 ? .urgent : .normal)
+        if contacts {
+            let caller = Self.caller(i)
+            new.complainant = Complainant(name: caller.name, phone: caller.phone, email: "c\(i % 50_000)@example.com")
+            new.description = "\(caller.name)反映，电话 \(caller.phone)。基准测试数据"
+        }
         return new.makeTicket(id: TicketID.make(at: at), number: TicketNumber(day: "20000101", sequence: i + 1).description, tenantID: tenant.id,
                               actor: Actor(name: "agent", role: .agent), now: at)
     }
@@ -46,9 +57,9 @@ struct SyntheticHistory: Sendable {
     /// Ticket `i` of a month: filed at its place in the month, then dispatched, accepted,
     /// contacted, replied, rated and closed, with the returns, late contacts, redos and
     /// unanswered follow-ups a real month has.
-    func monthTicket(_ i: Int, of count: Int, start: Date, length: TimeInterval) -> (Ticket, [TicketEvent]) {
+    func monthTicket(_ i: Int, of count: Int, start: Date, length: TimeInterval, contacts: Bool = false) -> (Ticket, [TicketEvent]) {
         var at = start.addingTimeInterval(length * Double(i) / Double(count))
-        var (t, created) = newTicket(i, at: at)
+        var (t, created) = newTicket(i, at: at, contacts: contacts)
         var events = [created]
         let d = { (k: Int) in Self.draw(i, k) }
         let lead = units[Int(d(1) * Double(units.count))].code

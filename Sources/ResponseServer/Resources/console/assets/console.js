@@ -397,6 +397,7 @@
     'decide-extension': () => [selectField('approve', t('action_decide-extension'), [['true', t('approve')], ['false', t('refuse')]], true), field('note', t('note'), 'textarea')],
     reopen: () => [field('reason', t('note'), 'textarea', true)],
     answer: () => [field('text', t('reply'), 'textarea', true)],
+    'erase-contacts': () => [field('reason', t('erase_reason'), 'textarea', true)],
   };
   let fieldSeq = 0;
   function field(name, label, type, required) {
