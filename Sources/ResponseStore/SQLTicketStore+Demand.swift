@@ -81,7 +81,7 @@ extension SQLTicketStore {
     }
 
     /// Rows in groups that stay far below both engines' limit on bound parameters.
-    static func chunks(_ rows: [SQLQueryString], size: Int = 150) -> [[SQLQueryString]] {
+    static func chunks<Row>(_ rows: [Row], size: Int = 150) -> [[Row]] {
         stride(from: 0, to: rows.count, by: size).map { Array(rows[$0..<min($0 + size, rows.count)]) }
     }
 

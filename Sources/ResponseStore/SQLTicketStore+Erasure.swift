@@ -12,7 +12,7 @@ extension SQLTicketStore {
     /// her phone's keyed hash go too. Units, statuses, times and ratings are never touched: the
     /// rates and a replay come out the same. A few statements per 100 tickets, not per ticket.
     func eraseTraces(of erased: [(before: Ticket, after: Ticket)], basis: ErasureBasis, on db: any SQLDatabase) async throws {
-        for chunk in stride(from: 0, to: erased.count, by: 100).map({ erased[$0..<min($0 + 100, erased.count)] }) {
+        for chunk in Self.chunks(erased, size: 100) {
             let redactors = Dictionary(chunk.map { ($0.before.id, Redactor(names: [$0.before.complainant.name])) }) { a, _ in a }
             // Title and description are fixed at filing, and so left out of an ordinary update.
             let ids = chunk.map(\.before.id)
@@ -28,27 +28,26 @@ extension SQLTicketStore {
                 guard let redact = redactors[try row.decode(column: "ticket_id", as: String.self)] else { continue }
                 let text = try row.decode(column: "payload", as: String.self)
                 guard let payload = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { continue }
-                var redacted = payload
-                for (key, value) in payload where Redactor.freeTextKeys.contains(key) { redacted[key] = redact(value) }
+                let redacted = redact.texts(ofPayload: payload)
                 guard redacted != payload else { continue }
                 payloads.append((try row.decode(column: "id", as: Int64.self), String(decoding: try JSONEncoder.sorted.encode(redacted), as: UTF8.self)))
             }
-            for part in stride(from: 0, to: payloads.count, by: 200).map({ payloads[$0..<min($0 + 200, payloads.count)] }) {
-                try await db.raw("UPDATE events SET payload = \(Self.cases("id", Array(part))) WHERE id IN (\(binds: part.map(\.0)))").run()
+            for part in Self.chunks(payloads, size: 200) {
+                try await db.raw("UPDATE events SET payload = \(Self.cases("id", part)) WHERE id IN (\(binds: part.map(\.0)))").run()
             }
             let byNumber = Dictionary(chunk.map { ($0.before.number, $0.before.id) }) { a, _ in a }
             var texts: [(String, String)] = []
             let messages = try await db.raw(
-                "SELECT id, ticket_number, text FROM notifications WHERE tenant_id = \(bind: chunk[chunk.startIndex].before.tenantID) AND ticket_number IN (\(binds: Array(byNumber.keys)))"
+                "SELECT id, ticket_number, text FROM notifications WHERE tenant_id = \(bind: chunk[0].before.tenantID) AND ticket_number IN (\(binds: Array(byNumber.keys)))"
             ).all()
             for row in messages {
                 guard let ticket = byNumber[try row.decode(column: "ticket_number", as: String.self)], let redact = redactors[ticket] else { continue }
                 texts.append((try row.decode(column: "id", as: String.self), redact(try row.decode(column: "text", as: String.self))))
             }
-            for part in stride(from: 0, to: texts.count, by: 200).map({ texts[$0..<min($0 + 200, texts.count)] }) {
+            for part in Self.chunks(texts, size: 200) {
                 try await db.raw(
                     """
-                    UPDATE notifications SET recipient = NULL, contact_key = NULL, text = \(Self.cases("id", Array(part))),
+                    UPDATE notifications SET recipient = NULL, contact_key = NULL, text = \(Self.cases("id", part)),
                       error = CASE WHEN status = 'pending' THEN 'contacts erased' ELSE error END,
                       status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
                     WHERE id IN (\(binds: part.map(\.0)))
@@ -59,7 +58,7 @@ extension SQLTicketStore {
             if basis == .request, !callers.isEmpty {
                 for table in ["demand_repeats", "demand_repeat_days"] {
                     try await db.raw(
-                        "DELETE FROM \(ident: table) WHERE tenant_id = \(bind: chunk[chunk.startIndex].before.tenantID) AND kind = 'caller' AND key IN (\(binds: callers))"
+                        "DELETE FROM \(ident: table) WHERE tenant_id = \(bind: chunk[0].before.tenantID) AND kind = 'caller' AND key IN (\(binds: callers))"
                     ).run()
                 }
             }
@@ -104,7 +103,7 @@ extension SQLTicketStore {
         return try await backend.transaction { db in
             var erased: [(before: Ticket, after: Ticket)] = []
             var events: [TicketEvent] = []
-            for chunk in stride(from: 0, to: numbers.count, by: 500).map({ Array(numbers[$0..<min($0 + 500, numbers.count)]) }) {
+            for chunk in Self.chunks(numbers, size: 500) {
                 let rows = try await db.raw(
                     "SELECT \(unsafeRaw: TicketRow.columnList) FROM tickets WHERE tenant_id = \(bind: tenantID) AND number IN (\(binds: chunk))\(unsafeRaw: lock)"
                 ).all()
@@ -165,18 +164,19 @@ extension SQLTicketStore {
     /// summed again from the days left of it. Repeat places stay.
     /// - Returns: The rows deleted.
     public func purgeRepeatCallers(tenantID: String, before day: String) async throws -> Int {
-        guard let month = DayRange.month(String(day.prefix(7))) else { return 0 }
+        let key = String(day.prefix(7))
+        guard let month = DayRange.month(key) else { return 0 }
         return try await backend.transaction { db in
             let days = try await db.raw(
                 "DELETE FROM demand_repeat_days WHERE tenant_id = \(bind: tenantID) AND kind = 'caller' AND day < \(bind: day) RETURNING key"
             ).all().count
             let months = try await db.raw(
-                "DELETE FROM demand_repeats WHERE tenant_id = \(bind: tenantID) AND kind = 'caller' AND month <= \(bind: String(day.prefix(7))) RETURNING key"
+                "DELETE FROM demand_repeats WHERE tenant_id = \(bind: tenantID) AND kind = 'caller' AND month <= \(bind: key) RETURNING key"
             ).all().count
             try await db.raw(
                 """
                 INSERT INTO demand_repeats (tenant_id, month, kind, key, label, tickets, last_number)
-                SELECT tenant_id, \(bind: String(day.prefix(7))), kind, key, MAX(label), SUM(tickets), MAX(last_number) FROM demand_repeat_days
+                SELECT tenant_id, \(bind: key), kind, key, MAX(label), SUM(tickets), MAX(last_number) FROM demand_repeat_days
                 WHERE tenant_id = \(bind: tenantID) AND kind = 'caller' AND day >= \(bind: day) AND day < \(bind: month.to)
                 GROUP BY tenant_id, kind, key
                 """
@@ -184,6 +184,4 @@ extension SQLTicketStore {
             return days + months
         }
     }
-
-
 }

@@ -59,7 +59,14 @@ extension Redactor {
     /// `event` with the free texts of its payload redacted.
     public func texts(of event: TicketEvent) -> TicketEvent {
         var shown = event
-        for (key, value) in event.payload where Self.freeTextKeys.contains(key) { shown.payload[key] = self(value) }
+        shown.payload = texts(ofPayload: event.payload)
+        return shown
+    }
+
+    /// An event's payload with its free texts redacted; codes, numbers and dates stay.
+    public func texts(ofPayload payload: [String: String]) -> [String: String] {
+        var shown = payload
+        for (key, value) in payload where Self.freeTextKeys.contains(key) { shown[key] = self(value) }
         return shown
     }
 }

@@ -44,13 +44,14 @@ public struct RetentionPurge: Sendable {
                 guard let start = days.start(ofValidDay: day) else { throw RetentionPurgeError("--before must be a day such as 2024-01-01, got \(day)") }
                 return start
             }
-            var report = CityReport(city: city.id, cutoff: given ?? configuration.retention(for: city.id).cutoff(now: now, days: days))
+            let policy = configuration.retention(for: city.id)
+            var report = CityReport(city: city.id, cutoff: given ?? policy.cutoff(now: now, days: days))
             guard let cutoff = report.cutoff else {
                 reports.append(report)
                 continue
             }
             let context = configuration.context(now: now, actor: .system, tenantID: city.id)
-            let note = before == nil ? "retention: \(configuration.retention(for: city.id).retentionDays) days" : "purge of tickets finished before \(before ?? "")"
+            let note = before.map { "purge of tickets finished before \($0)" } ?? "retention: \(policy.retentionDays) days"
             var after: RetentionPosition?
             while true {
                 let due = try await store.retentionDue(tenantID: city.id, before: cutoff, after: after, limit: batchSize)
