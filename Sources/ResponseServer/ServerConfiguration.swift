@@ -12,7 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: String
     /// The city served when a request carries no tenant (single-city deployments).
     public var tenant: Tenant
+    /// Deadlines for every city (each on its own calendar in its own zone)…
     public var policy: DeadlinePolicy
+    /// …except those with their own, by city id (the config file's `cities.ID.deadlines`).
+    public var deadlinesByCity: [String: DeadlinePolicy] = [:]
     /// Largest accepted request body in bytes.
     public var maxBodySize: Int
     /// How long a login stays valid.
@@ -108,12 +111,11 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL ?? "http://\(host):\(port)"
     }
 
-    /// The city `id`: the configured one without a read, else from the store.
-    /// - Throws: A 404 problem when the store has no such city.
-    func tenant(_ id: String, in store: any TicketStore) async throws -> Tenant {
-        if id == tenant.id { return tenant }
-        guard let found = try await store.tenant(id) else { throw Problem.notFound("no city \(id)") }
-        return found
+    /// The city `tenant` with its rules: deadlines, accountability and retention, each its own or
+    /// the deployment's, on a calendar in the city's zone. Servers keep one per city in a
+    /// ``CityDirectory``.
+    public func city(_ tenant: Tenant) -> City {
+        City(tenant, deadlines: deadlinesByCity[tenant.id] ?? policy, accountability: accountability(for: tenant.id), retention: retention(for: tenant.id))
     }
 
     /// The accountability rules of a city.
@@ -124,11 +126,6 @@ public struct ServerConfiguration: Sendable {
     /// The retention rule of a city.
     public func retention(for tenantID: String) -> RetentionPolicy {
         retentionByCity[tenantID] ?? retention
-    }
-
-    /// What the state machine needs to act on a ticket of `tenantID` at `now`.
-    public func context(now: Date, actor: Actor, tenantID: String) -> TicketStateMachine.Context {
-        TicketStateMachine.Context(now: now, actor: actor, policy: policy, accountability: accountability(for: tenantID))
     }
 }
 

@@ -35,7 +35,7 @@ extension SQLTicketStore {
         }
     }
 
-    public func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch {
+    public func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context?) async throws -> SweepBatch {
         let city: SQLQueryString = tenantID.map { "AND tenant_id = \(bind: $0)" } ?? ""
         let claim = backend.skipLocked
         let limit = max(1, min(limit, 5_000))
@@ -51,11 +51,11 @@ extension SQLTicketStore {
             var batch = SweepBatch(claimed: rows.count)
             var recorded: [(ticket: Ticket, events: [TicketEvent], days: DayKeys)] = []
             var allEvents: [TicketEvent] = []
-            var zones: [String: DayKeys] = [:]
             var swept: [(ticket: Ticket, previousVersion: Int)] = []
             for row in rows {
                 let ticket = try TicketRow.decode(row, contacts: self.contacts)
-                let ctx = context(ticket)
+                // A ticket of a city the caller does not know is left for a caller that does.
+                guard let ctx = context(ticket) else { continue }
                 var current = ticket
                 var events: [TicketEvent] = []
                 for step in DeadlineSweep.due(ticket, at: now, policy: ctx.accountability, calendar: ctx.policy.calendar) {
@@ -78,10 +78,7 @@ extension SQLTicketStore {
                 swept.append((current, ticket.version))
                 batch.tickets += 1
                 allEvents += events
-                let zone = ctx.policy.calendar.timeZone
-                let days = zones[zone] ?? DayKeys(identifier: zone)
-                zones[zone] = days
-                recorded.append((current, events, days))
+                recorded.append((current, events, ctx.city.days))
             }
             try await Self.updateSwept(swept, on: db)
             for chunk in stride(from: 0, to: allEvents.count, by: 100).map({ allEvents[$0..<min($0 + 100, allEvents.count)] }) {

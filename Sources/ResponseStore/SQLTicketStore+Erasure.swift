@@ -122,7 +122,7 @@ extension SQLTicketStore {
                 try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(chunk.joined(separator: ", "))").run()
             }
             // What the events owe besides themselves: nothing today (no rate, no message), but the rule is one.
-            let days = DayKeys(identifier: context.policy.calendar.timeZone)
+            let days = context.city.days
             try await Self.record(zip(erased, events).map { ($0.after, [$1], days) }, contacts: self.contacts, on: db)
             try await self.eraseTraces(of: erased, basis: basis, on: db)
             return erased.count

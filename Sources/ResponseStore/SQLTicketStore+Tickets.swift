@@ -169,7 +169,7 @@ extension SQLTicketStore {
     func persist(from current: Ticket, to next: Ticket, events: [TicketEvent], context: TicketStateMachine.Context, on db: any SQLDatabase) async throws {
         try await Self.update(next, previousVersion: current.version, contacts: contacts, on: db)
         for event in events { try await Self.insert(event, on: db) }
-        let days = DayKeys(identifier: context.policy.calendar.timeZone)
+        let days = context.city.days
         try await Self.record([(next, events, days)], contacts: contacts, on: db)
         try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: contacts.callerHash), on: db)
         if let erasure = events.first(where: { $0.type == .contactsErased }) {

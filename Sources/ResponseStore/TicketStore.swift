@@ -71,7 +71,7 @@ public protocol TicketStore: ErasureStore {
     /// - Parameters:
     ///   - tenantID: Only this city's tickets; every city when `nil`.
     ///   - context: The clock reading, actor and policies for a ticket's city.
-    func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context) async throws -> SweepBatch
+    func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context?) async throws -> SweepBatch
     /// The assessment counters of every unit of a city over a period.
     func unitCounts(tenantID: String, period: AssessmentPeriod) async throws -> [String: UnitCounts]
     /// Every event of a city that happened at or after `from`, in time order (ties by write order).

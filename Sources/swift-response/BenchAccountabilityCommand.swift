@@ -59,7 +59,7 @@ struct BenchAssessmentCommand: AsyncParsableCommand {
         var times: [Double] = []
         var report: AssessmentReport?
         for _ in 0..<5 {
-            let (r, s) = try await timedAsync { try await service.report(tenantID: tenant.id, period: period, settings: city.rules.assessment) }
+            let (r, s) = try await timedAsync { try await service.report(tenantID: tenant.id, period: period, settings: city.city.accountability.assessment) }
             times.append(s)
             report = r
         }
@@ -70,7 +70,7 @@ struct BenchAssessmentCommand: AsyncParsableCommand {
         say(String(format: "assessment of %@: median %.3f s, best %.3f s (5 runs); %d units, %d ranked; %d assignments, %d ratings",
                    period.description, times[2], times[0], report.units.count, report.units.filter { $0.rank != nil }.count, assigned, rated))
         if replay {
-            let (replayed, s) = try await timedAsync { try await service.replay(tenantID: tenant.id, period: period, timeZone: tenant.timeZone, settings: city.rules.assessment) }
+            let (replayed, s) = try await timedAsync { try await service.replay(tenantID: tenant.id, period: period, timeZone: tenant.timeZone, settings: city.city.accountability.assessment) }
             say(String(format: "replay from the event log: %.1f s, %@", s, replayed == report ? "matches the live counters" : "DIFFERS from the live counters"))
             if replayed != report { throw ExitCode.failure }
         }
@@ -108,8 +108,8 @@ struct BenchSweepCommand: AsyncParsableCommand {
                 if done % 200_000 == 0 { FileHandle.standardError.write(Data("  imported \(done) tickets\n".utf8)) }
             }
             say(String(format: "import: %.1f s", (ContinuousClock.now - imported) / .seconds(1)))
-            var settings = ServerConfiguration(tenant: tenant, policy: city.policy)
-            settings.accountability = city.rules
+            var settings = ServerConfiguration(tenant: tenant, policy: city.city.deadlines)
+            settings.accountability = city.city.accountability
             let sweeper = DeadlineSweeper(store: store, configuration: settings, clock: ManualClock(now))
             let (first, s1) = try await timedAsync { try await sweeper.pass(tenantID: tenant.id) }
             say(String(format: "pass 1: %.2f s; %d due tickets, %d events (%@), %.0f events/s",

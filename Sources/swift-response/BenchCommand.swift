@@ -107,7 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
                 // train the models; the bodies are the real messages, so every request is
                 // classified, located (gazetteer) and routed, and duplicates are looked for.
                 tenant = DemoCity.tenant
-                _ = try await DemoCity.load(into: store, password: Secrets.randomPassword(), clock: SystemClock(), policy: configuration.policy, bcryptCost: 4)
+                _ = try await DemoCity.load(into: store, password: Secrets.randomPassword(), clock: SystemClock(), city: configuration.city(DemoCity.tenant), bcryptCost: 4)
                 configuration.tenant = tenant
                 configuration.catalogues[tenant.id] = try DemoCity.catalogue()
                 // Bodies repeat every 301 messages; merging them all would measure the merge path only.

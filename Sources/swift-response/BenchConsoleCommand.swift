@@ -51,7 +51,6 @@ struct BenchConsoleCommand: AsyncParsableCommand {
 
     func measure(store: SQLTicketStore, logger: Logger) async throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: DemoCity.tenant, bcryptCost: 4)
-        configuration.policy.calendar.timeZone = DemoCity.tenant.timeZone
         configuration.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
         configuration.geoLayers = DemoCity.geoLayers()
         configuration.sweepInterval = nil
@@ -60,7 +59,7 @@ struct BenchConsoleCommand: AsyncParsableCommand {
         configuration.open311.burst = 100_000_000
         configuration.open311.publicReadsPerMinute = 100_000_000
         let password = Secrets.randomPassword()
-        let loaded = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: configuration.policy, bcryptCost: 4)
+        let loaded = try await DemoCity.load(into: store, password: password, clock: SystemClock(), city: configuration.city(DemoCity.tenant), bcryptCost: 4)
         let messages = try DemoCity.messages()
         // A knowledge base of realistic size: articles made from the demo's real messages.
         let existing = try await store.articles(tenantID: DemoCity.tenant.id).count

@@ -39,14 +39,14 @@ struct BenchPrivacyCommand: AsyncParsableCommand {
             }
             say(String(format: "import: %.1f s (%.0f tickets/s)", importSeconds, Double(count) / importSeconds))
             let service = AssessmentService(store: store)
-            let before = try await service.report(tenantID: tenant.id, period: period, settings: city.rules.assessment)
+            let before = try await service.report(tenantID: tenant.id, period: period, settings: city.city.accountability.assessment)
 
             let phone = SyntheticHistory.caller(7).phone
             let (found, lookupSeconds) = try await timedAsync { try await store.tickets(ofComplainantPhone: phone, email: nil, tenantID: tenant.id) { _ in } }
             say(String(format: "one complainant's tickets by phone: %d of %d found in %.2f s (every sealed phone opened)", found.count, count, lookupSeconds))
 
             var configuration = ServerConfiguration()
-            configuration.policy = city.policy
+            configuration.policy = city.city.deadlines
             let purge = RetentionPurge(store: store, configuration: configuration, clock: SystemClock())
             let (reports, purgeSeconds) = try await timedAsync {
                 try await purge.pass(before: "2026-12-01", tenantID: tenant.id, batchSize: batch) { _, n in
@@ -57,7 +57,7 @@ struct BenchPrivacyCommand: AsyncParsableCommand {
             say(String(format: "purge: contact data of %d tickets erased in %.1f s (%.0f tickets/s), batches of %d; %d repeat-caller rows deleted",
                        erased, purgeSeconds, Double(erased) / purgeSeconds, batch, reports.first?.repeatRows ?? 0))
             let left = try await store.tickets(ofComplainantPhone: phone, email: nil, tenantID: tenant.id) { _ in }
-            let after = try await service.report(tenantID: tenant.id, period: period, settings: city.rules.assessment)
+            let after = try await service.report(tenantID: tenant.id, period: period, settings: city.city.accountability.assessment)
             say("after the purge: \(left.count) tickets still hold the phone; the month's assessment \(after == before ? "is unchanged" : "CHANGED")")
             say("peak RSS \(BenchCommand.Intake.peakRSSMegabytes()) MB")
             if after != before || !left.isEmpty { throw ExitCode.failure }

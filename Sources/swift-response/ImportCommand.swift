@@ -21,12 +21,13 @@ struct ImportCommand: AsyncParsableCommand {
             var city = settings.tenant
             if let tenant { city = try await store.tenant(tenant) ?? Tenant(id: tenant, name: tenant, timeZone: settings.tenant.timeZone) }
             try await store.saveTenant(city)
-            for file in files { try await importFile(file, store: store, tenant: city, policy: settings.policy) }
+            for file in files { try await importFile(file, store: store, city: settings.city(city)) }
             try await store.refreshStatistics()
         }
     }
 
-    func importFile(_ path: String, store: SQLTicketStore, tenant: Tenant, policy: DeadlinePolicy) async throws {
+    func importFile(_ path: String, store: SQLTicketStore, city: City) async throws {
+        let tenant = city.tenant
         let table = CSVTable(text: try Self.read(path))
         guard let format = OpenDataRecord.Format.detect(table.header) else {
             throw ValidationError("\(path): unknown layout (expected the NYC, SF, Boston or LA 311 open-data header)")
@@ -34,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
         let start = Date()
         let rows = limit.map { Array(table.rows.prefix($0)) } ?? table.rows
         let (items, skipped) = try await Self.prepare(rows, table: table, format: format, store: store, tenant: tenant)
-        try await Self.file(items, store: store, tenant: tenant, policy: policy, importer: Actor(name: "import:\(format.rawValue)", role: .system), label: path)
+        try await Self.file(items, store: store, city: city, importer: Actor(name: "import:\(format.rawValue)", role: .system), label: path)
         print("\(path): imported \(items.count) \(format.rawValue) tickets, skipped \(skipped) rows without an id, type or readable date, in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
     }
 
@@ -113,7 +114,7 @@ struct ImportCommand: AsyncParsableCommand {
     /// Pass 2, 32 at a time so the store files them in batches: each ticket is created,
     /// dispatched to its agency and accepted, and replied and closed when the source closed it,
     /// through the same state machine as live tickets.
-    static func file(_ items: [Item], store: SQLTicketStore, tenant: Tenant, policy: DeadlinePolicy, importer: Actor, label: String) async throws {
+    static func file(_ items: [Item], store: SQLTicketStore, city: City, importer: Actor, label: String) async throws {
         let next = Counter(), done = Counter()
         let total = items.count, start = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -133,8 +134,8 @@ struct ImportCommand: AsyncParsableCommand {
                         }
                         // The whole history in the ticket's own intake transaction (one commit per
                         // batch of tickets instead of one per step: measured 5× fewer commits).
-                        _ = try await store.createTicket(item.ticket, tenant: tenant, actor: importer, now: item.created, followUps: steps.map {
-                            IntakeFollowUp($0.0, context: .init(now: $0.1, actor: importer, policy: policy))
+                        _ = try await store.createTicket(item.ticket, tenant: city.tenant, actor: importer, now: item.created, followUps: steps.map {
+                            IntakeFollowUp($0.0, context: city.context(now: $0.1, actor: importer))
                         })
                         let n = done.next() + 1
                         if n % 1000 == 0 || n == total {

@@ -84,7 +84,7 @@ struct PrivacyCommand: AsyncParsableCommand {
                 say("\(found.count) tickets: \(found.joined(separator: " "))")
                 guard !dryRun, !found.isEmpty else { return }
                 let actor = Actor(name: by, role: .supervisor)
-                let context = settings.context(now: Date(), actor: actor, tenantID: tenant.id)
+                let context = settings.city(tenant).context(now: Date(), actor: actor)
                 var erased = 0
                 for start in stride(from: 0, to: found.count, by: 500) {
                     erased += try await store.eraseContacts(

@@ -64,8 +64,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let history = items.filter { $0.created >= learnFrom && $0.created < start }
         var window = items.filter { $0.created >= start && $0.created < end }
         say("replay: \(history.count) tickets of the \(learnDays) days before \(days.key(start)) filed directly; \(window.count) to replay over \(self.days) day(s) at \(Int(factor))x")
-        let policy = DeadlinePolicy.standard(calendar: BusinessCalendar(timeZone: zone))
-        try await ImportCommand.file(history, store: store, tenant: tenant, policy: policy, importer: Actor(name: "replay", role: .system), label: "learning")
+        try await ImportCommand.file(history, store: store, city: City(tenant), importer: Actor(name: "replay", role: .system), label: "learning")
 
         var burst: SpikeEvaluation.Burst? = nil
         if let inject {
@@ -93,7 +92,6 @@ struct ReplayCommand: AsyncParsableCommand {
         // The server, on a clock that shows the data's time.
         let clock = ScaledClock(origin: start, speed: factor)
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant)
-        configuration.policy = policy
         configuration.dispatch.enabled = false
         configuration.sweepInterval = nil
         configuration.notifications.relayInterval = nil

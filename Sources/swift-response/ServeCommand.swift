@@ -39,7 +39,6 @@ struct ServeCommand: AsyncParsableCommand {
             try await store.migrate()
             if demo {
                 settings.tenant = DemoCity.tenant
-                settings.policy.calendar.timeZone = DemoCity.tenant.timeZone
                 settings.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
                 if settings.open311.servicesByCity[DemoCity.tenant.id] == nil {
                     settings.open311.servicesByCity[DemoCity.tenant.id] = try DemoCity.open311Services()
@@ -48,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if settings.geoLayers.isEmpty { settings.geoLayers = DemoCity.geoLayers() }
                 let password = demoPassword ?? Secrets.randomPassword()
                 say("Loading the demo city (demo data, marked as such)…")
-                let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), policy: settings.policy, bcryptCost: settings.bcryptCost)
+                let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), city: settings.city(DemoCity.tenant), bcryptCost: settings.bcryptCost)
                 say("Demo city: \(summary.tickets) tickets, \(summary.units) units, \(summary.categories) categories.")
                 settings.demoUsers = summary.users.map { ($0.username, $0.role) }
                 // Discipline inspection and politics-and-law requests are published without place or reply.

@@ -126,6 +126,8 @@ extension ConfigFile {
 
 /// Settings of one city in a multi-city deployment.
 struct CityFile: Decodable {
+    /// The city's own deadlines (its calendar runs in the city's zone whatever the file says).
+    var deadlines: DeadlinePolicy?
     var accountability: AccountabilityPolicy?
     var privacy: PrivacyFile?
 }
@@ -207,6 +209,7 @@ struct Settings {
         guard TimeZone(identifier: c.tenant.timeZone) != nil else { throw ValidationError("unknown time zone \(c.tenant.timeZone)") }
         if let policy = file.deadlines { c.policy = policy }
         c.policy.calendar.timeZone = c.tenant.timeZone
+        for (id, city) in file.cities ?? [:] { if let policy = city.deadlines { c.deadlinesByCity[id] = policy } }
         if let m = file.maxBodySize { c.maxBodySize = m }
         if let h = file.sessionHours { c.sessionLifetime = h * 3600 }
         if let cost = file.bcryptCost { c.bcryptCost = UInt8(clamping: cost) }

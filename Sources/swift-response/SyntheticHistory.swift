@@ -5,14 +5,12 @@ import ResponseCore
 /// scales no demo file reaches. Deterministic: ticket `i` is always the same ticket.
 struct SyntheticHistory: Sendable {
     let tenant: Tenant
-    let policy: DeadlinePolicy
-    let rules: AccountabilityPolicy
+    let city: City
     let units: [OrgUnit]
 
     init(tenant: Tenant, streets: Int = 300, departments: Int = 60) {
         self.tenant = tenant
-        self.policy = .standard(calendar: BusinessCalendar(timeZone: tenant.timeZone))
-        self.rules = .standard
+        self.city = City(tenant)
         var units: [OrgUnit] = []
         for i in 0..<streets {
             units.append(OrgUnit(code: String(format: "st-%03d", i), tenantID: tenant.id, name: "街道\(i)", kind: .street, population: 30_000 + (i * 7_919) % 90_000))
@@ -38,7 +36,7 @@ struct SyntheticHistory: Sendable {
     }
 
     func context(_ at: Date, _ actor: Actor) -> TicketStateMachine.Context {
-        .init(now: at, actor: actor, policy: policy, accountability: rules)
+        city.context(now: at, actor: actor)
     }
 
     /// Ticket `i` as filed at `at`, with its `created` event. Numbers are unique per benchmark city.

@@ -13,7 +13,7 @@ struct AccountabilityTests {
     let handler = Actor(name: "h", role: .handler, unitCode: "street-1")
 
     func context(_ at: Date, _ actor: Actor? = nil) -> TicketStateMachine.Context {
-        .init(now: at, actor: actor ?? dispatcher, policy: policy, accountability: rules)
+        .init(now: at, actor: actor ?? dispatcher, city: .test(policy, accountability: rules))
     }
 
     func dispatched(kind: TicketKind = .complaint) throws -> Ticket {

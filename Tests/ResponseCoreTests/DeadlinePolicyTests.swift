@@ -84,4 +84,18 @@ struct DeadlinePolicyTests {
         let again = try JSONDecoder().decode(DeadlinePolicy.self, from: JSONEncoder().encode(policy))
         #expect(again == policy)
     }
+
+    @Test("a city's deadlines and days run in its own zone, whatever zone a shared policy was written in")
+    func cityZone() {
+        let shared = DeadlinePolicy.standard(calendar: BusinessCalendar(timeZone: "Asia/Shanghai", holidays: ["2026-08-03"]))
+        let newYork = City(Tenant(id: "ny", name: "New York", timeZone: "America/New_York"), deadlines: shared)
+        #expect(newYork.calendar.timeZone == "America/New_York")
+        #expect(newYork.calendar.holidays == ["2026-08-03"], "only the zone is the city's; the rules stay the policy's")
+        // Friday 2026-07-31 23:10 in New York is Saturday 1 August in Shanghai.
+        let friday = Date(timeIntervalSince1970: 1_785_553_800)
+        #expect(newYork.days.key(friday) == "2026-07-31")
+        #expect(City(Tenant(id: "sh", name: "Shanghai", timeZone: "Asia/Shanghai"), deadlines: shared).days.key(friday) == "2026-08-01")
+        let context = newYork.context(now: friday, actor: .system)
+        #expect(context.policy.calendar.timeZone == "America/New_York" && context.city.id == "ny")
+    }
 }

@@ -24,7 +24,7 @@ struct ErasureTests {
     }
 
     func context(_ actor: Actor) -> TicketStateMachine.Context {
-        .init(now: Self.start.addingTimeInterval(3 * 86_400), actor: actor, policy: .standard())
+        .init(now: Self.start.addingTimeInterval(3 * 86_400), actor: actor, city: .test(.standard()))
     }
 
     @Test("erasing clears name, phone and e-mail, redacts every text, keeps what the rates count; an event records it")

@@ -12,7 +12,7 @@ struct ReturnDisputeTests {
     let supervisor = Actor(name: "s", role: .supervisor)
 
     func at(_ minutes: Double, _ actor: Actor) -> TicketStateMachine.Context {
-        .init(now: Self.start.addingTimeInterval(minutes * 60), actor: actor, policy: policy)
+        .init(now: Self.start.addingTimeInterval(minutes * 60), actor: actor, city: .test(policy))
     }
 
     func dispatched() throws -> Ticket {

@@ -17,7 +17,7 @@ struct TicketStateMachineTests {
     }
 
     func context(_ offset: TimeInterval = 60) -> TicketStateMachine.Context {
-        .init(now: Self.start.addingTimeInterval(offset), actor: dispatcher, policy: policy)
+        .init(now: Self.start.addingTimeInterval(offset), actor: dispatcher, city: .test(policy))
     }
 
     /// The expected table, written out independently of `sources(of:)`: every status × action
@@ -119,11 +119,11 @@ struct TicketStateMachineTests {
 
     @Test func returnOnlyInsideTheWindow() throws {
         let (dispatched, _) = try TicketStateMachine.apply(.dispatch(leadUnit: "u", coUnits: [], note: nil), to: ticket(.received), context: context(0))
-        let late = TicketStateMachine.Context(now: Self.start.addingTimeInterval(2 * 3600 + 1), actor: dispatcher, policy: policy)
+        let late = TicketStateMachine.Context(now: Self.start.addingTimeInterval(2 * 3600 + 1), actor: dispatcher, city: .test(policy))
         #expect(throws: TransitionError.returnWindowClosed(closedAt: Self.start.addingTimeInterval(2 * 3600))) {
             try TicketStateMachine.apply(.giveBack(reason: .notOurMandate, note: nil), to: dispatched, context: late)
         }
-        let onTime = TicketStateMachine.Context(now: Self.start.addingTimeInterval(2 * 3600), actor: dispatcher, policy: policy)
+        let onTime = TicketStateMachine.Context(now: Self.start.addingTimeInterval(2 * 3600), actor: dispatcher, city: .test(policy))
         let (returned, event) = try TicketStateMachine.apply(.giveBack(reason: .notOurMandate, note: nil), to: dispatched, context: onTime)
         #expect(returned.status == .returned)
         #expect(returned.returnCount == 1)

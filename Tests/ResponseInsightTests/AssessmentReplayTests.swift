@@ -68,7 +68,7 @@ struct AssessmentReplayTests {
         ] { try await store.saveUnit(u) }
         let policy = DeadlinePolicy.standard(calendar: BusinessCalendar(timeZone: Self.zone, holidays: ["2026-11-02"]))
         let rules = AccountabilityPolicy.standard
-        @Sendable func context(_ at: Date, _ actor: Actor) -> TicketStateMachine.Context { .init(now: at, actor: actor, policy: policy, accountability: rules) }
+        @Sendable func context(_ at: Date, _ actor: Actor) -> TicketStateMachine.Context { .init(now: at, actor: actor, city: .test(policy, accountability: rules)) }
         let dispatcher = Actor(name: "d", role: .dispatcher), agent = Actor(name: "a", role: .agent), supervisor = Actor(name: "s", role: .supervisor)
         func h(_ unit: String) -> Actor { Actor(name: "h-" + unit, role: .handler, unitCode: unit) }
 

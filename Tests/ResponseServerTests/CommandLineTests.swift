@@ -105,7 +105,7 @@ struct CommandLineTests {
         let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
         try await store.migrate()
         let now = Date()
-        _ = try await DemoCity.load(into: store, password: "demo-pass-1", clock: ManualClock(now), policy: .standard(calendar: BusinessCalendar(timeZone: DemoCity.tenant.timeZone)), bcryptCost: 4)
+        _ = try await DemoCity.load(into: store, password: "demo-pass-1", clock: ManualClock(now), city: City(DemoCity.tenant), bcryptCost: 4)
         try await store.recordAccess([AccessRecord(tenantID: DemoCity.tenant.id, at: now, actor: Actor(name: "li.agent", role: .agent), ticket: "20261201-000001", route: "GET /api/v1/tickets/{number}")])
         try await store.shutdown()
         let month = DayKeys(identifier: DemoCity.tenant.timeZone).key(now).prefix(7)
@@ -213,7 +213,7 @@ struct CommandLineTests {
             // The first eight are answered (finished); the others stay open.
             if i < 8 {
                 _ = try await store.apply(.answer(text: "见知识库"), number: t.number, tenantID: tenant.id, expectedVersion: nil,
-                                          context: .init(now: at, actor: Actor(name: "a", role: .agent), policy: .standard())) { _ in }
+                                          context: .init(now: at, actor: Actor(name: "a", role: .agent), city: .test(.standard()))) { _ in }
             }
             numbers.append(t.number)
         }

@@ -333,7 +333,7 @@ struct ConsoleHTTPTests {
             let actor = Actor(name: "other-instance", role: .dispatcher)
             let (ticket, _) = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "流", description: ""),
                                                              tenant: h.tenant, actor: actor, now: Date())
-            let context = h.configuration.context(now: Date(), actor: actor, tenantID: h.tenant.id)
+            let context = h.configuration.city(h.tenant).context(now: Date(), actor: actor)
             _ = try await h.store.apply(.dispatch(leadUnit: "cy-01", coUnits: [], note: nil), number: ticket.number, tenantID: h.tenant.id,
                                         expectedVersion: nil, context: context) { _ in }
             let (headers, all) = try await supervisorStream
@@ -364,7 +364,7 @@ struct LiveFeedTests {
             let (ticket, _) = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "扇出", description: ""),
                                                              tenant: h.tenant, actor: actor, now: Date())
             _ = try await h.store.apply(.dispatch(leadUnit: "cy-01", coUnits: [], note: nil), number: ticket.number, tenantID: h.tenant.id,
-                                        expectedVersion: nil, context: h.configuration.context(now: Date(), actor: actor, tenantID: h.tenant.id)) { _ in }
+                                        expectedVersion: nil, context: h.configuration.city(h.tenant).context(now: Date(), actor: actor)) { _ in }
             try await feed.tick()
             let all = try #require(await s.next()), mine = try #require(await one.next()), theirs = try #require(await two.next())
             #expect(all.count == 2 && all.allSatisfy { $0.contains(ticket.number) })

@@ -143,7 +143,7 @@ struct Open311RulesTests {
         var ticket = Ticket(id: "t", tenantID: "c", number: "20261125-000001", kind: .help, channel: .open311, title: "t", description: "", createdAt: Date())
         ticket.status = .replied
         ticket.replyResolved = true
-        let context = TicketStateMachine.Context(now: Date(), actor: .system, policy: .standard())
+        let context = TicketStateMachine.Context(now: Date(), actor: .system, city: .test(.standard()))
         #expect(try TicketStateMachine.apply(.close(note: nil), to: ticket, context: context).1.payload["resolved"] == "true")
         ticket.status = .evaluated
         ticket.evaluation = Evaluation(resolved: false, satisfaction: .dissatisfied)

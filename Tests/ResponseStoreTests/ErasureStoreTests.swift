@@ -23,7 +23,7 @@ struct ErasureStoreTests {
         let handler = Actor(name: "h", role: .handler, unitCode: "u1")
         func act(_ action: TicketAction, _ offset: TimeInterval, _ actor: Actor) async throws {
             t = try await h.store.apply(action, number: t.number, tenantID: h.tenant.id, expectedVersion: nil,
-                                        context: .init(now: start.addingTimeInterval(offset), actor: actor, policy: StoreHarness.policy)) { _ in }.0
+                                        context: .init(now: start.addingTimeInterval(offset), actor: actor, city: .test(StoreHarness.policy))) { _ in }.0
         }
         try await act(.dispatch(leadUnit: "u1", coUnits: [], note: "王芳 asks for a call on 13912345678"), 60, Actor(name: "d", role: .dispatcher))
         try await act(.accept, 120, handler)
@@ -58,7 +58,7 @@ struct ErasureStoreTests {
             let cutoff = Self.t0.addingTimeInterval(10 * Self.day)
             let due = try await h.store.retentionDue(tenantID: h.tenant.id, before: cutoff, after: nil, limit: 100)
             #expect(due.map(\.number) == [old.number], "only the finished ticket before the cutoff")
-            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(1100 * Self.day), actor: .system, policy: StoreHarness.policy)
+            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(1100 * Self.day), actor: .system, city: .test(StoreHarness.policy))
             #expect(try await h.store.eraseContacts(numbers: due.map(\.number), tenantID: h.tenant.id, basis: .retention, note: "retention: 1095 days",
                                                    finishedBefore: cutoff, context: context) == 1)
 
@@ -101,7 +101,7 @@ struct ErasureStoreTests {
         try await StoreHarness.with(engine) { h in
             let kept = try await Self.worked(h, at: Self.t0, finish: false)
             let erased = try await Self.worked(h, at: Self.t0, finish: false, phone: "13800002222")
-            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(Self.day), actor: Actor(name: "s", role: .supervisor), policy: StoreHarness.policy)
+            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(Self.day), actor: Actor(name: "s", role: .supervisor), city: .test(StoreHarness.policy))
             #expect(try await h.store.eraseContacts(numbers: [erased.number], tenantID: h.tenant.id, basis: .request, note: "ref 9", finishedBefore: nil, context: context) == 1)
             let db = h.store.backend
             for statement: SQLQueryString in [
@@ -127,7 +127,7 @@ struct ErasureStoreTests {
                 #expect(Set(try await h.store.tickets(ofComplainantPhone: writing, email: nil, tenantID: h.tenant.id) { _ in }) == [a.number, b.number], "\(writing)")
             }
             #expect(Set(try await h.store.tickets(ofComplainantPhone: nil, email: "WF@example.com", tenantID: h.tenant.id) { _ in }) == [a.number, b.number, other.number])
-            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(2 * Self.day), actor: Actor(name: "s", role: .supervisor), policy: StoreHarness.policy)
+            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(2 * Self.day), actor: Actor(name: "s", role: .supervisor), city: .test(StoreHarness.policy))
             #expect(try await h.store.eraseContacts(numbers: [a.number, b.number], tenantID: h.tenant.id, basis: .request, note: "ref 9", finishedBefore: nil, context: context) == 2)
             let callers = try await h.store.repeats(tenantID: h.tenant.id, kind: .caller, range: DayRange(from: "2026-11-01", to: "2026-12-01"), minimum: 1, limit: 10)
             #expect(!callers.contains { $0.label.hasSuffix("5678") }, "her repeat counts are gone")
@@ -147,7 +147,7 @@ struct ErasureStoreTests {
             try await store.saveTenant(tenant)
             var numbers: [String] = []
             for i in 0..<30 { numbers.append(try await Self.worked(h, at: Self.t0.addingTimeInterval(Double(i) * 600), finish: true, address: "朝阳路 1 号").number) }
-            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(1100 * Self.day), actor: .system, policy: StoreHarness.policy)
+            let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(1100 * Self.day), actor: .system, city: .test(StoreHarness.policy))
             #expect(try await store.eraseContacts(numbers: numbers, tenantID: tenant.id, basis: .request, note: nil, finishedBefore: nil, context: context) == 30)
             #expect(try await store.purgeRepeatCallers(tenantID: tenant.id, before: "2027-01-01") >= 0)
         } catch {

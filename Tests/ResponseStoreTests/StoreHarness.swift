@@ -67,7 +67,7 @@ struct StoreHarness {
     @discardableResult
     func apply(_ action: TicketAction, to ticket: Ticket, at now: Date, version: Int? = nil) async throws -> Ticket {
         try await store.apply(action, number: ticket.number, tenantID: tenant.id, expectedVersion: version,
-                              context: .init(now: now, actor: Actor(name: "d", role: .dispatcher), policy: Self.policy)) { _ in }.0
+                              context: .init(now: now, actor: Actor(name: "d", role: .dispatcher), city: .test(Self.policy))) { _ in }.0
     }
 }
 

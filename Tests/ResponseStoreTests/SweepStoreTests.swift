@@ -22,7 +22,7 @@ struct SweepStoreTests {
             let now = Self.start.addingTimeInterval(3 * 3600)  // past every accept deadline (2 h)
             let tenantID = h.tenant.id
             let context: @Sendable (Ticket) -> TicketStateMachine.Context = { _ in
-                .init(now: now, actor: .system, policy: StoreHarness.policy, accountability: .standard)
+                .init(now: now, actor: .system, city: .test(StoreHarness.policy, accountability: .standard))
             }
             let totals = try await withThrowingTaskGroup(of: Int.self) { group in
                 for store in [h.store, second] {
@@ -63,11 +63,11 @@ struct SweepStoreTests {
             }
             let now = Self.start.addingTimeInterval(60)
             let batch = try await h.store.sweep(now: now, limit: 10, tenantID: h.tenant.id) { _ in
-                .init(now: now, actor: .system, policy: StoreHarness.policy, accountability: .standard)
+                .init(now: now, actor: .system, city: .test(StoreHarness.policy, accountability: .standard))
             }
             #expect(batch.claimed == 1 && batch.events == 0, "nothing is due yet")
             let again = try await h.store.sweep(now: now, limit: 10, tenantID: h.tenant.id) { _ in
-                .init(now: now, actor: .system, policy: StoreHarness.policy, accountability: .standard)
+                .init(now: now, actor: .system, city: .test(StoreHarness.policy, accountability: .standard))
             }
             #expect(again.claimed == 0, "rescheduled to its first deadline, not looked at again in the same pass")
         }

@@ -81,11 +81,11 @@ struct TicketStoreTests {
             await #expect(throws: TransitionError.self) { try await h.apply(.merge(into: "20991231-000001"), to: t, at: Self.t0) }
             await #expect(throws: StoreError.forbidden("no")) {
                 try await h.store.apply(.dispatch(leadUnit: "u", coUnits: [], note: nil), number: t.number, tenantID: h.tenant.id, expectedVersion: nil,
-                                        context: .init(now: Self.t0, actor: .system, policy: StoreHarness.policy)) { _ in throw StoreError.forbidden("no") }
+                                        context: .init(now: Self.t0, actor: .system, city: .test(StoreHarness.policy))) { _ in throw StoreError.forbidden("no") }
             }
             await #expect(throws: StoreError.notFound("no ticket 20261118-000999")) {
                 try await h.store.apply(.accept, number: "20261118-000999", tenantID: h.tenant.id, expectedVersion: nil,
-                                        context: .init(now: Self.t0, actor: .system, policy: StoreHarness.policy)) { _ in }
+                                        context: .init(now: Self.t0, actor: .system, city: .test(StoreHarness.policy))) { _ in }
             }
             #expect(try await h.store.ticket(number: t.number, tenantID: h.tenant.id) == t)
             #expect(try await h.store.events(ticketID: t.id, tenantID: h.tenant.id).count == 1)

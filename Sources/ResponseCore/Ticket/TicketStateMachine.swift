@@ -7,16 +7,19 @@ public enum TicketStateMachine {
     public struct Context: Sendable {
         public var now: Date
         public var actor: Actor
-        public var policy: DeadlinePolicy
-        /// Reminders, escalation, arrival limits and follow-up rules of the city.
-        public var accountability: AccountabilityPolicy
+        /// The ticket's city: its calendar, deadlines and accountability rules.
+        public var city: City
 
-        public init(now: Date, actor: Actor, policy: DeadlinePolicy, accountability: AccountabilityPolicy = .standard) {
+        public init(now: Date, actor: Actor, city: City) {
             self.now = now
             self.actor = actor
-            self.policy = policy
-            self.accountability = accountability
+            self.city = city
         }
+
+        /// The city's deadlines, on its calendar.
+        public var policy: DeadlinePolicy { city.deadlines }
+        /// Reminders, escalation, arrival limits and follow-up rules of the city.
+        public var accountability: AccountabilityPolicy { city.accountability }
     }
 
     /// The states each action may start from. The single source of truth for legality.

@@ -15,6 +15,11 @@ public struct FollowUpLink: Sendable, Equatable {
         self.expires = expires
     }
 
+    /// A link to a ticket of `city`, valid for the city's link lifetime on its calendar.
+    public init(city: City, number: String, now: Date) {
+        self.init(tenantID: city.id, number: number, expires: city.accountability.followUpLinkLifetime.end(from: now, calendar: city.calendar))
+    }
+
     /// Why a token was refused.
     public enum Refusal: Error, Equatable {
         case malformed, badSignature, expired

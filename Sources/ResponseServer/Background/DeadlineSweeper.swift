@@ -7,12 +7,12 @@ import ResponseStore
 /// `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has a single writer) and idempotent.
 public struct DeadlineSweeper: Sendable {
     let store: any TicketStore
-    let configuration: ServerConfiguration
+    let cities: CityDirectory
     let clock: any WallClock
 
     public init(store: any TicketStore, configuration: ServerConfiguration, clock: any WallClock) {
         self.store = store
-        self.configuration = configuration
+        self.cities = CityDirectory(configuration: configuration, store: store)
         self.clock = clock
     }
 
@@ -24,11 +24,12 @@ public struct DeadlineSweeper: Sendable {
     /// - Returns: What the pass did.
     public func pass(tenantID: String? = nil, batchSize: Int = 1_000, progress: @Sendable (SweepBatch) -> Void = { _ in }) async throws -> SweepBatch {
         let now = clock.now()
-        let configuration = self.configuration
+        // Every ticket is stepped by its own city's rules and calendar.
+        let contexts = Dictionary(try await cities.all().map { ($0.id, $0.context(now: now, actor: .system)) }, uniquingKeysWith: { a, _ in a })
         var total = SweepBatch(claimed: 0)
         while true {
             let batch = try await store.sweep(now: now, limit: batchSize, tenantID: tenantID) { ticket in
-                configuration.context(now: now, actor: .system, tenantID: ticket.tenantID)
+                contexts[ticket.tenantID]
             }
             total.add(batch)
             progress(total)

@@ -17,12 +17,12 @@ public struct RetentionPurge: Sendable {
     }
 
     let store: any TicketStore
-    let configuration: ServerConfiguration
+    let cities: CityDirectory
     let clock: any WallClock
 
     public init(store: any TicketStore, configuration: ServerConfiguration, clock: any WallClock) {
         self.store = store
-        self.configuration = configuration
+        self.cities = CityDirectory(configuration: configuration, store: store)
         self.clock = clock
     }
 
@@ -38,19 +38,19 @@ public struct RetentionPurge: Sendable {
     ) async throws -> [CityReport] {
         let now = clock.now()
         var reports: [CityReport] = []
-        for city in try await store.tenants() where tenantID == nil || city.id == tenantID {
-            let days = DayKeys(identifier: city.timeZone)
+        for city in try await cities.all() where tenantID == nil || city.id == tenantID {
+            let days = city.days
             let given = try before.map { day in
                 guard let start = days.start(ofValidDay: day) else { throw RetentionPurgeError("--before must be a day such as 2024-01-01, got \(day)") }
                 return start
             }
-            let policy = configuration.retention(for: city.id)
+            let policy = city.retention
             var report = CityReport(city: city.id, cutoff: given ?? policy.cutoff(now: now, days: days))
             guard let cutoff = report.cutoff else {
                 reports.append(report)
                 continue
             }
-            let context = configuration.context(now: now, actor: .system, tenantID: city.id)
+            let context = city.context(now: now, actor: .system)
             let note = before.map { "purge of tickets finished before \($0)" } ?? "retention: \(policy.retentionDays) days"
             var after: RetentionPosition?
             while true {

@@ -9,6 +9,7 @@ struct AccessLogController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
 
     /// The disclosures in `tickets` shown to `identity`: the tickets whose contacts the access
     /// rule let it see and that have any. Recorded before the answer leaves: a disclosure that
@@ -40,8 +41,7 @@ struct AccessLogController {
 
     @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<AccessSummary> {
         let identity = try context.require(.readAccessLog)
-        let tenant = try await configuration.tenant(identity.tenantID, in: store)
-        let days = DayKeys(identifier: tenant.timeZone)
+        let days = try await cities.city(identity.tenantID).days
         var q = QueryReader(params: request.uri.queryParameters)
         let (range, _) = q.window(today: days.key(clock.now()), defaultDays: 30)
         try q.check()
@@ -51,8 +51,7 @@ struct AccessLogController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Page> {
         let identity = try context.require(.readAccessLog)
-        let tenant = try await configuration.tenant(identity.tenantID, in: store)
-        let days = DayKeys(identifier: tenant.timeZone)
+        let days = try await cities.city(identity.tenantID).days
         var q = QueryReader(params: request.uri.queryParameters)
         let from = q.day("from", in: days), to = q.day("to", in: days)
         let limit = q.int("limit", default: 200, in: 1...1000)

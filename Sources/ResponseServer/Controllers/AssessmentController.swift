@@ -11,6 +11,7 @@ struct AssessmentController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
 
     static let query: [APIRoute.QueryParameter] = [
         .init(name: "period", description: "a month, yyyy-MM (default: the current month in the city's zone)", schemaType: "string"),
@@ -29,12 +30,8 @@ struct AssessmentController {
                 response: "SweepResult", handler: sweep)
     }
 
-    func tenant(_ id: String) async throws -> Tenant {
-        try await configuration.tenant(id, in: store)
-    }
-
     /// The period and level a request asks for.
-    static func parse(_ params: Hummingbird.Parameters, timeZone: String, now: Date) throws -> (AssessmentPeriod, AssessmentLevel?) {
+    static func parse(_ params: Hummingbird.Parameters, days: DayKeys, now: Date) throws -> (AssessmentPeriod, AssessmentLevel?) {
         func value(_ name: String) -> String? { params[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         var errors: [FieldError] = []
         var period: AssessmentPeriod?
@@ -45,7 +42,7 @@ struct AssessmentController {
             period = AssessmentPeriod(month: month)
             if period == nil { errors.append(FieldError(field: "period", message: "a month such as 2026-11")) }
         } else {
-            period = AssessmentPeriod(month: String(DayKeys(identifier: timeZone).key(now).prefix(7)))
+            period = AssessmentPeriod(month: String(days.key(now).prefix(7)))
         }
         var level: AssessmentLevel?
         if let raw = value("level"), raw != "all" {
@@ -59,9 +56,9 @@ struct AssessmentController {
 
     @Sendable func assessment(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.require(.readAssessment)
-        let tenant = try await tenant(identity.tenantID)
-        let (period, level) = try Self.parse(request.uri.queryParameters, timeZone: tenant.timeZone, now: clock.now())
-        let settings = configuration.accountability(for: tenant.id).assessment
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
+        let (period, level) = try Self.parse(request.uri.queryParameters, days: city.days, now: clock.now())
+        let settings = city.accountability.assessment
         let report = try await AssessmentService(store: store).report(tenantID: tenant.id, period: period, settings: settings).filtered(level: level)
         let wantsCSV = request.uri.queryParameters["format"] == "csv"
             || (request.uri.queryParameters["format"] == nil && (request.headers[.accept] ?? "").contains("text/csv"))
@@ -77,9 +74,9 @@ struct AssessmentController {
 
     @Sendable func replay(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<AssessmentReplay> {
         let identity = try context.require(.extend)
-        let tenant = try await tenant(identity.tenantID)
-        let (period, level) = try Self.parse(request.uri.queryParameters, timeZone: tenant.timeZone, now: clock.now())
-        let settings = configuration.accountability(for: tenant.id).assessment
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
+        let (period, level) = try Self.parse(request.uri.queryParameters, days: city.days, now: clock.now())
+        let settings = city.accountability.assessment
         let service = AssessmentService(store: store)
         let started = ContinuousClock.now
         let replayed = try await service.replay(tenantID: tenant.id, period: period, timeZone: tenant.timeZone, settings: settings)

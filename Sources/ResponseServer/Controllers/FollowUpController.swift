@@ -11,6 +11,7 @@ struct FollowUpController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
 
     /// What the agent reads out, and the three questions.
     static let script = FollowUpScript(
@@ -75,9 +76,9 @@ struct FollowUpController {
     /// Records an outcome as the plan's actions, in one transaction.
     func apply(_ outcome: FollowUpOutcome, number: String, tenantID: String, actor: Actor, version: Int?) async throws -> (Ticket, [TicketEvent]) {
         guard let current = try await store.ticket(number: number, tenantID: tenantID) else { throw Problem.notFound("no ticket \(number)") }
-        let policy = configuration.accountability(for: tenantID)
-        let actions = FollowUpPlan.actions(for: outcome, ticket: current, policy: policy)
-        let context = configuration.context(now: clock.now(), actor: actor, tenantID: tenantID)
+        let city = try await cities.city(tenantID)
+        let actions = FollowUpPlan.actions(for: outcome, ticket: current, policy: city.accountability)
+        let context = city.context(now: clock.now(), actor: actor)
         // The plan was made from the ticket as read; the version check refuses it if another
         // follow-up got there first.
         return try await store.apply(actions, number: number, tenantID: tenantID, expectedVersion: version ?? current.version, context: context) { ticket in
@@ -91,8 +92,7 @@ struct FollowUpController {
         let identity = try context.require(.followUp)
         let number = try context.parameters.require("number")
         guard try await store.ticket(number: number, tenantID: identity.tenantID) != nil else { throw Problem.notFound("no ticket \(number)") }
-        let lifetime = configuration.accountability(for: identity.tenantID).followUpLinkLifetime
-        let link = FollowUpLink(tenantID: identity.tenantID, number: number, expires: lifetime.end(from: clock.now(), calendar: configuration.policy.calendar))
+        let link = FollowUpLink(city: try await cities.city(identity.tenantID), number: number, now: clock.now())
         let token = link.token(key: configuration.linkSecret)
         return JSONResponse(value: FollowUpLinkView(url: configuration.publicURL + "/follow-up/" + token, token: token, expiresAt: link.expires))
     }

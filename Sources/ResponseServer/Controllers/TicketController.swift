@@ -10,6 +10,7 @@ struct TicketController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
     let dispatch: DispatchService
     let intake: TicketIntake
 
@@ -103,9 +104,9 @@ struct TicketController {
             }
         }
         guard errors.isEmpty else { throw ValidationError(errors) }
-        let tenant = try await tenant(identity)
+        let city = try await cities.city(identity.tenantID)
         let now = clock.now()
-        let (ticket, events) = try await intake.file(new, tenant: tenant, actor: identity.actor, now: now)
+        let (ticket, events) = try await intake.file(new, city: city, actor: identity.actor, now: now)
         return JSONResponse(status: .created, value: TicketView(ticket, for: identity, configuration: configuration, now: now, timeline: events))
     }
 
@@ -122,12 +123,6 @@ struct TicketController {
             view.units.removeAll { $0.code == returning }
         }
         return JSONResponse(value: view)
-    }
-
-    func tenant(_ identity: Identity) async throws -> Tenant {
-        if identity.tenantID == configuration.tenant.id { return configuration.tenant }
-        guard let tenant = try await store.tenant(identity.tenantID) else { throw StoreError.notFound("no city \(identity.tenantID)") }
-        return tenant
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
@@ -277,7 +272,7 @@ struct TicketController {
             errors.append(FieldError(field: "article", message: "no knowledge-base article \(id)"))
         }
         if !errors.isEmpty { throw ValidationError(errors) }
-        let context = configuration.context(now: clock.now(), actor: identity.actor, tenantID: identity.tenantID)
+        let context = try await cities.city(identity.tenantID).context(now: clock.now(), actor: identity.actor)
         let filedBy = try await Self.filer(of: number, for: identity, permission: action.permission, store: store)
         let access = TicketAccess(identity.actor)
         let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in

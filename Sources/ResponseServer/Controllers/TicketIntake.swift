@@ -12,11 +12,12 @@ struct TicketIntake {
     let dispatch: DispatchService
 
     /// - Returns: The stored ticket after automatic triage, dispatch or merge, and its events.
-    func file(_ new: NewTicket, tenant: Tenant, actor: Actor, now: Date) async throws -> (Ticket, [TicketEvent]) {
+    func file(_ new: NewTicket, city: City, actor: Actor, now: Date) async throws -> (Ticket, [TicketEvent]) {
+        let tenant = city.tenant
         let decision = configuration.dispatch.enabled ? try await dispatch.decide(new, tenantID: tenant.id, now: now) : nil
         var followUps: [IntakeFollowUp] = []
         if let decision {
-            let system = configuration.context(now: now, actor: .system, tenantID: tenant.id)
+            let system = city.context(now: now, actor: .system)
             followUps.append(IntakeFollowUp(.triage(decision.triage), context: system))
             if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
                 followUps.append(IntakeFollowUp(.merge(into: parent), context: system))

@@ -23,7 +23,7 @@ extension DemoCity {
     /// building site one resident keeps calling about (a hotspot and a repeat caller), a water
     /// outage that started forty minutes ago (a spike the early warning raises at start), and
     /// this month's topic.
-    static func seedInsight(into store: any TicketStore, taxonomy: CategoryTaxonomy, now: Date, policy: DeadlinePolicy) async throws {
+    static func seedInsight(into store: any TicketStore, taxonomy: CategoryTaxonomy, now: Date) async throws {
         let tenant = Self.tenant
         let agent = Actor(name: "agent", role: .agent)
         let noise = taxonomy.categories.first { $0.level == 3 && $0.name == "噪音污染" }?.code

@@ -49,8 +49,8 @@ public struct DemoCity: Sendable {
     /// - Parameters:
     ///   - password: Password of every demo user.
     ///   - clock: Demo tickets are spread over the 30 days before its `now`.
-    ///   - policy: Deadline policy for the demo tickets.
-    public static func load(into store: any TicketStore, password: String, clock: any WallClock, policy: DeadlinePolicy, bcryptCost: UInt8 = 10) async throws -> Summary {
+    ///   - city: The demo city with its rules (``tenant`` and the deadlines the demo tickets get).
+    public static func load(into store: any TicketStore, password: String, clock: any WallClock, city: City, bcryptCost: UInt8 = 10) async throws -> Summary {
         let tenant = Self.tenant
         let users: [(String, Role, String?)] = [
             ("agent", .agent, nil), ("dispatcher", .dispatcher, nil), ("handler", .handler, "a3-01"),
@@ -118,20 +118,20 @@ public struct DemoCity: Sendable {
             if i % 25 == 24, let parent = previous {
                 // Every 25th message is filed as a duplicate of the one before it.
                 _ = try await store.apply(.merge(into: parent.number), number: ticket.number, tenantID: tenant.id, expectedVersion: nil,
-                                          context: .init(now: demoClock.now(), actor: Actor(name: "dispatcher", role: .dispatcher), policy: policy)) { _ in }
+                                          context: city.context(now: demoClock.now(), actor: Actor(name: "dispatcher", role: .dispatcher))) { _ in }
             } else {
-                try await walk(ticket, to: i % 10, lead: lead, store: store, clock: demoClock, policy: policy)
+                try await walk(ticket, to: i % 10, lead: lead, store: store, clock: demoClock, city: city)
                 previous = ticket
             }
             count += 1
         }
-        try await seedInsight(into: store, taxonomy: taxonomy, now: now, policy: policy)
+        try await seedInsight(into: store, taxonomy: taxonomy, now: now)
         _ = try await loadArticles(into: store, now: now)
         return summary(count + 15, units.count, taxonomy.categories.count)
     }
 
     /// Moves a demo ticket along the lifecycle: `stage` 0 leaves it received, 9 closes it.
-    static func walk(_ ticket: Ticket, to stage: Int, lead: String, store: any TicketStore, clock: ManualClock, policy: DeadlinePolicy) async throws {
+    static func walk(_ ticket: Ticket, to stage: Int, lead: String, store: any TicketStore, clock: ManualClock, city: City) async throws {
         let dispatcher = Actor(name: "dispatcher", role: .dispatcher)
         let handler = Actor(name: "handler", role: .handler, unitCode: lead)
         let agent = Actor(name: "agent", role: .agent)
@@ -155,7 +155,7 @@ public struct DemoCity: Sendable {
         for (action, actor) in steps {
             clock.advance(by: 1800)
             _ = try await store.apply(action, number: ticket.number, tenantID: ticket.tenantID, expectedVersion: nil,
-                                      context: .init(now: clock.now(), actor: actor, policy: policy)) { _ in }
+                                      context: city.context(now: clock.now(), actor: actor)) { _ in }
         }
     }
 

@@ -13,6 +13,7 @@ struct DeskController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
     let dispatch: DispatchService
     let knowledge: KnowledgeBase
     let reference = CityCache<([String: OrgUnit], [String: ResponseCore.Category])>(lifetime: 5)
@@ -235,7 +236,7 @@ struct DeskController {
             }
             days = n
         }
-        let tenant = try await store.tenant(tenantID) ?? configuration.tenant
+        let tenant = try await cities.city(tenantID).tenant
         return try await Self.volume(store: store, tenant: tenant, days: days, now: clock.now())
     }
 

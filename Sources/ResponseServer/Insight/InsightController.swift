@@ -12,6 +12,7 @@ struct InsightController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
     /// Builds of stored views and briefs that requests are waiting for.
     let viewBuilds = SingleFlight<InsightService.HotspotReport>()
     let briefBuilds = SingleFlight<Brief>()
@@ -69,15 +70,12 @@ struct InsightController {
                 access: .permission(.acknowledgeAlerts), response: "Alert", handler: acknowledge)
     }
 
-    func tenant(_ id: String) async throws -> Tenant {
-        try await configuration.tenant(id, in: store)
-    }
 
     @Sendable func frequent(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<InsightService.FrequentReport> {
         let identity = try context.require(.readInsight)
-        let tenant = try await tenant(identity.tenantID)
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
         var q = QueryReader(params: request.uri.queryParameters)
-        let range = q.range(today: DayKeys(identifier: tenant.timeZone).key(clock.now()))
+        let range = q.range(today: city.days.key(clock.now()))
         let level = q.int("level", default: 1, in: 1...3), limit = q.int("limit", default: 10, in: 1...100)
         let by = q.text("by") ?? "category"
         if !["category", "district"].contains(by) { q.errors.append(FieldError(field: "by", message: "category or district")) }
@@ -92,8 +90,8 @@ struct InsightController {
 
     @Sendable func clusters(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<InsightService.ClusterReport> {
         let identity = try context.require(.readInsight)
-        let tenant = try await tenant(identity.tenantID)
-        let days = DayKeys(identifier: tenant.timeZone)
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
+        let days = city.days
         var q = QueryReader(params: request.uri.queryParameters)
         let range = q.range(today: days.key(clock.now()))
         if q.text("category") == nil { q.errors.append(FieldError(field: "category", message: "required: a category code")) }
@@ -106,8 +104,8 @@ struct InsightController {
 
     @Sendable func hotspots(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<InsightService.HotspotReport> {
         let identity = try context.require(.readInsight)
-        let tenant = try await tenant(identity.tenantID)
-        let days = DayKeys(identifier: tenant.timeZone)
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
+        let days = city.days
         var q = QueryReader(params: request.uri.queryParameters)
         let now = clock.now()
         let range = q.range(today: days.key(now))
@@ -159,11 +157,11 @@ struct InsightController {
 
     @Sendable func repeats(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<RepeatList> {
         let identity = try context.require(.readInsight)
-        let tenant = try await tenant(identity.tenantID)
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
         var q = QueryReader(params: request.uri.queryParameters)
         let kind = RepeatKind(rawValue: q.text("kind") ?? "caller")
         if kind == nil { q.errors.append(FieldError(field: "kind", message: "caller or address")) }
-        let (range, month) = q.window(today: DayKeys(identifier: tenant.timeZone).key(clock.now()), defaultDays: 30)
+        let (range, month) = q.window(today: city.days.key(clock.now()), defaultDays: 30)
         let minimum = q.int("min", default: 3, in: 2...1_000_000), limit = q.int("limit", default: 50, in: 1...1000)
         try q.check()
         let entries = try await store.repeats(tenantID: tenant.id, kind: kind ?? .caller, range: range, minimum: minimum, limit: limit)
@@ -179,8 +177,8 @@ struct InsightController {
 
     @Sendable func alerts(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<AlertList> {
         let identity = try context.require(.readInsight)
-        let tenant = try await tenant(identity.tenantID)
-        let days = DayKeys(identifier: tenant.timeZone)
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
+        let days = city.days
         var q = QueryReader(params: request.uri.queryParameters)
         let range = q.range(today: days.key(clock.now()))
         let status = q.text("status").map { SpikeAlert.Status(rawValue: $0) }
@@ -202,8 +200,8 @@ struct InsightController {
 
     @Sendable func brief(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.require(.readInsight)
-        let tenant = try await tenant(identity.tenantID)
-        let days = DayKeys(identifier: tenant.timeZone)
+        let city = try await cities.city(identity.tenantID), tenant = city.tenant
+        let days = city.days
         var q = QueryReader(params: request.uri.queryParameters)
         let period: String
         if let month = q.text("month") {

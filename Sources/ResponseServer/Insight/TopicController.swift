@@ -10,6 +10,7 @@ struct TopicController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/topics", summary: "Topics of the month, newest first", tag: "insight", access: .permission(.readInsight),
@@ -75,8 +76,7 @@ struct TopicController {
         let identity = try context.require(.readInsight)
         let id = context.parameters.get("id") ?? ""
         guard let topic = try await store.topic(id: id, tenantID: identity.tenantID) else { throw Problem.notFound("no topic \(id)") }
-        let zone = identity.tenantID == configuration.tenant.id ? configuration.tenant.timeZone : (try await store.tenant(identity.tenantID))?.timeZone ?? "UTC"
-        let days = DayKeys(identifier: zone)
+        let days = try await cities.city(identity.tenantID).days
         let service = InsightService(store: store)
         let volume = try await service.volume(of: topic, currentMonth: String(days.key(clock.now()).prefix(7)), days: days, reference: try await service.reference(tenantID: identity.tenantID))
         return JSONResponse(value: Detail(topic: topic, volume: volume))

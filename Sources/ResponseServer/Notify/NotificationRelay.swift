@@ -10,6 +10,7 @@ public struct NotificationRelay: Sendable {
     let store: any TicketStore
     let notifier: any Notifier
     let configuration: ServerConfiguration
+    let cities: CityDirectory
     let clock: any WallClock
     let logger: Logger
 
@@ -17,6 +18,7 @@ public struct NotificationRelay: Sendable {
         self.store = store
         self.notifier = notifier
         self.configuration = configuration
+        self.cities = CityDirectory(configuration: configuration, store: store)
         self.clock = clock
         self.logger = logger
     }
@@ -42,7 +44,7 @@ public struct NotificationRelay: Sendable {
                     failed += 1
                     continue
                 }
-                let message = OutgoingMessage(record: record, followUpURL: record.asksForRating ? followUpURL(record, now: now) : nil)
+                let message = OutgoingMessage(record: record, followUpURL: record.asksForRating ? try await followUpURL(record, now: now) : nil)
                 do {
                     try await notifier.deliver(message)
                     try await store.finishNotification(id: record.id, outcome: .sent, now: clock.now())
@@ -65,9 +67,8 @@ public struct NotificationRelay: Sendable {
     }
 
     /// The complainant's link to rate the ticket, valid for the city's link lifetime.
-    func followUpURL(_ record: NotificationRecord, now: Date) -> String {
-        let lifetime = configuration.accountability(for: record.tenantID).followUpLinkLifetime
-        let link = FollowUpLink(tenantID: record.tenantID, number: record.number, expires: lifetime.end(from: now, calendar: configuration.policy.calendar))
+    func followUpURL(_ record: NotificationRecord, now: Date) async throws -> String {
+        let link = FollowUpLink(city: try await cities.city(record.tenantID), number: record.number, now: now)
         return configuration.publicURL + "/follow-up/" + link.token(key: configuration.linkSecret)
     }
 }

@@ -16,6 +16,7 @@ struct Open311Controller {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
     let intake: TicketIntake
     let credentials: AuthMiddleware
     let keyLimiter: RateLimiter
@@ -26,10 +27,11 @@ struct Open311Controller {
     /// checks its service, and reading 500 categories per request halved intake throughput.
     let services = ServiceCache(lifetime: 10)
 
-    init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, intake: TicketIntake, credentials: AuthMiddleware) {
+    init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, cities: CityDirectory, intake: TicketIntake, credentials: AuthMiddleware) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
+        self.cities = cities
         self.intake = intake
         self.credentials = credentials
         let settings = configuration.open311
@@ -54,9 +56,11 @@ struct Open311Controller {
     struct Call {
         var form: Open311Form
         var format: Open311Format
-        var tenant: Tenant
-        var timeZone: TimeZone
+        var city: City
         var identity: Identity?
+
+        var tenant: Tenant { city.tenant }
+        var timeZone: TimeZone { city.timeZone }
 
         func date(_ d: Date) -> Open311Value { .string(Open311Document.w3cDate(d, timeZone: timeZone)) }
     }
@@ -161,23 +165,11 @@ struct Open311Controller {
             throw Failure(status: .tooManyRequests, description: "too many requests: try again in \(wait) s", retryAfter: wait)
         }
 
-        let tenant: Tenant
-        if let jurisdiction = form["jurisdiction_id"] {
-            if jurisdiction == configuration.tenant.id {
-                tenant = configuration.tenant
-            } else if let found = try await store.tenant(jurisdiction) {
-                tenant = found
-            } else {
-                throw Failure.notFound("jurisdiction_id \(jurisdiction) not found")
-            }
-            if let identity, identity.tenantID != tenant.id { throw Failure.forbidden("the api_key is not valid for jurisdiction_id \(jurisdiction)") }
-        } else if let identity, identity.tenantID != configuration.tenant.id {
-            guard let found = try await store.tenant(identity.tenantID) else { throw Failure.notFound("jurisdiction_id \(identity.tenantID) not found") }
-            tenant = found
-        } else {
-            tenant = configuration.tenant
-        }
-        return Call(form: form, format: format, tenant: tenant, timeZone: TimeZone(identifier: tenant.timeZone) ?? .gmt, identity: identity)
+        // The jurisdiction named, else the key's city, else the configured one.
+        let jurisdiction = form["jurisdiction_id"] ?? identity?.tenantID ?? configuration.tenant.id
+        guard let city = try await cities.find(jurisdiction) else { throw Failure.notFound("jurisdiction_id \(jurisdiction) not found") }
+        if let identity, identity.tenantID != city.id { throw Failure.forbidden("the api_key is not valid for jurisdiction_id \(jurisdiction)") }
+        return Call(form: form, format: format, city: city, identity: identity)
     }
 
     /// Classifies an error the way `/api/v1` does (``ProblemMiddleware/problem(for:)``), in
@@ -300,7 +292,7 @@ struct Open311Controller {
             throw Failure.badRequest(errors.map { "\(names[$0.field] ?? $0.field): \($0.message)" }.joined(separator: "; "))
         }
         let now = clock.now()
-        let (ticket, _) = try await intake.file(new, tenant: call.tenant, actor: identity.actor, now: now)
+        let (ticket, _) = try await intake.file(new, city: call.city, actor: identity.actor, now: now)
         let notice = try await serviceNotice(ticket, call)
         var fields: [(String, Open311Value)] = []
         switch service.type {
@@ -359,7 +351,7 @@ struct Open311Controller {
         guard TicketAccess(identity.actor).may(action.name, action.permission, on: ticket, filedBy: filedBy) else {
             throw Failure.forbidden("this api_key may post updates only on the requests it filed")
         }
-        let context = configuration.context(now: clock.now(), actor: identity.actor, tenantID: identity.tenantID)
+        let context = call.city.context(now: clock.now(), actor: identity.actor)
         let (_, event) = try await store.apply(action, number: number, tenantID: call.tenant.id, expectedVersion: nil, context: context) { _ in }
         return (.ok, Open311Document(root: "service_request_updates", item: "request_update", items: [
             .object([("update_id", .string(Self.updateID(number, event.sequence)))]),

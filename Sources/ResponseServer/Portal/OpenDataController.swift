@@ -11,6 +11,7 @@ struct OpenDataController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
     let names = CityCache<PublicRecord.Names>(lifetime: 60)
 
     struct Page: Encodable, Sendable {
@@ -31,12 +32,12 @@ struct OpenDataController {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let tenant = try await store.tenant(configuration.tenant.id) ?? configuration.tenant
-        let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
+        let city = try await cities.city(configuration.tenant.id)
+        let zone = city.timeZone
         let params = request.uri.queryParameters
         func value(_ name: String) -> String? { params[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         var errors: [FieldError] = []
-        let days = DayKeys(timeZone: zone)
+        let days = city.days
         func day(_ name: String) -> Date? {
             guard let text = value(name) else { return nil }
             guard text.count == 10, let date = days.start(ofValidDay: text) else {
@@ -65,8 +66,8 @@ struct OpenDataController {
         }
         guard errors.isEmpty else { throw Problem.badRequest("invalid query parameters", errors: errors) }
 
-        let names = try await self.names.value(tenant.id, now: clock.now()) { try await OpenDataExport.names(store: store, tenantID: tenant.id) }
-        let result = try await store.listTickets(query, tenantID: tenant.id)
+        let names = try await self.names.value(city.id, now: clock.now()) { try await OpenDataExport.names(store: store, tenantID: city.id) }
+        let result = try await store.listTickets(query, tenantID: city.id)
         let records = result.tickets.map { PublicRecord($0, names: names, policy: configuration.disclosure, timeZone: zone) }
         var headers = HTTPFields()
         headers[.cacheControl] = "public, max-age=60"

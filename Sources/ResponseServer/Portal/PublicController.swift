@@ -12,6 +12,7 @@ struct PublicController {
     let store: any TicketStore
     let clock: any WallClock
     let configuration: ServerConfiguration
+    let cities: CityDirectory
     let intake: TicketIntake
     /// Filing without an account is limited per address (the Open311 anonymous rate).
     let limiter: RateLimiter
@@ -20,10 +21,11 @@ struct PublicController {
     /// The dashboard is public and costs a report: it is computed at most every 10 seconds.
     let dashboardCache = CityCache<Dashboard>(lifetime: 10)
 
-    init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, intake: TicketIntake) {
+    init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, cities: CityDirectory, intake: TicketIntake) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
+        self.cities = cities
         self.intake = intake
         limiter = RateLimiter(perMinute: configuration.open311.anonymousRequestsPerMinute, burst: configuration.open311.burst)
         readLimiter = RateLimiter(perMinute: configuration.open311.publicReadsPerMinute, burst: configuration.open311.burst)
@@ -123,7 +125,7 @@ struct PublicController {
             }
         }
         if !errors.isEmpty { throw ValidationError(errors) }
-        let (ticket, _) = try await intake.file(new, tenant: configuration.tenant, actor: Actor(name: "portal", role: .integration), now: now)
+        let (ticket, _) = try await intake.file(new, city: try await cities.city(configuration.tenant.id), actor: Actor(name: "portal", role: .integration), now: now)
         let code = TrackingCode.make(number: ticket.number, tenantID: ticket.tenantID, secret: configuration.linkSecret)
         return JSONResponse(status: .created, value: Receipt(number: ticket.number, trackingCode: code, status: ticket.status,
                                                              track: "/portal/track/\(ticket.number)?code=\(code)"))
@@ -170,11 +172,11 @@ struct PublicController {
     }
 
     func dashboard() async throws -> Dashboard {
-        let tenant = try await store.tenant(configuration.tenant.id) ?? configuration.tenant
+        let place = try await cities.city(configuration.tenant.id), tenant = place.tenant
         let now = clock.now()
-        let month = String(DayKeys(identifier: tenant.timeZone).key(now).prefix(7))
+        let month = String(place.days.key(now).prefix(7))
         let period = AssessmentPeriod(month: month) ?? AssessmentPeriod(from: month + "-01", to: month + "-28")
-        var settings = configuration.accountability(for: tenant.id).assessment
+        var settings = place.accountability.assessment
         let report = try await AssessmentService(store: store).report(tenantID: tenant.id, period: period, settings: settings)
         // The city as one unit: every lead unit's counts (districts would count their streets twice).
         var total = UnitCounts()
