@@ -56,24 +56,16 @@ extension SQLTicketStore {
                 let ticket = try TicketRow.decode(row, contacts: self.contacts)
                 // A ticket of a city the caller does not know is left for a caller that does.
                 guard let ctx = context(ticket) else { continue }
-                var current = ticket
-                var events: [TicketEvent] = []
-                for step in DeadlineSweep.due(ticket, at: now, policy: ctx.accountability, calendar: ctx.policy.calendar) {
-                    // A step the state machine refuses (no longer due) is skipped, never forced.
-                    guard let (next, event) = try? TicketStateMachine.apply(.sweep(step), to: current, context: ctx) else { continue }
-                    current = next
-                    events.append(event)
-                    batch.steps[step.kindName, default: 0] += 1
-                }
-                if events.isEmpty {
-                    // Nothing due after all (the policy changed, or an old row): look again when
-                    // something will be, and never in this same pass.
-                    var check = DeadlineSweep.nextCheck(ticket, policy: ctx.accountability, calendar: ctx.policy.calendar)
-                    if let c = check, c <= now { check = now.addingTimeInterval(60) }
+                let (current, events): (Ticket, [TicketEvent])
+                switch TicketStateMachine.sweep(ticket, context: ctx) {
+                case .recheck(let check):
                     try await db.raw(
                         "UPDATE tickets SET next_check_at = \(bind: check?.millisecondsSince1970) WHERE id = \(bind: ticket.id)"
                     ).run()
                     continue
+                case .stepped(let after, let recorded, let steps):
+                    (current, events) = (after, recorded)
+                    for step in steps { batch.steps[step.kindName, default: 0] += 1 }
                 }
                 swept.append((current, ticket.version))
                 batch.tickets += 1

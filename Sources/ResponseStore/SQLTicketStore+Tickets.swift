@@ -69,7 +69,7 @@ extension SQLTicketStore {
             var events = [created]
             for followUp in item.followUps {
                 // Pure and in memory: the follow-ups cost no extra round trip.
-                guard let (next, event) = try? TicketStateMachine.apply(followUp.action, to: ticket, context: followUp.context) else { continue }
+                let (next, event) = TicketStateMachine.applyOrNote(followUp.action, to: ticket, context: followUp.context)
                 ticket = next
                 events.append(event)
             }
@@ -146,12 +146,8 @@ extension SQLTicketStore {
             var events: [TicketEvent] = []
             for action in actions {
                 if case .merge(let parentNumber) = action {
-                    guard let parent = try await Self.ticket(number: parentNumber, tenantID: tenantID, on: db, lock: "", contacts: self.contacts) else {
-                        throw TransitionError.invalid(FieldError(field: "into", message: "no ticket \(parentNumber)"))
-                    }
-                    if parent.status == .merged {
-                        throw TransitionError.invalid(FieldError(field: "into", message: "\(parentNumber) is itself merged into \(parent.mergedInto ?? "another ticket")"))
-                    }
+                    let parent = try await Self.ticket(number: parentNumber, tenantID: tenantID, on: db, lock: "", contacts: self.contacts)
+                    try TicketStateMachine.checkMergeTarget(parent, number: parentNumber)
                 }
                 let (after, event) = try TicketStateMachine.apply(action, to: next, context: context)
                 next = after

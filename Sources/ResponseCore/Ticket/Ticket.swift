@@ -114,6 +114,10 @@ public struct Ticket: Codable, Sendable, Equatable, Identifiable {
         self.version = version
     }
 
+    /// Whether the complainant's rating is wanted now: the unit has replied, or the follow-up
+    /// queue holds the ticket (a reply, or a deadline that expired without one).
+    public var awaitsRating: Bool { status == .replied || oversight.followUp != nil }
+
     /// Whether a deadline the unit still owes has passed at `now`.
     public func isOverdue(at now: Date) -> Bool {
         guard status.isOpenWork else { return false }

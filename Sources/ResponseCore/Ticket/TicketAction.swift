@@ -106,57 +106,41 @@ public enum TicketAction: Sendable, Equatable {
         }
     }
 
-    /// The permission a caller needs.
-    public var permission: Permission {
+    /// Which action this is, without its arguments.
+    public var kind: Kind {
         switch self {
         case .answer: .answer
-        case .dispatch, .triage, .rejectReturn: .dispatch
-        case .arbitrate: .arbitrate
-        case .accept, .giveBack, .contact, .reply: .workTicket
+        case .dispatch: .dispatch
+        case .accept: .accept
+        case .giveBack: .giveBack
+        case .contact: .contact
+        case .reply: .reply
         case .evaluate: .evaluate
         case .reopen: .reopen
+        case .triage: .triage
+        case .rejectReturn: .rejectReturn
+        case .arbitrate: .arbitrate
         case .merge: .merge
         case .urge: .urge
         case .extend: .extend
         case .close: .close
         case .comment: .comment
         case .sweep: .sweep
-        case .requestExtension, .summon, .acknowledgeSummons, .reportSummons, .rateSummons: .workTicket
-        case .decideExtension: .extend
-        case .followUpAttempt, .endFollowUp: .followUp
+        case .requestExtension: .requestExtension
+        case .decideExtension: .decideExtension
+        case .summon: .summon
+        case .acknowledgeSummons: .acknowledgeSummons
+        case .reportSummons: .reportSummons
+        case .rateSummons: .rateSummons
+        case .followUpAttempt: .followUpAttempt
+        case .endFollowUp: .endFollowUp
         case .eraseContacts: .eraseContacts
         }
     }
 
+    /// The permission a caller needs.
+    public var permission: Permission { kind.permission }
+
     /// The name used in URLs and errors (`return`, not `giveBack`).
-    public var name: String {
-        switch self {
-        case .answer: "answer"
-        case .dispatch: "dispatch"
-        case .accept: "accept"
-        case .giveBack: "return"
-        case .contact: "contact"
-        case .reply: "reply"
-        case .evaluate: "evaluate"
-        case .reopen: "reopen"
-        case .triage: "triage"
-        case .rejectReturn: "reject-return"
-        case .arbitrate: "arbitrate"
-        case .merge: "merge"
-        case .urge: "urge"
-        case .extend: "extend"
-        case .close: "close"
-        case .comment: "comment"
-        case .sweep: "sweep"
-        case .requestExtension: "request-extension"
-        case .decideExtension: "decide-extension"
-        case .summon: "summon"
-        case .acknowledgeSummons: "acknowledge-summons"
-        case .reportSummons: "report-summons"
-        case .rateSummons: "rate-summons"
-        case .followUpAttempt: "follow-up-attempt"
-        case .endFollowUp: "end-follow-up"
-        case .eraseContacts: "erase-contacts"
-        }
-    }
+    public var name: String { kind.rawValue }
 }

@@ -82,7 +82,7 @@ struct FollowUpController {
         // The plan was made from the ticket as read; the version check refuses it if another
         // follow-up got there first.
         return try await store.apply(actions, number: number, tenantID: tenantID, expectedVersion: version ?? current.version, context: context) { ticket in
-            guard ticket.oversight.followUp != nil || ticket.status == .replied else {
+            guard ticket.awaitsRating else {
                 throw Problem(.conflict, type: "not-in-follow-up", detail: "ticket \(number) is not waiting for a follow-up")
             }
         }
@@ -124,7 +124,7 @@ struct FollowUpController {
     }
 
     func rate(_ ticket: Ticket, _ evaluation: Evaluation) async throws -> (Ticket, [TicketEvent]) {
-        guard ticket.oversight.followUp != nil || ticket.status == .replied else {
+        guard ticket.awaitsRating else {
             throw Problem(.conflict, type: "already-rated", detail: "request \(ticket.number) has already been rated or is not ready to be rated")
         }
         return try await apply(.rated(evaluation), number: ticket.number, tenantID: ticket.tenantID, actor: Self.complainant, version: nil)
@@ -150,7 +150,7 @@ struct FollowUpController {
                 let (after, _) = try await rate(ticket, Evaluation(contacted: form["contacted"].flatMap(Bool.init), resolved: resolved, satisfaction: satisfaction, comment: comment))
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: FollowUpPage.thanks(after))))
             }
-            let ready = ticket.oversight.followUp != nil || ticket.status == .replied
+            let ready = ticket.awaitsRating
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ready ? FollowUpPage.form(ticket, token: token, error: nil) : FollowUpPage.thanks(ticket))))
         } catch let problem as Problem {
             return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: FollowUpPage.message(problem.detail ?? problem.title))))
@@ -247,7 +247,7 @@ struct PublicFollowUp: Encodable, Sendable {
         title = Redactor.redact(t.title, name: t.complainant.name)
         status = t.status
         reply = t.reply.map { Redactor.redact($0, name: t.complainant.name) }
-        awaitingRating = t.oversight.followUp != nil || t.status == .replied
+        awaitingRating = t.awaitsRating
         questions = FollowUpController.script.questions
         evaluation = t.evaluation.map { var e = $0; e.comment = nil; return e }
     }

@@ -14,12 +14,6 @@ struct TicketController {
     let dispatch: DispatchService
     let intake: TicketIntake
 
-    static let actions = [
-        "answer", "triage", "dispatch", "accept", "return", "reject-return", "arbitrate", "contact", "reply", "evaluate", "reopen", "merge",
-        "urge", "extend", "close", "comment", "request-extension", "decide-extension", "summon", "acknowledge-summons", "report-summons",
-        "rate-summons", "erase-contacts",
-    ]
-
     func register(on api: RouteRegistry) {
         api.add(.post, "/api/v1/tickets", summary: "File a ticket", tag: "tickets", access: .permission(.createTicket),
                 request: "NewTicket", response: "Ticket", status: 201, handler: create)
@@ -31,46 +25,41 @@ struct TicketController {
                 tag: "accountability", access: .permission(.followUp), response: "NotificationList", handler: notifications)
         api.add(.get, "/api/v1/tickets/{number}/suggestions", summary: "Top-3 categories and units, the catalogue's choice and a likely duplicate",
                 tag: "dispatch", access: .permission(.dispatch), response: "Suggestions", handler: suggestions)
-        for action in Self.actions {
-            api.add(.post, "/api/v1/tickets/{number}/\(action)", summary: Self.summaries[action] ?? action, tag: "lifecycle",
-                    access: Self.access(for: action), request: "ActionBody", response: "Ticket") { request, context in
-                try await self.act(action, request, context)
+        // Every action clients may send has a summary; the sweeper's and the follow-up's steps have none.
+        for kind in TicketAction.Kind.allCases {
+            guard let summary = Self.summaries[kind] else { continue }
+            api.add(.post, "/api/v1/tickets/{number}/\(kind.rawValue)", summary: summary, tag: "lifecycle",
+                    access: .permission(kind.permission), request: "ActionBody", response: "Ticket") { request, context in
+                try await self.act(kind, request, context)
             }
         }
     }
 
-    static let summaries: [String: String] = [
-        "answer": "Answer a consultation on the spot (final)",
-        "dispatch": "Route to a lead unit and co-units (from a return: the return is upheld)",
-        "triage": "Correct the category or place (the models learn from it)",
-        "reject-return": "Refuse a unit's return: the unit keeps the ticket and its deadlines",
-        "arbitrate": "Rule on a second dispute: the named unit leads and may not return it again",
-        "accept": "The lead unit signs for the ticket",
-        "return": "The lead unit returns a mis-routed ticket, with a reason, inside the return window",
-        "contact": "Log contact with the complainant",
-        "reply": "The unit's answer, and whether it solved the problem",
-        "evaluate": "Record the complainant's rating",
-        "reopen": "Send back to the unit (redo)",
-        "merge": "Merge into another ticket as a duplicate",
-        "urge": "Urge the unit (record only)",
-        "extend": "Move the resolution deadline",
-        "close": "Close the ticket",
-        "comment": "Add a remark to the timeline for the lead unit (any state; no state change)",
-        "request-extension": "The lead unit asks for a later resolution deadline (`until`, `reason`), before expiry",
-        "decide-extension": "A supervisor approves or refuses the pending extension (`approve`, `note`); the complainant is told",
-        "summon": "The lead unit summons departments or companies (`units`): each must acknowledge within the arrival limit",
-        "acknowledge-summons": "A summoned unit acknowledges (arrives); handlers act for their own unit",
-        "report-summons": "A summoned unit reports what it did (`text`)",
-        "rate-summons": "The lead unit rates a summoned unit's help (`unit`, `score` 1–5)",
-        "erase-contacts": "Erase the complainant's name, phone and e-mail on her request (`reason`: the request's reference), and redact her from every text of the ticket and its history",
+    static let summaries: [TicketAction.Kind: String] = [
+        .answer: "Answer a consultation on the spot (final)",
+        .dispatch: "Route to a lead unit and co-units (from a return: the return is upheld)",
+        .triage: "Correct the category or place (the models learn from it)",
+        .rejectReturn: "Refuse a unit's return: the unit keeps the ticket and its deadlines",
+        .arbitrate: "Rule on a second dispute: the named unit leads and may not return it again",
+        .accept: "The lead unit signs for the ticket",
+        .giveBack: "The lead unit returns a mis-routed ticket, with a reason, inside the return window",
+        .contact: "Log contact with the complainant",
+        .reply: "The unit's answer, and whether it solved the problem",
+        .evaluate: "Record the complainant's rating",
+        .reopen: "Send back to the unit (redo)",
+        .merge: "Merge into another ticket as a duplicate",
+        .urge: "Urge the unit (record only)",
+        .extend: "Move the resolution deadline",
+        .close: "Close the ticket",
+        .comment: "Add a remark to the timeline for the lead unit (any state; no state change)",
+        .requestExtension: "The lead unit asks for a later resolution deadline (`until`, `reason`), before expiry",
+        .decideExtension: "A supervisor approves or refuses the pending extension (`approve`, `note`); the complainant is told",
+        .summon: "The lead unit summons departments or companies (`units`): each must acknowledge within the arrival limit",
+        .acknowledgeSummons: "A summoned unit acknowledges (arrives); handlers act for their own unit",
+        .reportSummons: "A summoned unit reports what it did (`text`)",
+        .rateSummons: "The lead unit rates a summoned unit's help (`unit`, `score` 1–5)",
+        .eraseContacts: "Erase the complainant's name, phone and e-mail on her request (`reason`: the request's reference), and redact her from every text of the ticket and its history",
     ]
-
-    /// Who may take `action`: the roles holding its permission.
-    static func access(for action: String) -> RouteAccess {
-        let permission = TicketStateMachine.sampleActions.first { $0.name == action }?.permission
-        // Every listed action has a sample; a missing one would document the route as closed.
-        return .permission(permission ?? .sweep)
-    }
 
     static let listParameters: [APIRoute.QueryParameter] = [
         .init(name: "status", description: "comma-separated statuses", schemaType: "string"),
@@ -233,13 +222,14 @@ struct TicketController {
         return query
     }
 
-    func act(_ name: String, _ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TicketView> {
+    func act(_ kind: TicketAction.Kind, _ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TicketView> {
+        let name = kind.rawValue
         let identity = try context.requireIdentity()
         let number = try context.parameters.require("number")
         var body = try await request.decodeJSON(as: ActionBody.self, context: context)
         // A handler answering a summons acts for its own unit.
-        if body.unit == nil, identity.role == .handler, ["acknowledge-summons", "report-summons"].contains(name) { body.unit = identity.unitCode }
-        let action = try body.action(named: name)
+        if body.unit == nil, identity.role == .handler, [.acknowledgeSummons, .reportSummons].contains(kind) { body.unit = identity.unitCode }
+        let action = try body.action(kind)
         guard identity.role.allows(action.permission) else {
             throw Problem.forbidden("the \(identity.role.rawValue) role may not \(name) tickets")
         }

@@ -19,7 +19,9 @@ struct TicketIntake {
         if let decision {
             let system = city.context(now: now, actor: .system)
             followUps.append(IntakeFollowUp(.triage(decision.triage), context: system))
-            if let parent = decision.mergeInto, let found = try await store.ticket(number: parent, tenantID: tenant.id), !found.status.isFinal {
+            var found: Ticket?
+            if let parent = decision.mergeInto { found = try await store.ticket(number: parent, tenantID: tenant.id) }
+            if let parent = decision.mergeInto, (try? TicketStateMachine.checkMergeTarget(found, number: parent)) != nil {
                 followUps.append(IntakeFollowUp(.merge(into: parent), context: system))
             } else if decision.automatic, let lead = decision.leadUnit {
                 let why = decision.triage.notes["basis"] ?? "policy"

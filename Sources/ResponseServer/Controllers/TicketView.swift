@@ -29,7 +29,7 @@ struct TicketView: Encodable, Sendable {
         self.overdue = ticket.isOverdue(at: now)
         self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
         self.yourActions = allowedActions.filter { name in
-            guard let permission = TicketStateMachine.sampleActions.first(where: { $0.name == name })?.permission else { return false }
+            guard let permission = TicketAction.Kind(rawValue: name)?.permission else { return false }
             return access.may(name, permission, on: ticket, filedBy: timeline.flatMap(TicketAccess.filer(in:)))
         }
         self.timeline = timeline?.map { disclosure.staffView($0, of: ticket, contacts: contacts) }
@@ -88,8 +88,8 @@ struct ActionBody: Decodable, Sendable {
     /// The ticket version the client last saw; a mismatch is refused with 409.
     var version: Int?
 
-    /// The action named `name`, or field errors for what is missing.
-    func action(named name: String) throws -> TicketAction {
+    /// The action of `kind` with this body's fields, or field errors for what is missing.
+    func action(_ kind: TicketAction.Kind) throws -> TicketAction {
         var errors: [FieldError] = []
         func required<T>(_ value: T?, _ field: String) -> T? {
             if value == nil { errors.append(FieldError(field: field, message: "is required")) }
@@ -99,21 +99,21 @@ struct ActionBody: Decodable, Sendable {
             if let value, value.count > 10_000 { errors.append(FieldError(field: field, message: "at most 10000 characters")) }
         }
         let action: TicketAction?
-        switch name {
-        case "answer": action = required(text, "text").map { .answer(text: $0) }
-        case "dispatch":
+        switch kind {
+        case .answer: action = required(text, "text").map { .answer(text: $0) }
+        case .dispatch:
             action = required(leadUnit, "leadUnit").map { .dispatch(leadUnit: $0, coUnits: coUnits ?? [], note: note) }
-        case "triage":
+        case .triage:
             let triage = Triage(categoryCode: categoryCode, districtCode: districtCode, streetCode: streetCode, notes: note.map { ["note": $0] } ?? [:])
             if categoryCode == nil && districtCode == nil && streetCode == nil {
                 errors.append(FieldError(field: "categoryCode", message: "give categoryCode, districtCode or streetCode"))
             }
             action = .triage(triage)
-        case "reject-return": action = .rejectReturn(note: note)
-        case "arbitrate":
+        case .rejectReturn: action = .rejectReturn(note: note)
+        case .arbitrate:
             action = required(leadUnit, "leadUnit").map { .arbitrate(leadUnit: $0, coUnits: coUnits ?? [], note: note) }
-        case "accept": action = .accept
-        case "return":
+        case .accept: action = .accept
+        case .giveBack:
             if let r = required(reason, "reason") {
                 if let parsed = ReturnReason(rawValue: r) {
                     action = .giveBack(reason: parsed, note: note)
@@ -122,37 +122,37 @@ struct ActionBody: Decodable, Sendable {
                     action = nil
                 }
             } else { action = nil }
-        case "contact": action = required(note, "note").map { .contact(note: $0) }
-        case "reply":
+        case .contact: action = required(note, "note").map { .contact(note: $0) }
+        case .reply:
             let t = required(text, "text"), r = required(resolved, "resolved")
             action = t.flatMap { t in r.map { .reply(text: t, resolved: $0) } }
-        case "evaluate":
+        case .evaluate:
             let r = required(resolved, "resolved"), s = required(satisfaction, "satisfaction")
             action = r.flatMap { r in s.map { .evaluate(Evaluation(contacted: contacted, resolved: r, satisfaction: $0, comment: comment)) } }
-        case "reopen": action = required(reason, "reason").map { .reopen(reason: $0) }
-        case "merge": action = required(into, "into").map { .merge(into: $0) }
-        case "urge": action = .urge(note: note)
-        case "extend":
+        case .reopen: action = required(reason, "reason").map { .reopen(reason: $0) }
+        case .merge: action = required(into, "into").map { .merge(into: $0) }
+        case .urge: action = .urge(note: note)
+        case .extend:
             let u = required(until, "until"), r = required(reason, "reason")
             action = u.flatMap { u in r.map { .extend(until: u, reason: $0) } }
-        case "close": action = .close(note: note)
-        case "comment": action = required(text, "text").map { .comment(text: $0, details: [:]) }
-        case "request-extension":
+        case .close: action = .close(note: note)
+        case .comment: action = required(text, "text").map { .comment(text: $0, details: [:]) }
+        case .requestExtension:
             let u = required(until, "until"), r = required(reason, "reason")
             action = u.flatMap { u in r.map { .requestExtension(until: u, reason: $0) } }
-        case "decide-extension": action = required(approve, "approve").map { .decideExtension(approve: $0, note: note) }
-        case "summon":
+        case .decideExtension: action = required(approve, "approve").map { .decideExtension(approve: $0, note: note) }
+        case .summon:
             if let units, units.count > 20 { errors.append(FieldError(field: "units", message: "at most 20 units")) }
             action = required(units, "units").map { .summon(units: $0, note: note) }
-        case "acknowledge-summons": action = required(unit, "unit").map { .acknowledgeSummons(unit: $0) }
-        case "report-summons":
+        case .acknowledgeSummons: action = required(unit, "unit").map { .acknowledgeSummons(unit: $0) }
+        case .reportSummons:
             let u = required(unit, "unit"), t = required(text, "text")
             action = u.flatMap { u in t.map { .reportSummons(unit: u, text: $0) } }
-        case "rate-summons":
+        case .rateSummons:
             let u = required(unit, "unit"), sc = required(score, "score")
             action = u.flatMap { u in sc.map { .rateSummons(unit: u, score: $0, note: note) } }
-        case "erase-contacts": action = required(reason, "reason").map { .eraseContacts(basis: .request, note: $0) }
-        default: throw Problem.notFound("no action \(name)")
+        case .eraseContacts: action = required(reason, "reason").map { .eraseContacts(basis: .request, note: $0) }
+        case .sweep, .followUpAttempt, .endFollowUp: throw Problem.notFound("no action \(kind.rawValue)")
         }
         guard errors.isEmpty, let action else { throw ValidationError(errors) }
         return action

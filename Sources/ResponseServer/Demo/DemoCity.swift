@@ -120,8 +120,9 @@ public struct DemoCity: Sendable {
                 _ = try await store.apply(.merge(into: parent.number), number: ticket.number, tenantID: tenant.id, expectedVersion: nil,
                                           context: city.context(now: demoClock.now(), actor: Actor(name: "dispatcher", role: .dispatcher))) { _ in }
             } else {
-                try await walk(ticket, to: i % 10, lead: lead, store: store, clock: demoClock, city: city)
-                previous = ticket
+                let walked = try await walk(ticket, to: i % 10, lead: lead, store: store, clock: demoClock, city: city)
+                // Duplicates join open tickets only (``TicketStateMachine/checkMergeTarget(_:number:)``).
+                if !walked.status.isFinal { previous = walked }
             }
             count += 1
         }
@@ -131,7 +132,9 @@ public struct DemoCity: Sendable {
     }
 
     /// Moves a demo ticket along the lifecycle: `stage` 0 leaves it received, 9 closes it.
-    static func walk(_ ticket: Ticket, to stage: Int, lead: String, store: any TicketStore, clock: ManualClock, city: City) async throws {
+    /// - Returns: The ticket after its last step.
+    @discardableResult
+    static func walk(_ ticket: Ticket, to stage: Int, lead: String, store: any TicketStore, clock: ManualClock, city: City) async throws -> Ticket {
         let dispatcher = Actor(name: "dispatcher", role: .dispatcher)
         let handler = Actor(name: "handler", role: .handler, unitCode: lead)
         let agent = Actor(name: "agent", role: .agent)
@@ -152,11 +155,13 @@ public struct DemoCity: Sendable {
             if stage == 6 { steps = Array(all.prefix(1)) + [(.giveBack(reason: .notOurMandate, note: "不属于本街道职责（演示数据）"), handler)] }
             if stage == 7 { steps.append((.reopen(reason: "诉求人不满意，退回重办（演示数据）"), agent)) }
         }
+        var walked = ticket
         for (action, actor) in steps {
             clock.advance(by: 1800)
-            _ = try await store.apply(action, number: ticket.number, tenantID: ticket.tenantID, expectedVersion: nil,
-                                      context: city.context(now: clock.now(), actor: actor)) { _ in }
+            walked = try await store.apply(action, number: ticket.number, tenantID: ticket.tenantID, expectedVersion: nil,
+                                           context: city.context(now: clock.now(), actor: actor)) { _ in }.0
         }
+        return walked
     }
 
     /// The demo city's dispatch catalogue: utility categories to the companies, anything with a
