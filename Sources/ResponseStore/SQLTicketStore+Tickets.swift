@@ -168,8 +168,10 @@ extension SQLTicketStore {
         let days = context.city.days
         try await Self.record([(next, events, days)], contacts: contacts, on: db)
         try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: contacts.callerHash), on: db)
-        if let erasure = events.first(where: { $0.type == .contactsErased }) {
-            try await eraseTraces(of: [(current, next)], basis: erasure.payload["basis"].flatMap(ErasureBasis.init(rawValue:)) ?? .request, on: db)
+        for event in events {
+            guard case .contactsErased(let basis, _, _) = event.detail else { continue }
+            try await eraseTraces(of: [(current, next)], basis: basis, on: db)
+            break
         }
     }
 

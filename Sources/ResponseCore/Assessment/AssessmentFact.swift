@@ -21,70 +21,63 @@ public struct AssessmentFact: Sendable, Hashable {
     ///   - event: Any event; most contribute nothing.
     ///   - days: Turns an instant into the city's calendar day.
     public static func facts(of event: TicketEvent, days: DayKeys) -> [AssessmentFact] {
-        let p = event.payload
-        let day = days.key(event.at)
-        let unit = p["unit"]
         var out: [AssessmentFact] = []
-        func add(_ metric: AssessmentMetric, _ unit: String?, _ day: String, _ value: Int = 1) {
-            if let unit, !unit.isEmpty { out.append(AssessmentFact(unit: unit, day: day, metric: metric, value: value)) }
+        func add(_ metric: AssessmentMetric, _ unit: String?, _ day: String? = nil, _ value: Int = 1) {
+            if let unit, !unit.isEmpty { out.append(AssessmentFact(unit: unit, day: day ?? days.key(event.at), metric: metric, value: value)) }
         }
-        func dayOf(_ key: String) -> String? {
-            p[key].flatMap(Self.instant).map(days.key)
-        }
-        switch event.type {
-        case .dispatched:
-            add(.assigned, p["leadUnit"], day)
-            if p["upheld"] == "true", let assignedDay = dayOf("returnedAssignedAt") { add(.returnUpheld, p["returnedBy"], assignedDay) }
-        case .arbitrated:
-            if let from = p["from"] {
-                add(.assigned, p["leadUnit"], day)
-                if let assignedDay = dayOf("fromAssignedAt") { add(.returnUpheld, from, assignedDay) }
+        switch event.detail {
+        case .dispatched(let routing, let upheld):
+            add(.assigned, routing.leadUnit)
+            if let upheld, let assigned = upheld.assignedAt { add(.returnUpheld, upheld.unit, days.key(assigned)) }
+        case .arbitrated(let routing, let replaced):
+            if let replaced, let from = replaced.unit {
+                add(.assigned, routing.leadUnit)
+                if let assigned = replaced.assignedAt { add(.returnUpheld, from, days.key(assigned)) }
             }
-        case .contacted:
-            if p["first"] == "true", let assignedDay = dayOf("assignedAt") {
-                add(.responded, unit, assignedDay)
-                if p["onTime"] == "true" { add(.respondedOnTime, unit, assignedDay) }
+        case .contacted(_, let onTime, let first, let unit):
+            // The response rate counts the first contact of an assignment, on the day of the assignment.
+            if let assigned = first?.assignedAt {
+                add(.responded, unit, days.key(assigned))
+                if onTime == true { add(.respondedOnTime, unit, days.key(assigned)) }
             }
-        case .returned:
-            add(.returned, unit, day)
-        case .replied:
-            add(.replied, unit, day)
-            if p["onTime"] == "true" { add(.repliedOnTime, unit, day) }
-        case .evaluated:
-            add(.rated, unit, day)
-            if p["resolved"] == "true" { add(.ratedResolved, unit, day) }
-            switch p["satisfaction"].flatMap(Evaluation.Satisfaction.init(rawValue:)) {
-            case .satisfied: add(.satisfied, unit, day)
-            case .basicallySatisfied: add(.basicallySatisfied, unit, day)
-            case .dissatisfied: add(.dissatisfied, unit, day)
+        case .returned(_, _, let unit):
+            add(.returned, unit)
+        case .replied(_, _, let onTime, let unit):
+            add(.replied, unit)
+            if onTime == true { add(.repliedOnTime, unit) }
+        case .evaluated(let resolved, let satisfaction, _, _, let unit):
+            add(.rated, unit)
+            if resolved { add(.ratedResolved, unit) }
+            switch satisfaction {
+            case .satisfied: add(.satisfied, unit)
+            case .basicallySatisfied: add(.basicallySatisfied, unit)
+            case .dissatisfied: add(.dissatisfied, unit)
             case nil: break
             }
-        case .reopened:
-            add(.redone, unit, day)
-        case .followUpEnded:
-            if p["outcome"] == "not_evaluated" { add(.notEvaluated, unit, day) }
-        case .overdue:
-            if p["deadline"] == DeadlineName.resolution.rawValue { add(.overdue, unit, day) }
-        case .escalated:
-            add(.escalated, unit, day)
-        case .summoned:
-            for summoned in (p["units"] ?? "").split(separator: ",") { add(.summoned, String(summoned), day) }
-        case .summonsAcknowledged, .summonsReported:
-            if p["onTime"] == "true" { add(.summonsOnTime, p["summoned"], day) }
-        case .summonsRated:
-            if let score = p["score"].flatMap(Int.init) {
-                add(.summonsRated, p["summoned"], day)
-                add(.summonsScore, p["summoned"], day, score)
+        case .reopened(_, let unit):
+            add(.redone, unit)
+        case .followUpEnded(let outcome, _, let unit):
+            if outcome == .notEvaluated { add(.notEvaluated, unit) }
+        case .overdue(let deadline, _, _, let unit):
+            if deadline == .resolution { add(.overdue, unit) }
+        case .escalated(_, let unit):
+            add(.escalated, unit)
+        case .summoned(let units, _, _, _):
+            for summoned in units { add(.summoned, summoned) }
+        case .summonsAcknowledged(let summoned, let onTime, _):
+            if onTime { add(.summonsOnTime, summoned) }
+        case .summonsReported(let summoned, _, _, let onTime, _):
+            if onTime == true { add(.summonsOnTime, summoned) }
+        case .summonsRated(let summoned, let score, _, _):
+            if let score {
+                add(.summonsRated, summoned)
+                add(.summonsScore, summoned, nil, score)
             }
-        default:
+        case .created, .answered, .accepted, .returnRejected, .triaged, .merged, .urged, .extended, .closed, .commented,
+             .summonsOverdue, .extensionRequested, .extensionApproved, .extensionRefused, .followUpAttempted, .contactsErased:
             break
         }
         return out
-    }
-
-    /// Reads an instant written by the state machine (ISO 8601, with or without milliseconds).
-    static func instant(_ text: String) -> Date? {
-        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(text, strategy: .iso8601))
     }
 
     /// Sums facts into one count per unit, day and metric (what the store adds in one statement).

@@ -122,11 +122,9 @@ public struct NewTicket: Codable, Sendable, Equatable {
             attributes: attributes ?? [:],
             createdAt: now
         )
-        var payload = ["kind": kind.rawValue, "channel": channel.rawValue]
-        if let categoryCode { payload["categoryCode"] = categoryCode }
         let event = TicketEvent(
-            sequence: 1, ticketID: id, tenantID: tenantID, type: .created, at: now, actor: actor,
-            fromStatus: nil, toStatus: .received, payload: payload
+            sequence: 1, ticketID: id, tenantID: tenantID, at: now, actor: actor, fromStatus: nil, toStatus: .received,
+            detail: .created(kind: kind, channel: channel, categoryCode: categoryCode)
         )
         return (ticket, event)
     }

@@ -518,22 +518,23 @@ struct Open311Controller {
     /// The public sentence of an update. Internal notes (contact logs, return notes) stay out:
     /// they may name the complainant. Answers and replies pass the disclosure policy.
     static func updateText(_ e: TicketEvent, of ticket: Ticket, disclosure: Disclosure, units: [String: String]) -> String {
-        let unit = (e.payload["unit"] ?? e.payload["leadUnit"] ?? e.actor.unitCode).map { units[$0] ?? $0 } ?? "The unit"
-        switch e.type {
-        case .answered: return e.payload["text"].flatMap { disclosure.publicText($0, of: ticket) } ?? "Answered by the hotline."
-        case .dispatched: return "Sent to \(unit)."
-        case .arbitrated: return "Assigned to \(unit) by a supervisor's ruling."
-        case .returnRejected: return "\(unit) remains responsible."
-        case .accepted: return "\(unit) accepted the request."
-        case .returned: return "\(unit) returned the request to the hotline for re-routing."
-        case .contacted: return "\(unit) contacted the resident."
-        case .extended: return "The reply is now due by \(e.payload["until"] ?? "a later date")."
-        case .replied: return e.payload["text"].flatMap { disclosure.publicText($0, of: ticket) } ?? "\(unit) replied."
-        case .evaluated: return e.payload["resolved"] == "true" ? "The resident confirmed the problem is solved." : "The resident says the problem is not solved."
-        case .reopened: return "Reopened and sent back to \(unit)."
+        func name(_ code: String?) -> String { (code ?? e.actor.unitCode).map { units[$0] ?? $0 } ?? "The unit" }
+        switch e.detail {
+        case .answered(let text): return disclosure.publicText(text, of: ticket) ?? "Answered by the hotline."
+        case .dispatched(let routing, _): return "Sent to \(name(routing.leadUnit))."
+        case .arbitrated(let routing, _): return "Assigned to \(name(routing.leadUnit)) by a supervisor's ruling."
+        case .returnRejected(_, let unit): return "\(name(unit)) remains responsible."
+        case .accepted(let unit): return "\(name(unit)) accepted the request."
+        case .returned(_, _, let unit): return "\(name(unit)) returned the request to the hotline for re-routing."
+        case .contacted(_, _, _, let unit): return "\(name(unit)) contacted the resident."
+        case .extended(let until, _, _): return "The reply is now due by \(until?.formatted(.iso8601) ?? "a later date")."
+        case .replied(let text, _, _, let unit): return disclosure.publicText(text, of: ticket) ?? "\(name(unit)) replied."
+        case .evaluated(let resolved, _, _, _, _):
+            return resolved ? "The resident confirmed the problem is solved." : "The resident says the problem is not solved."
+        case .reopened(_, let unit): return "Reopened and sent back to \(name(unit))."
         case .closed: return "Closed."
-        case .merged: return "Duplicate of \(e.payload["into"] ?? "another request")."
-        case .extensionApproved: return "The reply is now due by \(e.payload["until"] ?? "a later date")."
+        case .merged(let into): return "Duplicate of \(into)."
+        case .extensionApproved(let until, _, _, _, _): return "The reply is now due by \(until.map(TicketStateMachine.stamp) ?? "a later date")."
         case .followUpEnded: return "Closed: the resident could not be reached for a rating."
         case .created, .triaged, .urged, .commented, .overdue, .escalated, .extensionRequested, .extensionRefused, .summoned, .summonsAcknowledged,
              .summonsReported, .summonsRated, .summonsOverdue, .followUpAttempted, .contactsErased:

@@ -14,24 +14,23 @@ public enum Open311Status {
     /// The extended status an event announces, or `nil` for events the public feed leaves out
     /// (creation, internal triage, urging, remarks).
     public static func extended(_ event: TicketEvent) -> String? {
-        let resolved = event.payload["resolved"]
-        switch event.type {
+        switch event.detail {
         case .created, .triaged, .urged, .commented: return nil
         case .answered: return "closed"
         case .dispatched, .arbitrated, .reopened, .returnRejected: return "open"
         case .accepted: return "investigating"
-        case .returned:
-            if event.toStatus == .returned, event.payload["reason"] == ReturnReason.notOurMandate.rawValue { return "not_councils_responsibility" }
+        case .returned(let reason, _, _):
+            if event.toStatus == .returned, reason == .notOurMandate { return "not_councils_responsibility" }
             return "internal_referral"
         case .contacted: return "in_progress"
         case .extended: return "action_scheduled"
-        case .replied: return resolved == "true" ? "fixed" : "no_further_action"
-        case .evaluated: return resolved == "true" ? "fixed" : "open"
-        case .closed:
+        case .replied(_, let resolved, _, _): return resolved ? "fixed" : "no_further_action"
+        case .evaluated(let resolved, _, _, _, _): return resolved ? "fixed" : "open"
+        case .closed(_, let resolved, _):
             switch resolved {
-            case "true": return "fixed"
-            case "false": return "no_further_action"
-            default: return "closed"
+            case true?: return "fixed"
+            case false?: return "no_further_action"
+            case nil: return "closed"
             }
         case .merged: return "duplicate"
         case .extensionApproved: return "action_scheduled"

@@ -104,35 +104,36 @@ public enum TicketStateMachine {
             throw .illegalTransition(action: action.name, from: ticket.status, allowed: allowedActions(for: ticket))
         }
         var t = Transition(ticket: ticket, context: context)
+        let detail: EventDetail
         switch action {
-        case .answer(let text): try t.answer(text)
-        case .dispatch(let lead, let coUnits, let note): try t.dispatch(lead, coUnits, note)
-        case .accept: t.accept()
-        case .giveBack(let reason, let note): try t.giveBack(reason, note)
-        case .contact(let note): try t.contact(note)
-        case .reply(let text, let resolved): try t.reply(text, resolved)
-        case .evaluate(let evaluation): t.evaluate(evaluation)
-        case .reopen(let reason): try t.reopen(reason)
-        case .triage(let triage): try t.triage(triage)
-        case .rejectReturn(let note): try t.rejectReturn(note)
-        case .arbitrate(let lead, let coUnits, let note): try t.arbitrate(lead, coUnits, note)
-        case .merge(let parent): try t.merge(into: parent)
-        case .urge(let note): t.urge(note)
-        case .extend(let until, let reason): try t.extend(until, reason)
-        case .close(let note): t.close(note)
-        case .comment(let text, let details): try t.comment(text, details)
-        case .sweep(let step): try t.sweep(step)
-        case .requestExtension(let until, let reason): try t.requestExtension(until, reason)
-        case .decideExtension(let approve, let note): try t.decideExtension(approve, note)
-        case .summon(let units, let note): try t.summon(units, note)
-        case .acknowledgeSummons(let unit): try t.acknowledgeSummons(unit)
-        case .reportSummons(let unit, let text): try t.reportSummons(unit, text)
-        case .rateSummons(let unit, let score, let note): try t.rateSummons(unit, score, note)
-        case .followUpAttempt(let note): try t.followUpAttempt(note)
-        case .endFollowUp(let note): try t.endFollowUp(note)
-        case .eraseContacts(let basis, let note): try t.eraseContacts(basis, note)
+        case .answer(let text): detail = try t.answer(text)
+        case .dispatch(let lead, let coUnits, let note): detail = try t.dispatch(lead, coUnits, note)
+        case .accept: detail = t.accept()
+        case .giveBack(let reason, let note): detail = try t.giveBack(reason, note)
+        case .contact(let note): detail = try t.contact(note)
+        case .reply(let text, let resolved): detail = try t.reply(text, resolved)
+        case .evaluate(let evaluation): detail = t.evaluate(evaluation)
+        case .reopen(let reason): detail = try t.reopen(reason)
+        case .triage(let triage): detail = try t.triage(triage)
+        case .rejectReturn(let note): detail = try t.rejectReturn(note)
+        case .arbitrate(let lead, let coUnits, let note): detail = try t.arbitrate(lead, coUnits, note)
+        case .merge(let parent): detail = try t.merge(into: parent)
+        case .urge(let note): detail = t.urge(note)
+        case .extend(let until, let reason): detail = try t.extend(until, reason)
+        case .close(let note): detail = t.close(note)
+        case .comment(let text, let details): detail = try t.comment(text, details)
+        case .sweep(let step): detail = try t.sweep(step)
+        case .requestExtension(let until, let reason): detail = try t.requestExtension(until, reason)
+        case .decideExtension(let approve, let note): detail = try t.decideExtension(approve, note)
+        case .summon(let units, let note): detail = try t.summon(units, note)
+        case .acknowledgeSummons(let unit): detail = try t.acknowledgeSummons(unit)
+        case .reportSummons(let unit, let text): detail = try t.reportSummons(unit, text)
+        case .rateSummons(let unit, let score, let note): detail = try t.rateSummons(unit, score, note)
+        case .followUpAttempt(let note): detail = try t.followUpAttempt(note)
+        case .endFollowUp(let note): detail = try t.endFollowUp(note)
+        case .eraseContacts(let basis, let note): detail = try t.eraseContacts(basis, note)
         }
-        return t.finish(action.eventType)
+        return t.finish(detail)
     }
 
     /// Applies an automatic step (intake's triage, dispatch or merge; an import's history) that
@@ -142,15 +143,13 @@ public enum TicketStateMachine {
         do {
             return try apply(action, to: ticket, context: context)
         } catch {
-            var t = Transition(ticket: ticket, context: context)
-            t.payload = ["text": "automatic \(action.name) not taken: \(error)", "refused": action.name]
-            t.recordUnit()
-            return t.finish(.commented)
+            let text = "automatic \(action.name) not taken: \(error)"
+            return Transition(ticket: ticket, context: context).finish(.commented(text: text, details: ["refused": action.name], unit: ticket.leadUnit))
         }
     }
 
     /// Instants in payloads: ISO 8601 with milliseconds, so a replay reads back the exact instant.
-    static func stamp(_ date: Date) -> String {
+    public static func stamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -4,36 +4,34 @@ import Foundation
 extension Transition {
     /// Takes a sweeper step if it is still due; refuses otherwise, so a second sweeper that read
     /// the ticket before the first committed changes nothing.
-    mutating func sweep(_ step: SweepStep) throws(TransitionError) {
+    mutating func sweep(_ step: SweepStep) throws(TransitionError) -> EventDetail {
         guard DeadlineSweep.due(ticket, at: now, policy: context.accountability, calendar: context.policy.calendar).contains(step) else {
             throw Self.invalid("step", "\(step.key) is not due")
         }
         next.oversight.marks[step.key] = step.due
-        payload["due"] = Self.stamp(step.due)
-        recordUnit()
         switch step {
-        case .remind:
-            payload["stage"] = "reminder"
-            payload["deadline"] = DeadlineName.resolution.rawValue
+        case .remind(let due):
+            return .urged(note: nil, unit: unit, reminderDue: due)
         case .breach(let name, let due):
-            payload["deadline"] = name.rawValue
+            var queued = false
             if name == .resolution {
                 next.oversight.marks[SweepStep.remind(due: due).key] = due
                 if ticket.oversight.followUp == nil {
                     // Expired: the hotline asks the complainant whether anything happened.
                     next.oversight.followUp = FollowUp(since: now, reason: .expired)
-                    payload["followUp"] = "queued"
+                    queued = true
                 }
             }
+            return .overdue(deadline: name, due: due, followUpQueued: queued, unit: unit)
         case .escalate(let due):
             next.oversight.marks[SweepStep.remind(due: due).key] = due
             next.oversight.escalatedAt = now
-            payload["deadline"] = DeadlineName.resolution.rawValue
-        case .summonsLate(let unit, _):
-            if let i = ticket.oversight.summons.lastIndex(where: { $0.unit == unit && $0.acknowledgedAt == nil }) {
+            return .escalated(due: due, unit: unit)
+        case .summonsLate(let summoned, let due):
+            if let i = ticket.oversight.summons.lastIndex(where: { $0.unit == summoned && $0.acknowledgedAt == nil }) {
                 next.oversight.summons[i].lateRecorded = true
             }
-            payload["summoned"] = unit
+            return .summonsOverdue(summoned: summoned, due: due, unit: unit)
         }
     }
 }

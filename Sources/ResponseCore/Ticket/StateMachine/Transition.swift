@@ -1,16 +1,14 @@
 import Foundation
 
-/// One transition being worked out by ``TicketStateMachine``: the ticket as stored, the ticket
-/// it becomes, and the details its event records. One small function per action, grouped by
-/// concern in the `Transition+…` files beside this one.
+/// One transition being worked out by ``TicketStateMachine``: the ticket as stored and the ticket
+/// it becomes. One small function per action, grouped by concern in the `Transition+…` files
+/// beside this one, each returning the ``EventDetail`` its event records.
 struct Transition {
     /// The ticket as stored.
     let ticket: Ticket
     let context: TicketStateMachine.Context
     /// The ticket as it becomes.
     var next: Ticket
-    /// Details of the action, recorded in the event.
-    var payload: [String: String] = [:]
 
     init(ticket: Ticket, context: TicketStateMachine.Context) {
         self.ticket = ticket
@@ -19,28 +17,21 @@ struct Transition {
     }
 
     var now: Date { context.now }
+    /// The lead unit before the action (most events name it, for the unit's counters).
+    var unit: String? { ticket.leadUnit }
 
-    /// The ticket after the action, and its event: the next sweeper look, version and time.
-    func finish(_ type: EventType) -> (Ticket, TicketEvent) {
+    /// The ticket after the action, and the event recording `detail`: the next sweeper look,
+    /// version and time.
+    func finish(_ detail: EventDetail) -> (Ticket, TicketEvent) {
         var next = self.next
         next.oversight.nextCheck = DeadlineSweep.nextCheck(next, policy: context.accountability, calendar: context.policy.calendar)
         next.version = ticket.version + 1
         next.updatedAt = now
         let event = TicketEvent(
-            sequence: next.version, ticketID: ticket.id, tenantID: ticket.tenantID, type: type, at: now,
-            actor: context.actor, fromStatus: ticket.status, toStatus: next.status, payload: payload
+            sequence: next.version, ticketID: ticket.id, tenantID: ticket.tenantID, at: now,
+            actor: context.actor, fromStatus: ticket.status, toStatus: next.status, detail: detail
         )
         return (next, event)
-    }
-
-    /// Records the lead unit (most events name it, for the unit's counters).
-    mutating func recordUnit() {
-        if let unit = ticket.leadUnit { payload["unit"] = unit }
-    }
-
-    /// Records an optional note.
-    mutating func record(note: String?) {
-        if let note { payload["note"] = note }
     }
 
     /// The deadlines the city's policy gives this ticket from now.
@@ -58,5 +49,4 @@ struct Transition {
         .invalid(FieldError(field: field, message: message))
     }
 
-    static func stamp(_ date: Date) -> String { TicketStateMachine.stamp(date) }
 }

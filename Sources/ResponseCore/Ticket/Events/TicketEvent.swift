@@ -14,8 +14,11 @@ public struct TicketEvent: Codable, Sendable, Equatable {
     public var actor: Actor
     public var fromStatus: TicketStatus?
     public var toStatus: TicketStatus
-    /// Details of the action (reason, unit, text), as strings so the log stays schema-free.
+    /// Details of the action as stored and served: the flat form of ``detail``.
     public var payload: [String: String]
+
+    /// Details of the action, typed (read from ``payload``).
+    public var detail: EventDetail { EventDetail(type: type, payload: payload) }
 
     public init(
         sequence: Int,
@@ -37,6 +40,15 @@ public struct TicketEvent: Codable, Sendable, Equatable {
         self.fromStatus = fromStatus
         self.toStatus = toStatus
         self.payload = payload
+    }
+
+    /// An event recording `detail` (which names its type).
+    public init(
+        sequence: Int, ticketID: String, tenantID: String, at: Date, actor: Actor,
+        fromStatus: TicketStatus?, toStatus: TicketStatus, detail: EventDetail
+    ) {
+        self.init(sequence: sequence, ticketID: ticketID, tenantID: tenantID, type: detail.type, at: at, actor: actor,
+                  fromStatus: fromStatus, toStatus: toStatus, payload: detail.payload)
     }
 }
 
