@@ -6,13 +6,10 @@ extension SQLTicketStore {
     public func recordAccess(_ records: [AccessRecord]) async throws {
         guard !records.isEmpty else { return }
         try await backend.transaction { db in
-            for chunk in Self.chunks(records.map { r in
+            let rows = records.map { r in
                 SQLQueryString.bindList([r.id, r.tenantID, r.at.millisecondsSince1970, r.actor, r.role.rawValue, r.unit, r.ticket, r.route] as [any Encodable & Sendable])
-            }) {
-                try await db.raw(
-                    "INSERT INTO access_log (id, tenant_id, at, actor, role, unit, ticket_number, route) VALUES \(chunk.joined(separator: ", "))"
-                ).run()
             }
+            try await Self.insert(rows, into: "access_log", columns: "id, tenant_id, at, actor, role, unit, ticket_number, route", size: 150, on: db)
         }
     }
 

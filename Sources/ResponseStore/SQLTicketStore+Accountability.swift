@@ -14,25 +14,17 @@ extension SQLTicketStore {
             if notify { notifications += item.events.compactMap { NotificationRecord.make(for: $0, ticket: item.ticket) } }
         }
         for (tenantID, list) in facts { try await addStats(AssessmentFact.combine(list), tenantID: tenantID, on: db) }
-        for chunk in stride(from: 0, to: notifications.count, by: 100).map({ notifications[$0..<min($0 + 100, notifications.count)] }) {
-            let rows = try chunk.map { SQLQueryString.bindList(try NotificationRow.values($0, contacts: contacts)) }
-            try await db.raw("INSERT INTO notifications (\(unsafeRaw: NotificationRow.columnList)) VALUES \(rows.joined(separator: ", "))").run()
-        }
+        let rows = try notifications.map { SQLQueryString.bindList(try NotificationRow.values($0, contacts: contacts)) }
+        try await insert(rows, into: "notifications", columns: "\(unsafeRaw: NotificationRow.columnList)", on: db)
     }
 
     /// Adds counts to the per-day unit counters (facts must be combined: one per key).
     static func addStats(_ facts: [AssessmentFact], tenantID: String, on db: any SQLDatabase) async throws {
-        for chunk in stride(from: 0, to: facts.count, by: 200).map({ facts[$0..<min($0 + 200, facts.count)] }) {
-            let rows = chunk.map { f -> SQLQueryString in
-                SQLQueryString.bindList([tenantID, f.day, f.unit, f.metric.rawValue, Int64(f.value)])
-            }
-            try await db.raw(
-                """
-                INSERT INTO unit_stats (tenant_id, day, unit_code, metric, value) VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (tenant_id, day, unit_code, metric) DO UPDATE SET value = unit_stats.value + excluded.value
-                """
-            ).run()
-        }
+        let rows = facts.map { f in SQLQueryString.bindList([tenantID, f.day, f.unit, f.metric.rawValue, Int64(f.value)]) }
+        try await insert(
+            rows, into: "unit_stats", columns: "tenant_id, day, unit_code, metric, value", size: 200,
+            suffix: " ON CONFLICT (tenant_id, day, unit_code, metric) DO UPDATE SET value = unit_stats.value + excluded.value", on: db
+        )
     }
 
     public func sweep(now: Date, limit: Int, tenantID: String?, context: @escaping @Sendable (Ticket) -> TicketStateMachine.Context?) async throws -> SweepBatch {
@@ -73,10 +65,7 @@ extension SQLTicketStore {
                 recorded.append((current, events, ctx.city.days))
             }
             try await Self.updateSwept(swept, on: db)
-            for chunk in stride(from: 0, to: allEvents.count, by: 100).map({ allEvents[$0..<min($0 + 100, allEvents.count)] }) {
-                let eventRows = try chunk.map { SQLQueryString.bindList(try EventRow.values($0)) }
-                try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
-            }
+            try await Self.insert(events: allEvents, on: db)
             try await Self.record(recorded, contacts: self.contacts, on: db)
             batch.events = allEvents.count
             return batch
@@ -87,7 +76,7 @@ extension SQLTicketStore {
     /// for many tickets in one statement per hundred: a round trip per ticket dominated a pass on
     /// PostgreSQL. Sweeper steps never change a ticket's state, deadlines or text.
     static func updateSwept(_ swept: [(ticket: Ticket, previousVersion: Int)], on db: any SQLDatabase) async throws {
-        for chunk in stride(from: 0, to: swept.count, by: 100).map({ swept[$0..<min($0 + 100, swept.count)] }) {
+        for chunk in chunks(swept, size: 100) {
             // Explicit casts give PostgreSQL the column types even when a value is NULL.
             let rows: [SQLQueryString] = chunk.map { item in
                 let t = item.ticket, o = t.oversight
@@ -201,17 +190,10 @@ extension SQLTicketStore {
 
     public func importHistory(_ items: [(Ticket, [TicketEvent])], timeZone: String) async throws {
         let days = DayKeys(identifier: timeZone)
-        for chunk in stride(from: 0, to: items.count, by: 500).map({ Array(items[$0..<min($0 + 500, items.count)]) }) {
+        for chunk in Self.chunks(items, size: 500) {
             try await backend.transaction { db in
-                for part in stride(from: 0, to: chunk.count, by: 100).map({ chunk[$0..<min($0 + 100, chunk.count)] }) {
-                    let ticketRows = try part.map { SQLQueryString.bindList(try TicketRow.values($0.0, contacts: self.contacts)) }
-                    try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
-                    let events = part.flatMap(\.1)
-                    for evChunk in stride(from: 0, to: events.count, by: 100).map({ events[$0..<min($0 + 100, events.count)] }) {
-                        let eventRows = try evChunk.map { SQLQueryString.bindList(try EventRow.values($0)) }
-                        try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
-                    }
-                }
+                try await Self.insert(tickets: chunk.map(\.0), contacts: self.contacts, on: db)
+                try await Self.insert(events: chunk.flatMap(\.1), on: db)
                 try await Self.record(chunk.map { ($0.0, $0.1, days) }, notify: false, contacts: self.contacts, on: db)
                 try await Self.recordDemand(chunk.map { DemandChange(tenantID: $0.0.tenantID, facts: DemandFacts.of($0.0, days: days, callers: self.contacts.callerHash), sign: 1, countsRepeats: true) }, on: db)
                 // History changes past periods: their stored briefs and views no longer hold.

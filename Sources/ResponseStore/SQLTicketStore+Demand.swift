@@ -46,43 +46,29 @@ extension SQLTicketStore {
         for (table, period, place, sums) in [("demand_daily", "day", "district_code", daily), ("demand_monthly", "month", "district_code", monthly),
                                              ("demand_streets", "day", "street_code", streets)] {
             let rows = sums.filter { $0.value != 0 }.map { k, v in SQLQueryString.bindList([k.tenant, k.period, k.category, k.place, v]) }
-            for chunk in Self.chunks(rows) {
-                try await db.raw(
-                    """
-                    INSERT INTO \(ident: table) (tenant_id, \(ident: period), category_code, \(ident: place), tickets) VALUES \(chunk.joined(separator: ", "))
-                    ON CONFLICT (tenant_id, \(ident: place), \(ident: period), category_code) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets
-                    """
-                ).run()
-            }
+            try await Self.insert(
+                rows, into: "\(ident: table)", columns: "tenant_id, \(ident: period), category_code, \(ident: place), tickets", size: 150,
+                suffix: " ON CONFLICT (tenant_id, \(ident: place), \(ident: period), category_code) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets",
+                on: db
+            )
         }
         let cellRows = cells.filter { $0.value != 0 }.map { k, v in SQLQueryString.bindList([k.tenant, k.category, k.day, k.cell, k.street, v]) }
-        for chunk in Self.chunks(cellRows) {
-            try await db.raw(
-                """
-                INSERT INTO demand_cells (tenant_id, category_code, day, cell, street_code, tickets) VALUES \(chunk.joined(separator: ", "))
-                ON CONFLICT (tenant_id, category_code, day, cell, street_code) DO UPDATE SET tickets = demand_cells.tickets + excluded.tickets
-                """
-            ).run()
-        }
+        try await Self.insert(
+            cellRows, into: "demand_cells", columns: "tenant_id, category_code, day, cell, street_code, tickets", size: 150,
+            suffix: " ON CONFLICT (tenant_id, category_code, day, cell, street_code) DO UPDATE SET tickets = demand_cells.tickets + excluded.tickets", on: db
+        )
         // Each table's conflict target names its primary key's columns in order.
         for (table, period, key, sums) in [("demand_repeats", "month", "tenant_id, month, kind, key", repeats),
                                            ("demand_repeat_days", "day", "tenant_id, kind, key, day", repeatDays)] {
             let rows = sums.map { k, v in SQLQueryString.bindList([k.tenant, k.period, k.kind, k.key, v.label, v.tickets, v.last]) }
-            for chunk in Self.chunks(rows) {
-                try await db.raw(
-                    """
-                    INSERT INTO \(ident: table) (tenant_id, \(ident: period), kind, key, label, tickets, last_number) VALUES \(chunk.joined(separator: ", "))
-                    ON CONFLICT (\(unsafeRaw: key)) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets,
-                      last_number = CASE WHEN excluded.last_number > \(ident: table).last_number THEN excluded.last_number ELSE \(ident: table).last_number END
-                    """
-                ).run()
-            }
+            try await Self.insert(
+                rows, into: "\(ident: table)", columns: "tenant_id, \(ident: period), kind, key, label, tickets, last_number", size: 150,
+                suffix: """
+                 ON CONFLICT (\(unsafeRaw: key)) DO UPDATE SET tickets = \(ident: table).tickets + excluded.tickets, \
+                last_number = CASE WHEN excluded.last_number > \(ident: table).last_number THEN excluded.last_number ELSE \(ident: table).last_number END
+                """, on: db
+            )
         }
-    }
-
-    /// Rows in groups that stay far below both engines' limit on bound parameters.
-    static func chunks<Row>(_ rows: [Row], size: Int = 150) -> [[Row]] {
-        stride(from: 0, to: rows.count, by: size).map { Array(rows[$0..<min($0 + size, rows.count)]) }
     }
 
     /// The change `apply` owes the aggregates when an action moved a ticket between keys.

@@ -118,9 +118,7 @@ extension SQLTicketStore {
                 }
             }
             for e in erased { try await Self.update(e.after, previousVersion: e.before.version, contacts: self.contacts, on: db) }
-            for chunk in Self.chunks(try events.map { SQLQueryString.bindList(try EventRow.values($0)) }, size: 100) {
-                try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(chunk.joined(separator: ", "))").run()
-            }
+            try await Self.insert(events: events, on: db)
             // What the events owe besides themselves: nothing today (no rate, no message), but the rule is one.
             let days = context.city.days
             try await Self.record(zip(erased, events).map { ($0.after, [$1], days) }, contacts: self.contacts, on: db)

@@ -76,24 +76,12 @@ extension SQLTicketStore {
             results.append((ticket, events))
         }
         // Multi-row inserts, in chunks that stay far below both engines' limit on parameters.
-        for chunk in stride(from: 0, to: results.count, by: 100).map({ results[$0..<min($0 + 100, results.count)] }) {
-            let ticketRows = try chunk.map { SQLQueryString.bindList(try TicketRow.values($0.0, contacts: contacts)) }
-            try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(ticketRows.joined(separator: ", "))").run()
-            let eventRows = try chunk.flatMap { try $0.1.map { SQLQueryString.bindList(try EventRow.values($0)) } }
-            try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(eventRows.joined(separator: ", "))").run()
-        }
+        try await insert(tickets: results.map(\.0), contacts: contacts, on: db)
+        try await insert(events: results.flatMap(\.1), on: db)
         let recorded = zip(batch, results).map { item, result in (ticket: result.0, events: result.1, days: DayKeys(identifier: item.tenant.timeZone)) }
         try await record(recorded, contacts: contacts, on: db)
         try await recordDemand(recorded.map { DemandChange(tenantID: $0.ticket.tenantID, facts: DemandFacts.of($0.ticket, days: $0.days, callers: contacts.callerHash), sign: 1, countsRepeats: true) }, on: db)
         return results
-    }
-
-    static func insert(_ ticket: Ticket, contacts: ContactKeys, on db: any SQLDatabase) async throws {
-        try await db.raw("INSERT INTO tickets (\(unsafeRaw: TicketRow.columnList)) VALUES \(SQLQueryString.bindList(try TicketRow.values(ticket, contacts: contacts)))").run()
-    }
-
-    static func insert(_ event: TicketEvent, on db: any SQLDatabase) async throws {
-        try await db.raw("INSERT INTO events (\(unsafeRaw: EventRow.columnList)) VALUES \(SQLQueryString.bindList(try EventRow.values(event)))").run()
     }
 
     public func duplicates(of number: String, tenantID: String) async throws -> [String] {
@@ -164,7 +152,7 @@ extension SQLTicketStore {
     /// redaction of the ticket's history and messages.
     func persist(from current: Ticket, to next: Ticket, events: [TicketEvent], context: TicketStateMachine.Context, on db: any SQLDatabase) async throws {
         try await Self.update(next, previousVersion: current.version, contacts: contacts, on: db)
-        for event in events { try await Self.insert(event, on: db) }
+        try await Self.insert(events: events, on: db)
         let days = context.city.days
         try await Self.record([(next, events, days)], contacts: contacts, on: db)
         try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: contacts.callerHash), on: db)

@@ -147,7 +147,7 @@ struct TicketStoreTests {
                 try await h.store.backend.transaction { db in
                     let (ticket, _) = NewTicket(kind: .help, channel: .web, title: "uncommitted", description: "")
                         .makeTicket(id: UUID().uuidString, number: "20261118-999999", tenantID: tenant.id, actor: StoreHarness.agent, now: Self.t0)
-                    try await SQLTicketStore.insert(ticket, contacts: h.store.contacts, on: db)
+                    try await SQLTicketStore.insert(tickets: [ticket], contacts: h.store.contacts, on: db)
                     // Inside the open transaction, other connections still see the old state.
                     #expect(try await h.store.countTickets(tenantID: tenant.id) == before)
                     #expect(try await h.store.ticket(number: "20261118-999999", tenantID: tenant.id) == nil)
@@ -170,8 +170,8 @@ struct TicketStoreTests {
                             try await h.store.backend.transaction { db in
                                 let (ticket, event) = NewTicket(kind: .help, channel: .web, title: "batch \(i)", description: "")
                                     .makeTicket(id: UUID().uuidString, number: "20261118-\(String(format: "%06d", 500 + i))", tenantID: tenant.id, actor: StoreHarness.agent, now: Self.t0)
-                                try await SQLTicketStore.insert(ticket, contacts: h.store.contacts, on: db)
-                                try await SQLTicketStore.insert(event, on: db)
+                                try await SQLTicketStore.insert(tickets: [ticket], contacts: h.store.contacts, on: db)
+                                try await SQLTicketStore.insert(events: [event], on: db)
                                 if i % 3 == 0 { throw Boom() }  // after writing: the writes must vanish
                             }
                             return true
