@@ -81,18 +81,6 @@ struct TicketController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
         let identity = try context.require(.createTicket)
         let new = try await request.decodeJSON(as: NewTicket.self, context: context)
-        var errors = new.validationErrors()
-        if errors.isEmpty {
-            if let code = new.categoryCode, try await store.category(code: code, tenantID: identity.tenantID) == nil {
-                errors.append(FieldError(field: "categoryCode", message: "no category \(code)"))
-            }
-            for (field, code) in [("location.districtCode", new.location?.districtCode), ("location.streetCode", new.location?.streetCode)] {
-                if let code, try await store.unit(code: code, tenantID: identity.tenantID) == nil {
-                    errors.append(FieldError(field: field, message: "no unit \(code)"))
-                }
-            }
-        }
-        guard errors.isEmpty else { throw ValidationError(errors) }
         let city = try await cities.city(identity.tenantID)
         let now = clock.now()
         let (ticket, events) = try await intake.file(new, city: city, actor: identity.actor, now: now)

@@ -3,16 +3,19 @@ import ResponseCore
 import ResponseDispatch
 import ResponseStore
 
-/// Files a validated ticket the one way every channel does (API, Open311, console): classified,
-/// located and routed before it is stored, with the routing applied in the ticket's own intake
-/// transaction, so a ticket routed at intake is never seen unrouted.
+/// Files a ticket the one way every channel does (API, portal, Open311, console): checked,
+/// classified, located and routed before it is stored, with the routing applied in the ticket's
+/// own intake transaction, so a ticket routed at intake is never seen unrouted.
 struct TicketIntake {
     let store: any TicketStore
     let configuration: ServerConfiguration
     let dispatch: DispatchService
 
     /// - Returns: The stored ticket after automatic triage, dispatch or merge, and its events.
+    /// - Throws: ``ValidationError`` with every field that is wrong (``check(_:city:)``).
     func file(_ new: NewTicket, city: City, actor: Actor, now: Date) async throws -> (Ticket, [TicketEvent]) {
+        let errors = try await check(new, city: city)
+        guard errors.isEmpty else { throw ValidationError(errors) }
         let tenant = city.tenant
         let decision = configuration.dispatch.enabled ? try await dispatch.decide(new, tenantID: tenant.id, now: now) : nil
         var followUps: [IntakeFollowUp] = []
@@ -31,5 +34,21 @@ struct TicketIntake {
         let (ticket, events) = try await store.createTicket(new, tenant: tenant, actor: actor, now: now, followUps: followUps)
         if let decision { try await dispatch.remember(ticket, fingerprint: decision.fingerprint) }
         return (ticket, events)
+    }
+
+    /// What is wrong with a new ticket: its own fields (``NewTicket/validationErrors()``), then
+    /// whether the category and places it names exist in the city. The one check of every channel.
+    func check(_ new: NewTicket, city: City) async throws -> [FieldError] {
+        var errors = new.validationErrors()
+        guard errors.isEmpty else { return errors }
+        if let code = new.categoryCode, try await store.category(code: code, tenantID: city.id) == nil {
+            errors.append(FieldError(field: "categoryCode", message: "no category \(code)"))
+        }
+        for (field, code) in [("location.districtCode", new.location?.districtCode), ("location.streetCode", new.location?.streetCode)] {
+            if let code, try await store.unit(code: code, tenantID: city.id) == nil {
+                errors.append(FieldError(field: field, message: "no unit \(code)"))
+            }
+        }
+        return errors
     }
 }

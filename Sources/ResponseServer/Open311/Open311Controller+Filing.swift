@@ -64,14 +64,16 @@ extension Open311Controller {
             description: description, categoryCode: service.code, location: location,
             complainant: complainant, mediaURL: form["media_url"], attributes: answers.isEmpty ? nil : answers
         )
-        let errors = new.validationErrors()
-        if !errors.isEmpty {
-            let names = ["complainant.email": "email", "complainant.phone": "phone", "complainant.name": "first_name/last_name", "mediaURL": "media_url",
-                         "location.latitude": "lat", "location.longitude": "long", "location.address": "address_string"]
-            throw Failure.badRequest(errors.map { "\(names[$0.field] ?? $0.field): \($0.message)" }.joined(separator: "; "))
-        }
         let now = clock.now()
-        let (ticket, _) = try await intake.file(new, city: call.city, actor: identity.actor, now: now)
+        let ticket: Ticket
+        do {
+            (ticket, _) = try await intake.file(new, city: call.city, actor: identity.actor, now: now)
+        } catch let invalid as ValidationError {
+            // The one check of every channel, in GeoReport's parameter names.
+            let names = ["complainant.email": "email", "complainant.phone": "phone", "complainant.name": "first_name/last_name", "mediaURL": "media_url",
+                         "location.latitude": "lat", "location.longitude": "long", "location.address": "address_string", "categoryCode": "service_code"]
+            throw Failure.badRequest(invalid.errors.map { "\(names[$0.field] ?? $0.field): \($0.message)" }.joined(separator: "; "))
+        }
         let notice = try await serviceNotice(ticket, call)
         var fields: [(String, Open311Value)] = []
         switch service.type {

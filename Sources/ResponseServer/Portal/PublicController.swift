@@ -112,19 +112,11 @@ struct PublicController {
         try take(limiter, context)
         let input = try await request.decodeJSON(as: Request311.self, context: context)
         let kind = input.kind ?? .complaint
-        var errors: [FieldError] = []
         func clean(_ s: String?) -> String? { s.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 } }
         let contact = Complainant(name: clean(input.name), phone: clean(input.phone), email: clean(input.email), anonymous: input.anonymous ?? false)
         let new = NewTicket(kind: kind, channel: .web, title: input.title.trimmingCharacters(in: .whitespacesAndNewlines),
                             description: input.description ?? "", location: input.location,
                             complainant: contact.name == nil && contact.phone == nil && contact.email == nil && !contact.anonymous ? nil : contact)
-        errors += new.validationErrors()
-        for (field, code) in [("location.districtCode", new.location?.districtCode), ("location.streetCode", new.location?.streetCode)] {
-            if let code, try await store.unit(code: code, tenantID: configuration.tenant.id) == nil {
-                errors.append(FieldError(field: field, message: "no district or street \(code)"))
-            }
-        }
-        if !errors.isEmpty { throw ValidationError(errors) }
         let (ticket, _) = try await intake.file(new, city: try await cities.city(configuration.tenant.id), actor: Actor(name: "portal", role: .integration), now: now)
         let code = TrackingCode.make(number: ticket.number, tenantID: ticket.tenantID, secret: configuration.linkSecret)
         return JSONResponse(status: .created, value: Receipt(number: ticket.number, trackingCode: code, status: ticket.status,
