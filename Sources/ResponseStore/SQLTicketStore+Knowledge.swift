@@ -7,7 +7,7 @@ extension SQLTicketStore {
 
     public func saveArticle(_ a: KnowledgeArticle) async throws {
         try await backend.transaction { db in
-            // `uses` is counted by recordArticleUse only: an edit never resets it.
+            // `uses` is counted by answers only (countUse): an edit never resets it.
             try await db.raw(
                 """
                 INSERT INTO kb_articles (id, tenant_id, title, body, categories, valid_until, uses, updated_at, updated_by)
@@ -40,10 +40,9 @@ extension SQLTicketStore {
         }
     }
 
-    public func recordArticleUse(id: String, tenantID: String) async throws {
-        try await backend.transaction { db in
-            try await db.raw("UPDATE kb_articles SET uses = uses + 1 WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)").run()
-        }
+    /// One more use of an article, in the caller's transaction (an answer's, ``persist``).
+    static func countUse(ofArticle id: String, tenantID: String, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE kb_articles SET uses = uses + 1 WHERE tenant_id = \(bind: tenantID) AND id = \(bind: id)").run()
     }
 
     static func decodeArticle(_ row: any SQLRow) throws -> KnowledgeArticle {

@@ -148,8 +148,8 @@ extension SQLTicketStore {
     }
 
     /// Writes what a transition produced, in the caller's transaction: the row, its events, the
-    /// counters and messages they owe, the demand figures they move, and, for an erasure, the
-    /// redaction of the ticket's history and messages.
+    /// counters and messages they owe, the demand figures they move, an answer's use of its
+    /// article, and, for an erasure, the redaction of the ticket's history and messages.
     func persist(from current: Ticket, to next: Ticket, events: [TicketEvent], context: TicketStateMachine.Context, on db: any SQLDatabase) async throws {
         try await Self.update(next, previousVersion: current.version, contacts: contacts, on: db)
         try await Self.insert(events: events, on: db)
@@ -157,9 +157,14 @@ extension SQLTicketStore {
         try await Self.record([(next, events, days)], contacts: contacts, on: db)
         try await Self.recordDemand(Self.demandMove(from: current, to: next, days: days, callers: contacts.callerHash), on: db)
         for event in events {
-            guard case .contactsErased(let basis, _, _) = event.detail else { continue }
-            try await eraseTraces(of: [(current, next)], basis: basis, on: db)
-            break
+            switch event.detail {
+            case .contactsErased(let basis, _, _):
+                try await eraseTraces(of: [(current, next)], basis: basis, on: db)
+            case .answered(_, let article?):
+                // The knowledge base counts its uses with the answer itself: a refused answer uses none.
+                try await Self.countUse(ofArticle: article, tenantID: next.tenantID, on: db)
+            default: break
+            }
         }
     }
 

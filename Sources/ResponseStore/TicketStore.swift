@@ -111,8 +111,6 @@ public protocol TicketStore: ErasureStore {
     func article(id: String, tenantID: String) async throws -> KnowledgeArticle?
     /// Removes an article; `false` when there was none.
     func deleteArticle(id: String, tenantID: String) async throws -> Bool
-    /// Counts one consultation answered with the article.
-    func recordArticleUse(id: String, tenantID: String) async throws
 
     /// Open tickets (and how many are past their resolution deadline) per district.
     func openLoad(tenantID: String, now: Date) async throws -> [AreaLoad]

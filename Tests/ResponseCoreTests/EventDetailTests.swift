@@ -10,7 +10,7 @@ struct EventDetailTests {
     /// One detail of every event type, with every field set.
     static let samples: [EventDetail] = [
         .created(kind: .complaint, channel: .phone, categoryCode: "01.01"),
-        .answered(text: "see article 12"),
+        .answered(text: "see article 12", article: "kb-12"),
         .dispatched(.init(leadUnit: "s1", coUnits: ["water", "dept"], note: "by place"), upheld: .init(unit: "s2", assignedAt: t1)),
         .arbitrated(.init(leadUnit: "s1"), replaced: .init(unit: "s2", assignedAt: t1)),
         .accepted(unit: "s1"),

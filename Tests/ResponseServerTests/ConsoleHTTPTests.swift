@@ -69,6 +69,8 @@ struct ConsoleHTTPTests {
             #expect(reply.status == .unprocessableContent || reply.status == .badRequest)
             reply = try await h.act(number, "answer", agent, ["text": "晚22时后禁止。", "article": id])
             #expect(reply.json["status"] as? String == "answered", "\(reply.text)")
+            // A refused answer (the ticket is already answered) uses no article: counted in the answer's transaction.
+            #expect(try await h.act(number, "answer", agent, ["text": "again", "article": id]).status == .conflict)
             reply = try await h.send(.put, "/api/v1/knowledge/\(id)", token: admin, json: ["title": "施工噪音 Construction noise", "body": "修订后的答复。"])
             #expect(reply.status == .ok)
             #expect(reply.json["uses"] as? Int == 1)

@@ -10,8 +10,9 @@ public enum ReturnReason: String, Codable, Sendable, CaseIterable {
 
 /// A command on an existing ticket. Each case is one `/api/v1/tickets/{number}/…` endpoint.
 public enum TicketAction: Sendable, Equatable {
-    /// Consultation answered on the spot (from the knowledge base); final.
-    case answer(text: String)
+    /// Consultation answered on the spot; final. `article`: the knowledge-base article read out,
+    /// whose use the store counts in the same transaction.
+    case answer(text: String, article: String? = nil)
     /// Route to a lead unit with optional co-units.
     case dispatch(leadUnit: String, coUnits: [String], note: String?)
     /// The lead unit signs for the ticket.

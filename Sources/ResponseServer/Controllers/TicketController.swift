@@ -246,7 +246,7 @@ struct TicketController {
                 }
             }
         }
-        if case .answer = action, let id = body.article, try await store.article(id: id, tenantID: identity.tenantID) == nil {
+        if case .answer(_, let id?) = action, try await store.article(id: id, tenantID: identity.tenantID) == nil {
             errors.append(FieldError(field: "article", message: "no knowledge-base article \(id)"))
         }
         if !errors.isEmpty { throw ValidationError(errors) }
@@ -270,9 +270,6 @@ struct TicketController {
             try await dispatch.learn(from: ticket, category: triage.categoryCode, unit: nil)
         case .dispatch(let lead, _, _), .arbitrate(let lead, _, _):
             try await dispatch.learn(from: ticket, category: nil, unit: lead)
-        case .answer:
-            // Counted after the answer is durable: a refused answer uses no article.
-            if let id = body.article { try await store.recordArticleUse(id: id, tenantID: identity.tenantID) }
         default: break
         }
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)

@@ -100,7 +100,7 @@ struct ActionBody: Decodable, Sendable {
         }
         let action: TicketAction?
         switch kind {
-        case .answer: action = required(text, "text").map { .answer(text: $0) }
+        case .answer: action = required(text, "text").map { .answer(text: $0, article: article) }
         case .dispatch:
             action = required(leadUnit, "leadUnit").map { .dispatch(leadUnit: $0, coUnits: coUnits ?? [], note: note) }
         case .triage:

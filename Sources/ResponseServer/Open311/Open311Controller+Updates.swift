@@ -48,7 +48,7 @@ extension Open311Controller {
     static func updateText(_ e: TicketEvent, of ticket: Ticket, disclosure: Disclosure, units: [String: String]) -> String {
         func name(_ code: String?) -> String { (code ?? e.actor.unitCode).map { units[$0] ?? $0 } ?? "The unit" }
         switch e.detail {
-        case .answered(let text): return disclosure.publicText(text, of: ticket) ?? "Answered by the hotline."
+        case .answered(let text, _): return disclosure.publicText(text, of: ticket) ?? "Answered by the hotline."
         case .dispatched(let routing, _): return "Sent to \(name(routing.leadUnit))."
         case .arbitrated(let routing, _): return "Assigned to \(name(routing.leadUnit)) by a supervisor's ruling."
         case .returnRejected(_, let unit): return "\(name(unit)) remains responsible."

@@ -9,7 +9,7 @@ extension EventDetail {
         switch self {
         case .created(let kind, let channel, let category):
             p["kind"] = kind?.rawValue; p["channel"] = channel?.rawValue; p["categoryCode"] = category
-        case .answered(let text): p["text"] = text
+        case .answered(let text, let article): p["text"] = text; p["article"] = article
         case .dispatched(let routing, let upheld):
             p.write(routing)
             if let upheld { p["upheld"] = "true"; p["returnedBy"] = upheld.unit; p.instant("returnedAssignedAt", upheld.assignedAt) }

@@ -7,7 +7,7 @@ extension EventDetail {
         let unit = r["unit"], note = r["note"], text = r["text"] ?? ""
         switch type {
         case .created: self = .created(kind: r["kind"].flatMap(TicketKind.init), channel: r["channel"].flatMap(Channel.init), categoryCode: r["categoryCode"])
-        case .answered: self = .answered(text: text)
+        case .answered: self = .answered(text: text, article: r["article"])
         case .dispatched:
             let upheld = r["upheld"] == "true" ? Assignment(unit: r["returnedBy"], assignedAt: r.instant("returnedAssignedAt")) : nil
             self = .dispatched(r.routing(), upheld: upheld)

@@ -11,7 +11,8 @@ import Foundation
 /// are optional.
 public enum EventDetail: Sendable, Equatable {
     case created(kind: TicketKind?, channel: Channel?, categoryCode: String?)
-    case answered(text: String)
+    /// Answered on the spot; `article`: the knowledge-base article used, counted with the event.
+    case answered(text: String, article: String?)
     /// Routed to a lead unit; from a return, the returning unit's dispute is upheld.
     case dispatched(Routing, upheld: Assignment?)
     /// A supervisor's ruling; `replaced`: the unit that led before, when another leads now.

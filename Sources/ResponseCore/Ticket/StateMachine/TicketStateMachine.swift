@@ -106,7 +106,7 @@ public enum TicketStateMachine {
         var t = Transition(ticket: ticket, context: context)
         let detail: EventDetail
         switch action {
-        case .answer(let text): detail = try t.answer(text)
+        case .answer(let text, let article): detail = try t.answer(text, article: article)
         case .dispatch(let lead, let coUnits, let note): detail = try t.dispatch(lead, coUnits, note)
         case .accept: detail = t.accept()
         case .giveBack(let reason, let note): detail = try t.giveBack(reason, note)

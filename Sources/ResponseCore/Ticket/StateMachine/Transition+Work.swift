@@ -2,13 +2,13 @@ import Foundation
 
 /// The unit's work: answers, contacts, replies, remarks, urging and deadline extensions.
 extension Transition {
-    mutating func answer(_ text: String) throws(TransitionError) -> EventDetail {
+    mutating func answer(_ text: String, article: String?) throws(TransitionError) -> EventDetail {
         try Self.require(text, "text")
         next.status = .answered
         next.reply = text
         next.closedAt = now
         next.oversight.followUp = nil
-        return .answered(text: text)
+        return .answered(text: text, article: article)
     }
 
     mutating func contact(_ note: String) throws(TransitionError) -> EventDetail {
