@@ -6,8 +6,8 @@ import ResponseCore
 
 @Suite("Authentication, admin routes and API keys")
 struct AccessHTTPTests {
-    @Test func loginAndSessions() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func loginAndSessions(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             var reply = try await h.send(.post, "/api/v1/auth/login", json: ["username": h.user("agent"), "password": "wrong-password"])
             #expect(reply.status == .unauthorized)
             reply = try await h.send(.post, "/api/v1/auth/login", json: ["username": "nobody", "password": "whatever-pass"])
@@ -23,8 +23,8 @@ struct AccessHTTPTests {
         }
     }
 
-    @Test func referenceDataIsWrittenByAdminsOnly() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func referenceDataIsWrittenByAdminsOnly(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let admin = try await h.login("admin"), agent = try await h.login("agent")
             let unit: [String: Any] = ["code": "gas", "name": "燃气集团", "kind": "company", "population": 0]
             #expect(try await h.send(.post, "/api/v1/units", token: agent, json: unit).status == .forbidden)
@@ -47,8 +47,8 @@ struct AccessHTTPTests {
         }
     }
 
-    @Test func usersAndAPIKeys() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func usersAndAPIKeys(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let admin = try await h.login("admin"), agent = try await h.login("agent")
             let name = h.user("newagent")
             #expect(try await h.send(.post, "/api/v1/users", token: agent, json: ["username": name, "password": "long-enough-1", "role": "agent"]).status == .forbidden)

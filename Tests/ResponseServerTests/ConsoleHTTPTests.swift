@@ -84,9 +84,9 @@ struct ConsoleHTTPTests {
         }
     }
 
-    @Test("suggestions while typing: categories, unit, similar open tickets, articles; places; boundaries")
-    func suggestions() async throws {
-        try await ServerHarness.run(configure: {
+    @Test("suggestions while typing: categories, unit, similar open tickets, articles; places; boundaries", arguments: Engine.available)
+    func suggestions(engine: Engine) async throws {
+        try await ServerHarness.run(engine, configure: {
             $0.dispatch.duplicates.mergeAt = 2
             $0.geoLayers = [GeoLayer(level: "district", regions: [GeoRegion(key: "cy", name: "朝阳区", rings: [[
                 GeoPoint(latitude: 39.8, longitude: 116.4), GeoPoint(latitude: 39.8, longitude: 116.6),
@@ -94,7 +94,7 @@ struct ConsoleHTTPTests {
             ]])])]
         }) { h in
             let agent = try await h.login("agent"), admin = try await h.login("admin"), handler = try await h.login("handler")
-            _ = try await h.send(.post, "/api/v1/knowledge", token: admin, json: ["title": "施工噪音投诉 Noise", "body": "夜间施工噪音请拨打12345。"])
+            try h.must(await h.send(.post, "/api/v1/knowledge", token: admin, json: ["title": "施工噪音投诉 Noise", "body": "夜间施工噪音请拨打12345。"]))
             let open = try await h.fileTicket(agent)
             let number = try #require(open.json["number"] as? String)
             let draft: [String: Any] = ["title": "夜间施工噪音", "description": "工地每晚十一点后施工", "categoryCode": "01.01.01",
@@ -131,12 +131,12 @@ struct ConsoleHTTPTests {
         }
     }
 
-    @Test("load by district and daily volume by first-level category")
-    func figures() async throws {
-        try await ServerHarness.run { h in
+    @Test("load by district and daily volume by first-level category", arguments: Engine.available)
+    func figures(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent"), supervisor = try await h.login("supervisor")
-            for _ in 0..<3 { _ = try await h.fileTicket(agent) }
-            _ = try await h.fileTicket(agent, ["location": ["address": "某处"], "categoryCode": NSNull()])
+            for _ in 0..<3 { try h.must(await h.fileTicket(agent)) }
+            try h.must(await h.fileTicket(agent, ["location": ["address": "某处"], "categoryCode": NSNull()]))
             var reply = try await h.send(.get, "/api/v1/stats/load", token: supervisor)
             #expect(reply.status == .ok)
             let cy = reply.array.first { $0["districtCode"] as? String == "cy" }
@@ -173,7 +173,7 @@ struct ConsoleHTTPTests {
             #expect(stored.complainant.phone == "13912345678", "the unit can call back")
 
             let agent = try await h.login("agent")
-            _ = try await h.act(number, "comment", agent, ["text": "内部备注：联系人张三 13912345678"])
+            try h.must(await h.act(number, "comment", agent, ["text": "内部备注：联系人张三 13912345678"]))
             // Without the code, or with a wrong one, the number answers as an unknown number does.
             let unknown = try await h.send(.get, "/api/v1/public/requests/20990101-999999?code=\(code)")
             #expect(unknown.status == .notFound)
@@ -202,9 +202,9 @@ struct ConsoleHTTPTests {
         }
     }
 
-    @Test("anonymous filing is rate-limited per address")
-    func publicRateLimit() async throws {
-        try await ServerHarness.run(configure: { $0.open311.anonymousRequestsPerMinute = 1; $0.open311.publicReadsPerMinute = 1; $0.open311.burst = 2 }) { h in
+    @Test("anonymous filing is rate-limited per address", arguments: Engine.available)
+    func publicRateLimit(engine: Engine) async throws {
+        try await ServerHarness.run(engine, configure: { $0.open311.anonymousRequestsPerMinute = 1; $0.open311.publicReadsPerMinute = 1; $0.open311.burst = 2 }) { h in
             var statuses: [HTTPResponse.Status] = []
             var last: ServerHarness.Reply?
             for i in 0..<3 {
@@ -221,9 +221,9 @@ struct ConsoleHTTPTests {
         }
     }
 
-    @Test("console pages: login form and cookie, CSRF header, roles, language, assets")
-    func consolePages() async throws {
-        try await ServerHarness.run { h in
+    @Test("console pages: login form and cookie, CSRF header, roles, language, assets", arguments: Engine.available)
+    func consolePages(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             var reply = try await h.send(.get, "/", headers: [.accept: "text/html"])
             #expect(reply.status == .seeOther && reply.headers[.location] == "/console")
             reply = try await h.send(.get, "/")
@@ -291,13 +291,13 @@ struct ConsoleHTTPTests {
         }
     }
 
-    @Test("tickets list what the caller's role may do next")
-    func yourActions() async throws {
-        try await ServerHarness.run { h in
+    @Test("tickets list what the caller's role may do next", arguments: Engine.available)
+    func yourActions(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher")
             let handler = try await h.login("handler"), other = try await h.login("handler2")
             let number = try #require(try await h.fileTicket(agent, ["categoryCode": NSNull()]).json["number"] as? String)
-            _ = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"])
+            try h.must(await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"]))
             let mine = try await h.send(.get, "/api/v1/tickets/\(number)", token: handler)
             #expect(Set(mine.json["yourActions"] as? [String] ?? []).isSuperset(of: ["accept", "return"]))
             #expect(!(mine.json["yourActions"] as? [String] ?? []).contains("dispatch"))

@@ -6,8 +6,8 @@ import ResponseCore
 
 @Suite("Bad input gets a clear error and changes nothing")
 struct InputValidationHTTPTests {
-    @Test func badBodiesOnCreate() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func badBodiesOnCreate(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent")
             let valid = #"{"kind":"complaint","channel":"phone","title":"t","description":"d"}"#
             let cases: [(String, [UInt8], HTTPResponse.Status, String?)] = [
@@ -41,9 +41,9 @@ struct InputValidationHTTPTests {
         }
     }
 
-    @Test("SQL metacharacters are data, not code")
-    func sqlMetacharacters() async throws {
-        try await ServerHarness.run { h in
+    @Test("SQL metacharacters are data, not code", arguments: Engine.available)
+    func sqlMetacharacters(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent")
             let evil = "x'); DROP TABLE tickets; -- \" OR 1=1 /* % _ \\"
             let reply = try await h.fileTicket(agent, ["title": evil, "description": evil])
@@ -56,14 +56,14 @@ struct InputValidationHTTPTests {
         }
     }
 
-    @Test func badActionBodies() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func badActionBodies(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher"), handler = try await h.login("handler")
             let number = try #require(try await h.fileTicket(agent).json["number"] as? String)
             var reply = try await h.act(number, "dispatch", dispatcher, [:])
             #expect(reply.status == .unprocessableContent)
             #expect((reply.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "leadUnit")
-            _ = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"])
+            try h.must(await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"]))
             reply = try await h.act(number, "return", handler, ["reason": "bored"])
             #expect(reply.status == .unprocessableContent)
             reply = try await h.act(number, "frobnicate", handler)

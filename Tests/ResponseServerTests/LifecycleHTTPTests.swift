@@ -52,11 +52,11 @@ struct LifecycleHTTPTests {
         }
     }
 
-    @Test func returnRedispatchAndStaleVersions() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func returnRedispatchAndStaleVersions(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher"), handler = try await h.login("handler")
             let number = try #require(try await h.fileTicket(agent).json["number"] as? String)
-            _ = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"])
+            try h.must(await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"]))
             var reply = try await h.act(number, "return", handler, ["reason": "wrong_location", "note": "it is in Sanlitun"])
             #expect(reply.json["status"] as? String == "returned")
             #expect(reply.json["returnCount"] as? Int == 1)
@@ -75,8 +75,8 @@ struct LifecycleHTTPTests {
         }
     }
 
-    @Test func rolesAndUnitsAreEnforced() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func rolesAndUnitsAreEnforced(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher")
             let handler = try await h.login("handler"), other = try await h.login("handler2")
             let number = try #require(try await h.fileTicket(agent).json["number"] as? String)
@@ -86,11 +86,11 @@ struct LifecycleHTTPTests {
             var reply = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "nowhere", "coUnits": ["closed-unit"]])
             #expect(reply.status == .unprocessableContent)
             #expect((reply.json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } == ["leadUnit", "coUnits[0]"])
-            _ = try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"])
+            try h.must(await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"]))
             #expect(try await h.act(number, "accept", other).status == .notFound)  // not its unit: not even visible
             #expect(try await h.act(number, "accept", dispatcher).status == .forbidden)
             // Handlers list only their unit's tickets.
-            _ = try await h.fileTicket(agent)
+            try h.must(await h.fileTicket(agent))
             reply = try await h.send(.get, "/api/v1/tickets", token: handler)
             #expect((reply.json["items"] as? [[String: Any]])?.map { $0["number"] as? String } == [number])
             reply = try await h.send(.get, "/api/v1/tickets", token: other)
@@ -100,14 +100,14 @@ struct LifecycleHTTPTests {
         }
     }
 
-    @Test("contact details are masked for roles that do not call back")
-    func masking() async throws {
-        try await ServerHarness.run { h in
+    @Test("contact details are masked for roles that do not call back", arguments: Engine.available)
+    func masking(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher")
             let handler = try await h.login("handler"), admin = try await h.login("admin"), supervisor = try await h.login("supervisor")
             let number = try #require(try await h.fileTicket(agent).json["number"] as? String)
             let anonymous = try #require(try await h.fileTicket(agent, ["complainant": ["name": "匿名者", "phone": "13700000000", "anonymous": true]]).json["number"] as? String)
-            for n in [number, anonymous] { _ = try await h.act(n, "dispatch", dispatcher, ["leadUnit": "cy-01"]) }
+            for n in [number, anonymous] { try h.must(await h.act(n, "dispatch", dispatcher, ["leadUnit": "cy-01"])) }
             func complainant(_ n: String, _ token: String) async throws -> [String: Any] {
                 try #require(try await h.send(.get, "/api/v1/tickets/\(n)", token: token).json["complainant"] as? [String: Any])
             }
@@ -129,11 +129,11 @@ struct LifecycleHTTPTests {
         }
     }
 
-    @Test func listFiltersSearchAndPaging() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func listFiltersSearchAndPaging(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent")
-            for i in 0..<7 { _ = try await h.fileTicket(agent, ["title": "路灯不亮 \(i)", "kind": i % 2 == 0 ? "complaint" : "help"]) }
-            _ = try await h.fileTicket(agent, ["title": "Broken streetlight", "description": "dark at night"])
+            for i in 0..<7 { try h.must(await h.fileTicket(agent, ["title": "路灯不亮 \(i)", "kind": i % 2 == 0 ? "complaint" : "help"])) }
+            try h.must(await h.fileTicket(agent, ["title": "Broken streetlight", "description": "dark at night"]))
             var reply = try await h.send(.get, "/api/v1/tickets?q=%E8%B7%AF%E7%81%AF&kind=help&limit=2", token: agent)
             #expect(reply.status == .ok)
             var items = try #require(reply.json["items"] as? [[String: Any]])

@@ -76,9 +76,9 @@ struct Open311HTTPTests {
 
     // MARK: Discovery and services
 
-    @Test("discovery, services and service definitions in XML and JSON")
-    func discoveryAndServices() async throws {
-        try await Self.run { h, _ in
+    @Test("discovery, services and service definitions in XML and JSON", arguments: Engine.available)
+    func discoveryAndServices(engine: Engine) async throws {
+        try await Self.run(engine) { h, _ in
             let xml = try await Self.get(h, "/discovery.xml")
             #expect(xml.status == .ok)
             #expect(xml.headers[.contentType] == "text/xml; charset=utf-8")
@@ -176,9 +176,9 @@ struct Open311HTTPTests {
         }
     }
 
-    @Test("every refusal of POST requests is a GeoReport error with the right status")
-    func filingErrors() async throws {
-        try await Self.run { h, key in
+    @Test("every refusal of POST requests is a GeoReport error with the right status", arguments: Engine.available)
+    func filingErrors(engine: Engine) async throws {
+        try await Self.run(engine) { h, key in
             let cases: [(String, HTTPResponse.Status, String)] = [
                 (Self.validNoise, .forbidden, "api_key was not provided"),
                 ("api_key=srk_wrong&" + Self.validNoise, .forbidden, "api_key is not valid"),
@@ -221,9 +221,9 @@ struct Open311HTTPTests {
         }
     }
 
-    @Test("liberal input: deviceid, repeated attributes, CRLF, no charset, empty fields, a mislabelled type, X-API-Key")
-    func liberalInput() async throws {
-        try await Self.run { h, key in
+    @Test("liberal input: deviceid, repeated attributes, CRLF, no charset, empty fields, a mislabelled type, X-API-Key", arguments: Engine.available)
+    func liberalInput(engine: Engine) async throws {
+        try await Self.run(engine) { h, key in
             let body = "api_key=\(key)\r\n&service_code=01.01.01\r\n&lat=\r\n&long=&address_string=" + Self.encode("建国路 8 号")
                 + "&attribute[time_of_day]=night&attribute[sources]=site&attribute[sources]=traffic&deviceid=dev-1&email="
                 + "&description=" + Self.encode("第一行\r\n第二行") + "&first_name=%E6%9D%8E"
@@ -374,9 +374,9 @@ struct Open311HTTPTests {
         }
     }
 
-    @Test("rate limits answer 429 with Retry-After; oversized bodies 413, both as GeoReport errors")
-    func limits() async throws {
-        try await Self.run(configure: { c in
+    @Test("rate limits answer 429 with Retry-After; oversized bodies 413, both as GeoReport errors", arguments: Engine.available)
+    func limits(engine: Engine) async throws {
+        try await Self.run(engine, configure: { c in
             c.open311.keyRequestsPerMinute = 1
             c.open311.anonymousRequestsPerMinute = 1
             c.open311.burst = 2

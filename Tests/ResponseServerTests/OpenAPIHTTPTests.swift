@@ -7,19 +7,19 @@ import ResponseStore
 
 @Suite("Health and the OpenAPI document")
 struct OpenAPIHTTPTests {
-    @Test func health() async throws {
-        try await ServerHarness.run { h in
+    @Test(arguments: Engine.available) func health(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let reply = try await h.send(.get, "/health")
             #expect(reply.status == .ok)
             #expect(reply.json["status"] as? String == "ok")
-            #expect(reply.json["database"] as? String == "sqlite")
+            #expect(reply.json["database"] as? String == engine.rawValue)
             #expect(reply.json["migrations"] as? [Int] == Array(1...17))
         }
     }
 
-    @Test("the document describes every route the router serves, and nothing else")
-    func documentMatchesRouter() async throws {
-        try await ServerHarness.run { h in
+    @Test("the document describes every route the router serves, and nothing else", arguments: Engine.available)
+    func documentMatchesRouter(engine: Engine) async throws {
+        try await ServerHarness.run(engine) { h in
             let reply = try await h.send(.get, "/api/v1/openapi.json")
             #expect(reply.status == .ok)
             let doc = reply.json

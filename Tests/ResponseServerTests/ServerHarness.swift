@@ -104,8 +104,22 @@ struct ServerHarness {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var body: Data
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
-        var array: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
+        /// The body as a JSON object; a body that is not one fails the test (it is not read as empty).
+        var json: [String: Any] {
+            guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+                Issue.record("not a JSON object (\(status)): \(text.prefix(300))")
+                return [:]
+            }
+            return object
+        }
+        /// The body as a JSON array; a body that is not one fails the test.
+        var array: [[String: Any]] {
+            guard let items = (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] else {
+                Issue.record("not a JSON array (\(status)): \(text.prefix(300))")
+                return []
+            }
+            return items
+        }
         var text: String { String(decoding: body, as: UTF8.self) }
         /// The body as `T`; a body that does not decode fails the test with the body's text.
         func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
@@ -133,6 +147,13 @@ struct ServerHarness {
         }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
         return Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+    }
+
+    /// A set-up step that must succeed: a 2xx answer, or the test stops here with the answer.
+    @discardableResult
+    func must(_ reply: Reply, sourceLocation: SourceLocation = #_sourceLocation) throws -> Reply {
+        try #require((200..<300).contains(reply.status.code), "set-up step answered \(reply.status): \(reply.text.prefix(300))", sourceLocation: sourceLocation)
+        return reply
     }
 
     func login(_ role: String) async throws -> String {
