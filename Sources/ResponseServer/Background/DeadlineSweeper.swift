@@ -6,11 +6,11 @@ import ResponseStore
 /// late summons, each an event. Safe to run in several instances at once (rows are claimed with
 /// `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has a single writer) and idempotent.
 public struct DeadlineSweeper: Sendable {
-    let store: any TicketStore
+    let store: any AccountabilityStore & ReferenceStore
     let cities: CityDirectory
     let clock: any WallClock
 
-    public init(store: any TicketStore, configuration: ServerConfiguration, clock: any WallClock) {
+    public init(store: any AccountabilityStore & ReferenceStore, configuration: ServerConfiguration, clock: any WallClock) {
         self.store = store
         self.cities = CityDirectory(configuration: configuration, store: store)
         self.clock = clock

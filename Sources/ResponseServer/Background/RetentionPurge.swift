@@ -16,11 +16,11 @@ public struct RetentionPurge: Sendable {
         public var repeatRows = 0
     }
 
-    let store: any TicketStore
+    let store: any ErasureStore & ReferenceStore
     let cities: CityDirectory
     let clock: any WallClock
 
-    public init(store: any TicketStore, configuration: ServerConfiguration, clock: any WallClock) {
+    public init(store: any ErasureStore & ReferenceStore, configuration: ServerConfiguration, clock: any WallClock) {
         self.store = store
         self.cities = CityDirectory(configuration: configuration, store: store)
         self.clock = clock

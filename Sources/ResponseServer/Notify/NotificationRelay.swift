@@ -7,14 +7,14 @@ import ResponseStore
 /// where a rating is asked for, hands them to the notifier, and records the outcome. Failed
 /// deliveries are retried with exponential back-off up to the configured attempts.
 public struct NotificationRelay: Sendable {
-    let store: any TicketStore
+    let store: any OutboxStore & ReferenceStore
     let notifier: any Notifier
     let configuration: ServerConfiguration
     let cities: CityDirectory
     let clock: any WallClock
     let logger: Logger
 
-    public init(store: any TicketStore, notifier: any Notifier, configuration: ServerConfiguration, clock: any WallClock, logger: Logger = Logger(label: "swift-response.notify")) {
+    public init(store: any OutboxStore & ReferenceStore, notifier: any Notifier, configuration: ServerConfiguration, clock: any WallClock, logger: Logger = Logger(label: "swift-response.notify")) {
         self.store = store
         self.notifier = notifier
         self.configuration = configuration

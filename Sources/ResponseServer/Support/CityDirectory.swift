@@ -8,13 +8,13 @@ import Synchronization
 /// every background service and every action of a city reads the same ``City``.
 public final class CityDirectory: Sendable {
     private let configuration: ServerConfiguration
-    private let store: any TicketStore
+    private let store: any ReferenceStore
     private let known: Mutex<[String: City]>
 
     /// - Parameters:
     ///   - configuration: The rules per city; its configured city is known without a read.
     ///   - store: Where other cities are looked up on first use.
-    public init(configuration: ServerConfiguration, store: any TicketStore) {
+    public init(configuration: ServerConfiguration, store: any ReferenceStore) {
         self.configuration = configuration
         self.store = store
         let configured = configuration.city(configuration.tenant)
