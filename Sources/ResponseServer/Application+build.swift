@@ -112,13 +112,15 @@ public func buildRouter(
     auth.register(on: api)
     // One intake for every channel that files tickets.
     let intake = TicketIntake(store: store, configuration: configuration, dispatch: dispatch)
-    TicketController(store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch, intake: intake).register(on: api)
+    // One way for every action on a ticket.
+    let desk = TicketDesk(store: store, clock: clock, cities: cities, dispatch: dispatch)
+    TicketController(store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch, intake: intake, desk: desk).register(on: api)
     ReferenceController(store: store, dispatch: dispatch).register(on: api)
     AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
     FollowUpController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
     AssessmentController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
     AccessLogController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
-    Open311Controller(store: store, clock: clock, configuration: configuration, cities: cities, intake: intake, credentials: credentials).register(on: router)
+    Open311Controller(store: store, clock: clock, configuration: configuration, cities: cities, intake: intake, desk: desk, credentials: credentials).register(on: router)
     let knowledge = KnowledgeBase(store: store)
     KnowledgeController(store: store, clock: clock, knowledge: knowledge, configuration: configuration).register(on: api)
     DeskController(store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch, knowledge: knowledge).register(on: api)

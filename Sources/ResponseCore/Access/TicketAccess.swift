@@ -38,19 +38,40 @@ public struct TicketAccess: Sendable, Equatable {
         return true
     }
 
-    /// Whether the caller may take the action `name`, which needs `permission`, on `ticket`:
-    /// the role must hold the permission; a handler acts as the lead unit or answers a summons
-    /// of its own unit; an integration rates, reopens and comments only on what it filed.
+    /// Whether the caller may take an action of `kind` on `ticket`: the role must hold its
+    /// permission; a handler acts as the lead unit or answers a summons of its own unit; an
+    /// integration rates, reopens and comments only on what it filed.
     /// - Parameter filedBy: The name of the actor who filed the ticket, when known; an
     ///   integration is refused the ``filerOnly`` permissions without it.
-    public func may(_ name: String, _ permission: Permission, on ticket: Ticket, filedBy: String? = nil) -> Bool {
-        guard actor.role.allows(permission) else { return false }
-        if actor.role == .integration, Self.filerOnly.contains(permission) { return filedBy == actor.name }
+    public func may(_ kind: TicketAction.Kind, on ticket: Ticket, filedBy: String? = nil) -> Bool {
+        guard actor.role.allows(kind.permission) else { return false }
+        if actor.role == .integration, Self.filerOnly.contains(kind.permission) { return filedBy == actor.name }
         guard actor.role == .handler else { return true }
-        if ["acknowledge-summons", "report-summons"].contains(name) {
+        if kind == .acknowledgeSummons || kind == .reportSummons {
             return ticket.oversight.summons.contains { $0.unit == actor.unitCode && $0.rating == nil }
         }
         return ticket.leadUnit != nil && ticket.leadUnit == actor.unitCode
+    }
+
+    /// Why the access rule refuses an action.
+    public enum Refusal: Error, Equatable {
+        /// The caller may not even see the ticket (answered as if it did not exist).
+        case notVisible
+        case forbidden(String)
+    }
+
+    /// The access rule for `action` on `ticket` as it stands in the action's transaction.
+    public func check(_ action: TicketAction, on ticket: Ticket, filedBy: String?) throws(Refusal) {
+        guard mayRead(ticket) else { throw .notVisible }
+        switch action {
+        case .acknowledgeSummons(let unit), .reportSummons(let unit, _):
+            if actor.role == .handler, unit != actor.unitCode { throw .forbidden("a handler answers summons for its own unit only") }
+        default: break
+        }
+        guard may(action.kind, on: ticket, filedBy: filedBy) else {
+            let name = action.name
+            throw .forbidden(actor.role == .integration ? "an integration may \(name) only the tickets it filed" : "only the lead unit may \(name) this ticket")
+        }
     }
 
     /// The audience this caller is for `ticket` in the disclosure policy.

@@ -13,6 +13,7 @@ struct TicketController {
     let cities: CityDirectory
     let dispatch: DispatchService
     let intake: TicketIntake
+    let desk: TicketDesk
 
     func register(on api: RouteRegistry) {
         api.add(.post, "/api/v1/tickets", summary: "File a ticket", tag: "tickets", access: .permission(.createTicket),
@@ -119,12 +120,6 @@ struct TicketController {
     /// Who filed ticket `number`, read only where the access rule needs it (an integration's
     /// rating, reopening or remark). Filing never changes, so it is read before the action's
     /// transaction.
-    static func filer(of number: String, for identity: Identity, permission: Permission, store: any TicketStore) async throws -> String? {
-        guard identity.role == .integration, TicketAccess.filerOnly.contains(permission),
-              let ticket = try await store.ticket(number: number, tenantID: identity.tenantID) else { return nil }
-        return TicketAccess.filer(in: try await store.events(ticketID: ticket.id, tenantID: identity.tenantID))
-    }
-
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<[NotificationRecord]> {
         let identity = try context.require(.followUp)
         let number = try context.parameters.require("number")
@@ -211,67 +206,13 @@ struct TicketController {
     }
 
     func act(_ kind: TicketAction.Kind, _ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TicketView> {
-        let name = kind.rawValue
         let identity = try context.requireIdentity()
         let number = try context.parameters.require("number")
         var body = try await request.decodeJSON(as: ActionBody.self, context: context)
         // A handler answering a summons acts for its own unit.
         if body.unit == nil, identity.role == .handler, [.acknowledgeSummons, .reportSummons].contains(kind) { body.unit = identity.unitCode }
         let action = try body.action(kind)
-        guard identity.role.allows(action.permission) else {
-            throw Problem.forbidden("the \(identity.role.rawValue) role may not \(name) tickets")
-        }
-        var errors: [FieldError] = []
-        var routedTo: [String] = []
-        if case .dispatch(let lead, let coUnits, _) = action { routedTo = [lead] + coUnits }
-        if case .arbitrate(let lead, let coUnits, _) = action { routedTo = [lead] + coUnits }
-        if case .summon(let units, _) = action {
-            for (i, code) in units.enumerated() where try await store.unit(code: code, tenantID: identity.tenantID)?.active != true {
-                errors.append(FieldError(field: "units[\(i)]", message: "no active unit \(code)"))
-            }
-        }
-        for (i, code) in routedTo.enumerated() {
-            let unit = try await store.unit(code: code, tenantID: identity.tenantID)
-            if unit?.active != true {
-                errors.append(FieldError(field: i == 0 ? "leadUnit" : "coUnits[\(i - 1)]", message: "no active unit \(code)"))
-            }
-        }
-        if case .triage(let triage) = action {
-            if let code = triage.categoryCode, try await store.category(code: code, tenantID: identity.tenantID) == nil {
-                errors.append(FieldError(field: "categoryCode", message: "no category \(code)"))
-            }
-            for (field, code) in [("districtCode", triage.districtCode), ("streetCode", triage.streetCode)] {
-                if let code, try await store.unit(code: code, tenantID: identity.tenantID) == nil {
-                    errors.append(FieldError(field: field, message: "no unit \(code)"))
-                }
-            }
-        }
-        if case .answer(_, let id?) = action, try await store.article(id: id, tenantID: identity.tenantID) == nil {
-            errors.append(FieldError(field: "article", message: "no knowledge-base article \(id)"))
-        }
-        if !errors.isEmpty { throw ValidationError(errors) }
-        let context = try await cities.city(identity.tenantID).context(now: clock.now(), actor: identity.actor)
-        let filedBy = try await Self.filer(of: number, for: identity, permission: action.permission, store: store)
-        let access = TicketAccess(identity.actor)
-        let (ticket, _) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: body.version, context: context) { ticket in
-            guard access.mayRead(ticket) else { throw StoreError.notFound("no ticket \(number)") }
-            switch action {
-            case .acknowledgeSummons(let unit), .reportSummons(let unit, _):
-                if identity.role == .handler, unit != identity.unitCode { throw StoreError.forbidden("a handler answers summons for its own unit only") }
-            default: break
-            }
-            guard access.may(name, action.permission, on: ticket, filedBy: filedBy) else {
-                throw StoreError.forbidden(identity.role == .integration ? "an integration may \(name) only the tickets it filed" : "only the lead unit may \(name) this ticket")
-            }
-        }
-        // People's routing decisions teach the models: the next similar ticket goes right.
-        switch action {
-        case .triage(let triage) where triage.categoryCode != nil:
-            try await dispatch.learn(from: ticket, category: triage.categoryCode, unit: nil)
-        case .dispatch(let lead, _, _), .arbitrate(let lead, _, _):
-            try await dispatch.learn(from: ticket, category: nil, unit: lead)
-        default: break
-        }
+        let (ticket, _) = try await desk.act(action, on: number, by: identity, version: body.version)
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
         return JSONResponse(value: TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events))
     }

@@ -29,8 +29,8 @@ struct TicketView: Encodable, Sendable {
         self.overdue = ticket.isOverdue(at: now)
         self.allowedActions = TicketStateMachine.allowedActions(for: ticket)
         self.yourActions = allowedActions.filter { name in
-            guard let permission = TicketAction.Kind(rawValue: name)?.permission else { return false }
-            return access.may(name, permission, on: ticket, filedBy: timeline.flatMap(TicketAccess.filer(in:)))
+            guard let kind = TicketAction.Kind(rawValue: name) else { return false }
+            return access.may(kind, on: ticket, filedBy: timeline.flatMap(TicketAccess.filer(in:)))
         }
         self.timeline = timeline?.map { disclosure.staffView($0, of: ticket, contacts: contacts) }
     }

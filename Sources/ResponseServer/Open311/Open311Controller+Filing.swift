@@ -127,13 +127,9 @@ extension Open311Controller {
             if let url = form["media_url"] { details["mediaURL"] = url }
             action = .comment(text: text, details: details)
         }
-        // The one access rule: a key remarks on, or reopens, only the requests it filed.
-        let filedBy = TicketAccess.filer(in: try await store.events(ticketID: ticket.id, tenantID: call.tenant.id))
-        guard TicketAccess(identity.actor).may(action.name, action.permission, on: ticket, filedBy: filedBy) else {
-            throw Failure.forbidden("this api_key may post updates only on the requests it filed")
-        }
-        let context = call.city.context(now: clock.now(), actor: identity.actor)
-        let (_, event) = try await store.apply(action, number: number, tenantID: call.tenant.id, expectedVersion: nil, context: context) { _ in }
+        // Through the one access rule, in the update's transaction: a key remarks on, or
+        // reopens, only the requests it filed.
+        let (_, event) = try await desk.act(action, on: number, by: identity, version: nil)
         return (.ok, Open311Document(root: "service_request_updates", item: "request_update", items: [
             .object([("update_id", .string(Self.updateID(number, event.sequence)))]),
         ]))

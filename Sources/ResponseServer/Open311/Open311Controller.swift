@@ -18,6 +18,7 @@ struct Open311Controller {
     let configuration: ServerConfiguration
     let cities: CityDirectory
     let intake: TicketIntake
+    let desk: TicketDesk
     let credentials: AuthMiddleware
     let keyLimiter: RateLimiter
     let addressLimiter: RateLimiter
@@ -27,12 +28,16 @@ struct Open311Controller {
     /// checks its service, and reading 500 categories per request halved intake throughput.
     let services = ServiceCache(lifetime: 10)
 
-    init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, cities: CityDirectory, intake: TicketIntake, credentials: AuthMiddleware) {
+    init(
+        store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, cities: CityDirectory, intake: TicketIntake, desk: TicketDesk,
+        credentials: AuthMiddleware
+    ) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
         self.cities = cities
         self.intake = intake
+        self.desk = desk
         self.credentials = credentials
         let settings = configuration.open311
         keyLimiter = RateLimiter(perMinute: settings.keyRequestsPerMinute, burst: settings.burst)
