@@ -4,7 +4,7 @@ import ResponseDispatch
 import ResponseStore
 
 /// The application layer of actions on tickets, between the faces (the API, Open311) and the
-/// store. Every action goes through ``act(_:on:by:version:)``: the role's permission, the codes
+/// store. Every action goes through ``act(_:on:tenantID:by:version:rule:)``: the role's permission, the codes
 /// the action names, the one access rule (``TicketAccess/check(_:on:filedBy:)``) on the ticket
 /// as locked in the action's transaction, the state machine with the city's rules, and what the
 /// dispatcher learns from it. Faces decode, call and render.
@@ -19,33 +19,54 @@ struct TicketDesk: Sendable {
     /// - Returns: The ticket after the action and its event.
     @discardableResult
     func act(_ action: TicketAction, on number: String, by identity: Identity, version: Int?) async throws -> (Ticket, TicketEvent) {
-        guard identity.role.allows(action.permission) else {
-            throw Problem.forbidden("the \(identity.role.rawValue) role may not \(action.name) tickets")
+        let (ticket, events) = try await act([action], on: number, tenantID: identity.tenantID, by: identity.actor, version: version)
+        guard let event = events.last else { throw StoreError.conflict("no event recorded") }
+        return (ticket, event)
+    }
+
+    /// Takes `actions` one after the other (a follow-up's plan) in one transaction.
+    /// - Parameters:
+    ///   - version: The version the caller last saw; a mismatch is refused.
+    ///   - rule: A further rule of the face on the ticket as locked (the follow-up's "waiting for a rating").
+    /// - Returns: The ticket after the last action and one event per action.
+    @discardableResult
+    func act(
+        _ actions: [TicketAction], on number: String, tenantID: String, by actor: Actor, version: Int?,
+        rule: (@Sendable (Ticket) throws -> Void)? = nil
+    ) async throws -> (Ticket, [TicketEvent]) {
+        for action in actions where !actor.role.allows(action.permission) {
+            throw Problem.forbidden("the \(actor.role.rawValue) role may not \(action.name) tickets")
         }
-        let errors = try await referenceErrors(action, tenantID: identity.tenantID)
+        var errors: [FieldError] = []
+        for action in actions { errors += try await referenceErrors(action, tenantID: tenantID) }
         if !errors.isEmpty { throw ValidationError(errors) }
-        let context = try await cities.city(identity.tenantID).context(now: clock.now(), actor: identity.actor)
-        let filedBy = try await filer(of: number, for: identity, action: action)
-        let access = TicketAccess(identity.actor)
-        let (ticket, event) = try await store.apply(action, number: number, tenantID: identity.tenantID, expectedVersion: version, context: context) { ticket in
-            do {
-                try access.check(action, on: ticket, filedBy: filedBy)
-            } catch let refusal as TicketAccess.Refusal {
-                switch refusal {
-                case .notVisible: throw StoreError.notFound("no ticket \(number)")
-                case .forbidden(let why): throw StoreError.forbidden(why)
+        let context = try await cities.city(tenantID).context(now: clock.now(), actor: actor)
+        let filedBy = try await filer(of: number, tenantID: tenantID, for: actor, actions: actions)
+        let access = TicketAccess(actor)
+        let (ticket, events) = try await store.apply(actions, number: number, tenantID: tenantID, expectedVersion: version, context: context) { ticket in
+            try rule?(ticket)
+            for action in actions {
+                do {
+                    try access.check(action, on: ticket, filedBy: filedBy)
+                } catch let refusal as TicketAccess.Refusal {
+                    switch refusal {
+                    case .notVisible: throw StoreError.notFound("no ticket \(number)")
+                    case .forbidden(let why): throw StoreError.forbidden(why)
+                    }
                 }
             }
         }
         // People's routing decisions teach the models (once durable): the next similar ticket goes right.
-        switch action {
-        case .triage(let triage) where triage.categoryCode != nil:
-            try await dispatch.learn(from: ticket, category: triage.categoryCode, unit: nil)
-        case .dispatch(let lead, _, _), .arbitrate(let lead, _, _):
-            try await dispatch.learn(from: ticket, category: nil, unit: lead)
-        default: break
+        for action in actions {
+            switch action {
+            case .triage(let triage) where triage.categoryCode != nil:
+                try await dispatch.learn(from: ticket, category: triage.categoryCode, unit: nil)
+            case .dispatch(let lead, _, _), .arbitrate(let lead, _, _):
+                try await dispatch.learn(from: ticket, category: nil, unit: lead)
+            default: break
+            }
         }
-        return (ticket, event)
+        return (ticket, events)
     }
 
     /// The codes an action names that the city does not have: units to route to or summon
@@ -81,9 +102,9 @@ struct TicketDesk: Sendable {
     }
 
     /// Who filed the ticket, when the access rule needs it (an integration's filer-only actions).
-    func filer(of number: String, for identity: Identity, action: TicketAction) async throws -> String? {
-        guard identity.role == .integration, TicketAccess.filerOnly.contains(action.permission),
-              let ticket = try await store.ticket(number: number, tenantID: identity.tenantID) else { return nil }
-        return TicketAccess.filer(in: try await store.events(ticketID: ticket.id, tenantID: identity.tenantID))
+    func filer(of number: String, tenantID: String, for actor: Actor, actions: [TicketAction]) async throws -> String? {
+        guard actor.role == .integration, actions.contains(where: { TicketAccess.filerOnly.contains($0.permission) }),
+              let ticket = try await store.ticket(number: number, tenantID: tenantID) else { return nil }
+        return TicketAccess.filer(in: try await store.events(ticketID: ticket.id, tenantID: tenantID))
     }
 }
