@@ -29,11 +29,13 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let feed = LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: logger)
-    let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch, liveFeed: feed).router
+    // One directory of cities for the faces and the background services alike.
+    let cities = CityDirectory(configuration: configuration, store: store)
+    let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch, liveFeed: feed, cities: cities).router
     // Background work runs in the application's service group and stops with it.
     var services: [any Service] = [feed]
     if let interval = configuration.sweepInterval {
-        let sweeper = DeadlineSweeper(store: store, configuration: configuration, clock: clock)
+        let sweeper = DeadlineSweeper(store: store, configuration: configuration, clock: clock, cities: cities)
         services.append(PeriodicService(name: "deadline sweeper", interval: interval, logger: logger) {
             let pass = try await sweeper.pass()
             if pass.events > 0 {
@@ -42,7 +44,7 @@ public func buildApplication(
         })
     }
     if let interval = configuration.retentionInterval {
-        let purge = RetentionPurge(store: store, configuration: configuration, clock: clock)
+        let purge = RetentionPurge(store: store, configuration: configuration, clock: clock, cities: cities)
         services.append(PeriodicService(name: "retention purge", interval: interval, logger: logger) {
             for city in try await purge.pass() where city.erased > 0 || city.repeatRows > 0 {
                 logger.info("retention purge of \(city.city): contact data of \(city.erased) tickets erased, \(city.repeatRows) repeat-caller rows")
@@ -50,7 +52,7 @@ public func buildApplication(
         })
     }
     if let interval = configuration.notifications.relayInterval {
-        let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications, signer: configuration.webhookSigner), configuration: configuration, clock: clock)
+        let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications, signer: configuration.webhookSigner), configuration: configuration, clock: clock, cities: cities)
         services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
     }
     if let interval = configuration.insight.interval {
@@ -85,11 +87,12 @@ public func buildRouter(
     store: any TicketStore,
     clock: any WallClock = SystemClock(),
     dispatch: DispatchService? = nil,
-    liveFeed: LiveFeed? = nil
+    liveFeed: LiveFeed? = nil,
+    cities: CityDirectory? = nil
 ) -> (router: Router<AppRequestContext>, routes: [APIRoute]) {
     let router = Router(context: AppRequestContext.self)
     let dispatch = dispatch ?? makeDispatchService(configuration: configuration, store: store)
-    let cities = CityDirectory(configuration: configuration, store: store)
+    let cities = cities ?? CityDirectory(configuration: configuration, store: store)
     let cache = IdentityCache()
     // Outermost, so that problem responses carry the headers too.
     router.add(middleware: SecurityHeadersMiddleware())

@@ -294,3 +294,44 @@ struct TicketStateMachineTests {
         #expect(!Evaluation(resolved: true, satisfaction: .basicallySatisfied).requiresRedo)
     }
 }
+
+extension TicketAction {
+    /// The event this action records, written out by hand: the state machine derives it from
+    /// the detail each action returns, and the table test holds the two against each other.
+    var eventType: EventType {
+        switch self {
+        case .answer: .answered
+        case .dispatch: .dispatched
+        case .accept: .accepted
+        case .giveBack: .returned
+        case .contact: .contacted
+        case .reply: .replied
+        case .evaluate: .evaluated
+        case .reopen: .reopened
+        case .triage: .triaged
+        case .rejectReturn: .returnRejected
+        case .arbitrate: .arbitrated
+        case .merge: .merged
+        case .urge: .urged
+        case .extend: .extended
+        case .close: .closed
+        case .comment: .commented
+        case .sweep(let step):
+            switch step {
+            case .remind: .urged
+            case .breach: .overdue
+            case .escalate: .escalated
+            case .summonsLate: .summonsOverdue
+            }
+        case .requestExtension: .extensionRequested
+        case .decideExtension(let approve, _): approve ? .extensionApproved : .extensionRefused
+        case .summon: .summoned
+        case .acknowledgeSummons: .summonsAcknowledged
+        case .reportSummons: .summonsReported
+        case .rateSummons: .summonsRated
+        case .followUpAttempt: .followUpAttempted
+        case .endFollowUp: .followUpEnded
+        case .eraseContacts: .contactsErased
+        }
+    }
+}

@@ -69,44 +69,6 @@ public enum TicketAction: Sendable, Equatable {
     /// and its history with her name (``Erasure``). Does not change the state.
     case eraseContacts(basis: ErasureBasis, note: String?)
 
-    /// The event this action records.
-    public var eventType: EventType {
-        switch self {
-        case .answer: .answered
-        case .dispatch: .dispatched
-        case .accept: .accepted
-        case .giveBack: .returned
-        case .contact: .contacted
-        case .reply: .replied
-        case .evaluate: .evaluated
-        case .reopen: .reopened
-        case .triage: .triaged
-        case .rejectReturn: .returnRejected
-        case .arbitrate: .arbitrated
-        case .merge: .merged
-        case .urge: .urged
-        case .extend: .extended
-        case .close: .closed
-        case .comment: .commented
-        case .sweep(let step):
-            switch step {
-            case .remind: .urged
-            case .breach: .overdue
-            case .escalate: .escalated
-            case .summonsLate: .summonsOverdue
-            }
-        case .requestExtension: .extensionRequested
-        case .decideExtension(let approve, _): approve ? .extensionApproved : .extensionRefused
-        case .summon: .summoned
-        case .acknowledgeSummons: .summonsAcknowledged
-        case .reportSummons: .summonsReported
-        case .rateSummons: .summonsRated
-        case .followUpAttempt: .followUpAttempted
-        case .endFollowUp: .followUpEnded
-        case .eraseContacts: .contactsErased
-        }
-    }
-
     /// Which action this is, without its arguments.
     public var kind: Kind {
         switch self {

@@ -84,14 +84,7 @@ struct TicketDesk: Sendable {
         case .summon(let units, _):
             try await activeUnits(units) { "units[\($0)]" }
         case .triage(let triage):
-            if let code = triage.categoryCode, try await store.category(code: code, tenantID: tenantID) == nil {
-                errors.append(FieldError(field: "categoryCode", message: "no category \(code)"))
-            }
-            for (field, code) in [("districtCode", triage.districtCode), ("streetCode", triage.streetCode)] {
-                if let code, try await store.unit(code: code, tenantID: tenantID) == nil {
-                    errors.append(FieldError(field: field, message: "no unit \(code)"))
-                }
-            }
+            errors += try await store.missing(category: triage.categoryCode, district: triage.districtCode, street: triage.streetCode, tenantID: tenantID)
         case .answer(_, let id?):
             if try await store.article(id: id, tenantID: tenantID) == nil {
                 errors.append(FieldError(field: "article", message: "no knowledge-base article \(id)"))

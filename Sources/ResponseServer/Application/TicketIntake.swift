@@ -39,16 +39,10 @@ struct TicketIntake {
     /// What is wrong with a new ticket: its own fields (``NewTicket/validationErrors()``), then
     /// whether the category and places it names exist in the city. The one check of every channel.
     func check(_ new: NewTicket, city: City) async throws -> [FieldError] {
-        var errors = new.validationErrors()
+        let errors = new.validationErrors()
         guard errors.isEmpty else { return errors }
-        if let code = new.categoryCode, try await store.category(code: code, tenantID: city.id) == nil {
-            errors.append(FieldError(field: "categoryCode", message: "no category \(code)"))
-        }
-        for (field, code) in [("location.districtCode", new.location?.districtCode), ("location.streetCode", new.location?.streetCode)] {
-            if let code, try await store.unit(code: code, tenantID: city.id) == nil {
-                errors.append(FieldError(field: field, message: "no unit \(code)"))
-            }
-        }
-        return errors
+        return try await store.missing(
+            category: new.categoryCode, district: new.location?.districtCode, street: new.location?.streetCode, tenantID: city.id, placeField: "location."
+        )
     }
 }

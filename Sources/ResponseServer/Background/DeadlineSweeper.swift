@@ -10,9 +10,10 @@ public struct DeadlineSweeper: Sendable {
     let cities: CityDirectory
     let clock: any WallClock
 
-    public init(store: any AccountabilityStore & ReferenceStore, configuration: ServerConfiguration, clock: any WallClock) {
+    /// - Parameter cities: The server's directory of cities; one of its own from `configuration` when `nil`.
+    public init(store: any AccountabilityStore & ReferenceStore, configuration: ServerConfiguration, clock: any WallClock, cities: CityDirectory? = nil) {
         self.store = store
-        self.cities = CityDirectory(configuration: configuration, store: store)
+        self.cities = cities ?? CityDirectory(configuration: configuration, store: store)
         self.clock = clock
     }
 

@@ -91,7 +91,7 @@ struct AssessmentController {
     @Sendable func sweep(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SweepResult> {
         let identity = try context.require(.extend)
         let started = ContinuousClock.now
-        let batch = try await DeadlineSweeper(store: store, configuration: configuration, clock: clock).pass(tenantID: identity.tenantID)
+        let batch = try await DeadlineSweeper(store: store, configuration: configuration, clock: clock, cities: cities).pass(tenantID: identity.tenantID)
         return JSONResponse(value: SweepResult(batch, seconds: (ContinuousClock.now - started) / .seconds(1)))
     }
 }

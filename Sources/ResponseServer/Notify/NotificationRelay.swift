@@ -14,11 +14,15 @@ public struct NotificationRelay: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    public init(store: any OutboxStore & ReferenceStore, notifier: any Notifier, configuration: ServerConfiguration, clock: any WallClock, logger: Logger = Logger(label: "swift-response.notify")) {
+    /// - Parameter cities: The server's directory of cities; one of its own from `configuration` when `nil`.
+    public init(
+        store: any OutboxStore & ReferenceStore, notifier: any Notifier, configuration: ServerConfiguration, clock: any WallClock,
+        cities: CityDirectory? = nil, logger: Logger = Logger(label: "swift-response.notify")
+    ) {
         self.store = store
         self.notifier = notifier
         self.configuration = configuration
-        self.cities = CityDirectory(configuration: configuration, store: store)
+        self.cities = cities ?? CityDirectory(configuration: configuration, store: store)
         self.clock = clock
         self.logger = logger
     }
