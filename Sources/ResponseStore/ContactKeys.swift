@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ResponseCore
 
 /// The keys that keep complainants' contact data (name, phone, e-mail, a message's recipient)
 /// sealed at rest, and the key of the blind index that lets repeat callers be counted without
@@ -146,7 +147,7 @@ public struct ContactKeys: Sendable {
     /// could be reversed by trying every number.
     public func callerHash(_ digits: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(("caller:" + digits).utf8), using: SymmetricKey(data: index))
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return mac.prefix(16).hexString
     }
 }
 

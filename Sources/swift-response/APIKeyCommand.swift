@@ -19,7 +19,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings(database: database).configuration
             try await withStore(settings) { store in
-                let tenantID = tenant ?? settings.tenant.id
+                let tenantID = try await cityID(tenant, configured: settings.tenant, in: store)
                 if tenantID != settings.tenant.id, try await store.tenant(tenantID) == nil { throw ValidationError("no city \(tenantID)") }
                 let issued: (key: APIKey, secret: String)
                 do { issued = try APIKey.issue(name: name, tenantID: tenantID, now: Date()) } catch let e as ResponseCore.ValidationError {
@@ -41,7 +41,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings(database: database).configuration
             try await withStore(settings) { store in
-                let keys = try await store.apiKeys(tenantID: tenant ?? settings.tenant.id)
+                let keys = try await store.apiKeys(tenantID: try await cityID(tenant, configured: settings.tenant, in: store))
                 print("ID                                     NAME                 CREATED                    REVOKED")
                 for k in keys {
                     print([k.id.pad(38), k.name.pad(20), k.createdAt.formatted(.iso8601).pad(26), k.revokedAt.map { $0.formatted(.iso8601) } ?? "-"].joined(separator: " "))
@@ -60,7 +60,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings(database: database).configuration
             try await withStore(settings) { store in
-                let tenantID = tenant ?? settings.tenant.id
+                let tenantID = try await cityID(tenant, configured: settings.tenant, in: store)
                 let active = try await store.apiKeys(tenantID: tenantID).filter { $0.revokedAt == nil }
                 let matches = active.filter { $0.id == key }.isEmpty ? active.filter { $0.name == key } : active.filter { $0.id == key }
                 guard !matches.isEmpty else { throw ValidationError("no active API key \(key) in city \(tenantID)") }

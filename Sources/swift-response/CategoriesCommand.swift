@@ -44,7 +44,7 @@ struct CategoriesCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings(database: database).configuration
             try await withStore(settings) { store in
-                for c in try await store.categories(tenantID: tenant ?? settings.tenant.id) {
+                for c in try await store.categories(tenantID: try await cityID(tenant, configured: settings.tenant, in: store)) {
                     print("\(c.code.pad(12)) \(c.level) \(String(repeating: "  ", count: c.level - 1))\(c.name)")
                 }
             }

@@ -29,7 +29,8 @@ struct ExportCommand: AsyncParsableCommand {
             if format == .csv { sink.write(Self.csvHeader + "\n") }
             let encoder = JSONEncoder.api
             let counter = Counter()
-            try await store.forEachTicket(tenantID: tenant ?? settings.tenant.id, batchSize: 500) { tickets in
+            let tenantID = try await cityID(tenant, configured: settings.tenant, in: store)
+            try await store.forEachTicket(tenantID: tenantID, batchSize: 500) { tickets in
                 for t in tickets {
                     switch format {
                     case .jsonl: sink.write(String(decoding: try encoder.encode(t), as: UTF8.self) + "\n")
@@ -41,7 +42,7 @@ struct ExportCommand: AsyncParsableCommand {
             sink.close()
             // A full export holds every complainant's contacts: one record in the access log.
             let who = Actor(name: "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"), role: .system)
-            try await store.recordAccess([AccessRecord(tenantID: tenant ?? settings.tenant.id, at: Date(), actor: who, ticket: "*",
+            try await store.recordAccess([AccessRecord(tenantID: tenantID, at: Date(), actor: who, ticket: "*",
                                                        route: "swift-response export (\(counter.value) tickets)")])
             FileHandle.standardError.write(Data("exported \(counter.value) tickets\n".utf8))
         }
@@ -49,7 +50,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func exportOpenData(_ settings: ServerConfiguration) async throws {
         try await withStore(settings) { store in
-            let tenantID = tenant ?? settings.tenant.id
+            let tenantID = try await cityID(tenant, configured: settings.tenant, in: store)
             let city = try await store.tenant(tenantID) ?? settings.tenant
             let zone = TimeZone(identifier: city.timeZone) ?? .gmt
             let keys = DayKeys(timeZone: zone)

@@ -113,3 +113,13 @@ func onlyCity(_ id: String?, in store: any TicketStore) async throws -> Tenant {
     }
     return only
 }
+
+/// The city a command acts on: the one named, else the configured city when the database holds
+/// it (or holds several or none), else the database's only city, so a database made by
+/// `serve --demo` needs no `--tenant`.
+func cityID(_ named: String?, configured: Tenant, in store: any TicketStore) async throws -> String {
+    if let named { return named }
+    let cities = try await store.tenants()
+    guard cities.count == 1, let only = cities.first, only.id != configured.id else { return configured.id }
+    return only.id
+}

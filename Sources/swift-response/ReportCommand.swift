@@ -28,8 +28,8 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings(database: database).configuration
             try await withStore(settings) { store in
-                let cityID = city ?? settings.tenant.id
-                guard let tenant = try await store.tenant(cityID) else { throw ValidationError("no city '\(cityID)' in the database (the demo city is 'demo')") }
+                let chosen = try await cityID(city, configured: settings.tenant, in: store)
+                guard let tenant = try await store.tenant(chosen) else { throw ValidationError("no city '\(chosen)' in the database (the demo city is 'demo')") }
                 let days = DayKeys(identifier: tenant.timeZone)
                 if day != nil && month != nil { throw ValidationError("give --day or --month, not both") }
                 let key = month ?? day ?? days.key(Date())
@@ -78,8 +78,8 @@ struct ReportCommand: AsyncParsableCommand {
                 levelFilter = l
             }
             try await withStore(settings) { store in
-                let cityID = city ?? settings.tenant.id
-                guard let tenant = try await store.tenant(cityID) else { throw ValidationError("no city '\(cityID)' in the database (the demo city is 'demo')") }
+                let chosen = try await cityID(city, configured: settings.tenant, in: store)
+                guard let tenant = try await store.tenant(chosen) else { throw ValidationError("no city '\(chosen)' in the database (the demo city is 'demo')") }
                 let month = period ?? String(DayKeys(identifier: tenant.timeZone).key(Date()).prefix(7))
                 guard let assessed = AssessmentPeriod(month: month) else { throw ValidationError("--period must be a month such as 2026-11") }
                 let policy = settings.accountability(for: tenant.id).assessment

@@ -31,8 +31,17 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let resolved = try Settings(database: database, host: host, port: port)
         var settings = resolved.configuration
-        var logger = Logger(label: "swift-response")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        // Every logger of the process at the chosen level: the server's, Hummingbird's and the
+        // notifiers' (the log SMS gateway writes a line per message at info).
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "swift-response")
         if demo && settings.contactKeys == nil { settings.contactKeys = try Self.demoKeys(database: settings.databaseURL) }
         let store = try await SQLTicketStore.open(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger)
         do {

@@ -27,7 +27,7 @@ struct UserCommand: AsyncParsableCommand {
             let problems = User.validationErrors(username: username, role: parsedRole, unitCode: unit) + User.passwordErrors(secret)
             guard problems.isEmpty else { throw ValidationError(problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")) }
             try await withStore(settings) { store in
-                let tenantID = tenant ?? settings.tenant.id
+                let tenantID = try await cityID(tenant, configured: settings.tenant, in: store)
                 if let unit, parsedRole == .handler, try await store.unit(code: unit, tenantID: tenantID) == nil {
                     throw ValidationError("no unit \(unit) in city \(tenantID)")
                 }

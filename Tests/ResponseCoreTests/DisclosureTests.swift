@@ -27,6 +27,15 @@ struct DisclosureTests {
         #expect(Self.redact("我是王芳，楼下的JANE DOE也知道") == "我是[name]，楼下的[name]也知道")
     }
 
+    @Test("numbers in full-width digits are redacted too; short digit runs between words are not numbers")
+    func scriptsAndSeparators() {
+        #expect(Self.redact("电话１３９１２３４５６７８") == "电话[number]")
+        #expect(Redactor.hasLongNumber("(617) 555-0100"))
+        #expect(Redactor.hasLongNumber("号码 1234567"))
+        #expect(!Redactor.hasLongNumber("2026年11月28日 3号楼12层1203室"))
+        #expect(!Redactor.hasLongNumber("123abc4567"))
+    }
+
     @Test("ticket numbers, dates, times, house numbers and money stay", arguments: [
         "见工单 20261128-000001 的回复", "2026-11-28 08:30 停水", "3号楼12层1203室", "罚款2000元", "2026年11月28日",
         "order 20261128-000001 and 20261128-000002", "12:30-13:45", "第2026号文件",

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ResponseCore
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -29,7 +30,7 @@ public enum Secrets {
     ///
     /// A fast hash is right for random 256-bit tokens (nothing to brute-force); passwords use bcrypt.
     public static func hashToken(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     /// A bcrypt hash of `password`, computed off the event loops (it takes tens of milliseconds on purpose).

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ResponseCore
 
 /// Signs every webhook POST (complainants' messages and spike alerts), so a receiver can tell the
 /// city's server from anyone who learnt its URL, and refuses addresses a message must not travel
@@ -29,7 +30,7 @@ public struct WebhookSigner: Sendable, Equatable {
         var message = Data("\(t).".utf8)
         message.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))
-        return "t=\(t),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "t=\(t),v1=" + mac.hexString
     }
 
     /// Why a webhook may not go to `url`, or `nil` when it may: https anywhere, plain http only
