@@ -18,6 +18,8 @@ import ServiceLifecycle
 ///   - logger: Where request errors go.
 ///   - dispatch: The dispatcher engine; by default one built from `configuration` and `store`.
 ///   - notifier: Where complainant messages go; by default the one `configuration.notifications` names.
+///   - liveFeed: The consoles' live feed, run as one of the application's services; by default one
+///     looking every `configuration.liveInterval`.
 ///   - onServerRunning: Called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(
     configuration: ServerConfiguration,
@@ -26,9 +28,10 @@ public func buildApplication(
     logger: Logger = Logger(label: "swift-response"),
     dispatch: DispatchService? = nil,
     notifier: (any Notifier)? = nil,
+    liveFeed: LiveFeed? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let feed = LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: logger)
+    let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: logger)
     // One directory of cities for the faces and the background services alike.
     let cities = CityDirectory(configuration: configuration, store: store)
     let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch, liveFeed: feed, cities: cities).router

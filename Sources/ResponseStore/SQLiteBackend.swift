@@ -26,6 +26,7 @@ public final class SQLiteBackend: SQLBackend {
     private let threadPool: NIOThreadPool
     /// Analytical reads running on each reader: request reads go to a reader without one.
     private let analyticalUse: Mutex<[Int]>
+    private let logger: Logger
 
     /// Opens (creating if needed) the database file at `path`.
     /// - Parameters:
@@ -33,6 +34,7 @@ public final class SQLiteBackend: SQLBackend {
     ///   - readerCount: Read connections to open beside the writer.
     public init(path: String, readerCount: Int = 3, logger: Logger = Logger(label: "swift-response.sqlite")) async throws {
         self.path = path
+        self.logger = logger
         let readerCount = max(1, readerCount)
         let threadPool = NIOThreadPool(numberOfThreads: readerCount + 2)
         threadPool.start()
@@ -221,19 +223,30 @@ public final class SQLiteBackend: SQLBackend {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
             if Task.isCancelled { return }  // shutting down: the final checkpoint follows
-            do {
-                guard let row = try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").first() else { continue }
-                if try row.decode(column: "log", as: Int.self) > 4000 {
-                    writer.runOutsideTransaction { writerDB in
-                        _ = try? await writerDB.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
-                    }
-                }
-            } catch is CancellationError {
-                return  // shut down mid-checkpoint: the final checkpoint follows
-            } catch {
-                logger.warning("WAL checkpoint failed: \(error)")
-            }
+            await checkpointPass(db, writer: writer, logger: logger)
         }
+    }
+
+    /// One pass of the checkpointer: a passive checkpoint on its own connection and, once the WAL
+    /// has passed 4,000 pages, a second one queued on the writer between two transactions.
+    static func checkpointPass(_ db: any SQLDatabase, writer: GroupCommitWriter, logger: Logger) async {
+        do {
+            guard let row = try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").first() else { return }
+            if try row.decode(column: "log", as: Int.self) > 4000 {
+                writer.runOutsideTransaction { writerDB in
+                    _ = try? await writerDB.raw("PRAGMA wal_checkpoint(PASSIVE)").all()
+                }
+            }
+        } catch is CancellationError {
+            return  // shut down mid-checkpoint: the final checkpoint follows
+        } catch {
+            logger.warning("WAL checkpoint failed: \(error)")
+        }
+    }
+
+    /// Runs one checkpointer pass now (what the background loop does every 100 ms).
+    func checkpointNow() async {
+        await Self.checkpointPass(checkpointConnection.sql(queryLogLevel: .trace), writer: writerQueue, logger: logger)
     }
 
     public func shutdown() async throws {

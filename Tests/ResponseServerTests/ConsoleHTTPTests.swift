@@ -331,7 +331,8 @@ struct ConsoleHTTPTests {
             }
             async let supervisorStream = stream(supervisor)
             async let handlerStream = stream(handler)
-            try await Task.sleep(for: .milliseconds(600))
+            // Both screens listen before anything changes.
+            while h.feed.listenerCount < 2 { await Task.yield() }
             let actor = Actor(name: "other-instance", role: .dispatcher)
             let (ticket, _) = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "流", description: ""),
                                                              tenant: h.tenant, actor: actor, now: Date())
@@ -356,17 +357,19 @@ struct LiveFeedTests {
     @Test("one look fans changes out by visibility; a burst becomes one reload", arguments: Engine.available)
     func fanOut(engine: Engine) async throws {
         try await ServerHarness.run(engine) { h in
-            let feed = LiveFeed(store: h.store, clock: SystemClock(), interval: 1, logger: .init(label: "test"))
+            // The feed's clock moves only when told: each look covers exactly what was filed before it.
+            let t0 = Date(millisecondsSince1970: Date().millisecondsSince1970), clock = ManualClock(t0)
+            let feed = LiveFeed(store: h.store, clock: clock, interval: 1, logger: .init(label: "test"))
             let (supervisorID, supervisor) = feed.subscribe(Identity(name: "s", tenantID: h.tenant.id, role: .supervisor, unitCode: nil))
             let (_, street1) = feed.subscribe(Identity(name: "h1", tenantID: h.tenant.id, role: .handler, unitCode: "cy-01"))
             let (_, street2) = feed.subscribe(Identity(name: "h2", tenantID: h.tenant.id, role: .handler, unitCode: "cy-02"))
             var s = supervisor.makeAsyncIterator(), one = street1.makeAsyncIterator(), two = street2.makeAsyncIterator()
-            try await Task.sleep(for: .milliseconds(5))
-            let actor = Actor(name: "d", role: .dispatcher)
+            let actor = Actor(name: "d", role: .dispatcher), filed = t0.addingTimeInterval(1)
             let (ticket, _) = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "扇出", description: ""),
-                                                             tenant: h.tenant, actor: actor, now: Date())
+                                                             tenant: h.tenant, actor: actor, now: filed)
             _ = try await h.store.apply(.dispatch(leadUnit: "cy-01", coUnits: [], note: nil), number: ticket.number, tenantID: h.tenant.id,
-                                        expectedVersion: nil, context: h.configuration.city(h.tenant).context(now: Date(), actor: actor)) { _ in }
+                                        expectedVersion: nil, context: h.configuration.city(h.tenant).context(now: filed, actor: actor)) { _ in }
+            clock.set(t0.addingTimeInterval(2))
             try await feed.tick()
             let all = try #require(await s.next()), mine = try #require(await one.next()), theirs = try #require(await two.next())
             #expect(all.count == 2 && all.allSatisfy { $0.contains(ticket.number) })
@@ -377,8 +380,10 @@ struct LiveFeedTests {
             #expect(try #require(await s.next()).isEmpty)
 
             for i in 0...LiveFeed.burst {
-                _ = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "批量 \(i)", description: ""), tenant: h.tenant, actor: actor, now: Date())
+                _ = try await h.store.createTicket(NewTicket(kind: .complaint, channel: .phone, title: "批量 \(i)", description: ""),
+                                                   tenant: h.tenant, actor: actor, now: t0.addingTimeInterval(3))
             }
+            clock.set(t0.addingTimeInterval(4))
             try await feed.tick()
             let burst = try #require(await s.next())
             #expect(burst == ["event: reload\ndata: {\"changes\":\(LiveFeed.burst + 1)}\n\n"])

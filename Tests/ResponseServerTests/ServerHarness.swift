@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import ResponseCore
 import ResponseDispatch
@@ -27,6 +28,8 @@ struct ServerHarness {
     let client: any TestClientProtocol
     /// User names are unique per test so PostgreSQL runs can share one database.
     let prefix: String
+    /// The consoles' live feed the server runs.
+    let feed: LiveFeed
 
     func user(_ role: String) -> String { prefix + role }
 
@@ -66,9 +69,10 @@ struct ServerHarness {
             configuration.retentionInterval = nil
             try configure(&configuration)
             let configured = configuration
-            let app = buildApplication(configuration: configured, store: store, clock: clock)
+            let feed = LiveFeed(store: store, clock: clock, interval: configured.liveInterval, logger: Logger(label: "test"))
+            let app = buildApplication(configuration: configured, store: store, clock: clock, liveFeed: feed)
             try await app.test(.live) { client in
-                try await body(ServerHarness(store: store, tenant: tenant, configuration: configured, client: client, prefix: prefix))
+                try await body(ServerHarness(store: store, tenant: tenant, configuration: configured, client: client, prefix: prefix, feed: feed))
             }
         } catch {
             try? await store.shutdown()

@@ -11,38 +11,78 @@ struct SingleFlightTests {
         }
     }
 
-    @Test("callers asking while a build runs share its answer; a later caller and another key build again; a failure reaches every waiter")
+    /// Holds builds until the test opens it: no timing, so no sleeping.
+    actor Gate {
+        private var isOpen = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func pass() async {
+            if isOpen { return }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func open() {
+            isOpen = true
+            for continuation in waiting { continuation.resume() }
+            waiting = []
+        }
+    }
+
+    /// Yields until `condition` holds (the callers have reached the flight).
+    func until(_ condition: () async -> Bool) async {
+        while !(await condition()) { await Task.yield() }
+    }
+
+    @Test("callers asking while a build runs share its answer; a later caller and another key build again; a failure reaches every waiter",
+          .timeLimit(.minutes(1)))
     func sharing() async throws {
         let flight = SingleFlight<Int>(), counter = Counter()
-        // Long enough that every caller started together asks while the build runs, even on a
-        // busy machine.
-        let slow: @Sendable () async throws -> Int = {
+        let first = Gate()
+        let held: @Sendable () async throws -> Int = {
             let n = await counter.next()
-            try await Task.sleep(for: .seconds(1))
+            await first.pass()
             return n
         }
         let answers = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<5 { group.addTask { try await flight.run("city view", slow) } }
+            for _ in 0..<5 { group.addTask { try await flight.run("city view", held) } }
+            await until { await flight.callers(of: "city view") == 5 }
+            await first.open()
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(answers == [1, 1, 1, 1, 1])
         #expect(await counter.builds == 1)
-        #expect(try await flight.run("city view", slow) == 2, "the key is free once its build has ended")
-        async let other = flight.run("other view", slow)
-        async let again = flight.run("city view", slow)
-        #expect(Set([try await other, try await again]) == [3, 4], "different keys build side by side")
+        #expect(await flight.callers(of: "city view") == 0)
+        #expect(try await flight.run("city view", { await counter.next() }) == 2, "the key is free once its build has ended")
+
+        let second = Gate()
+        let heldAgain: @Sendable () async throws -> Int = {
+            let n = await counter.next()
+            await second.pass()
+            return n
+        }
+        async let other = flight.run("other view", heldAgain)
+        async let again = flight.run("city view", heldAgain)
+        await until { await flight.callers(of: "other view") == 1 }
+        await until { await flight.callers(of: "city view") == 1 }
+        // Both builds get going while neither may finish: the keys build side by side.
+        await until { await counter.builds == 4 }
+        await second.open()
+        #expect(Set([try await other, try await again]) == [3, 4])
 
         struct Broken: Error {}
+        let third = Gate()
         let failing: @Sendable () async throws -> Int = {
-            try await Task.sleep(for: .seconds(1))
+            await third.pass()
             throw Broken()
         }
-        async let first = Result { try await flight.run("broken", failing) }
-        async let second = Result { try await flight.run("broken", failing) }
-        for result in [await first, await second] {
+        async let one = Result { try await flight.run("broken", failing) }
+        async let two = Result { try await flight.run("broken", failing) }
+        await until { await flight.callers(of: "broken") == 2 }
+        await third.open()
+        for result in [await one, await two] {
             #expect(throws: Broken.self) { try result.get() }
         }
-        #expect(try await flight.run("broken", slow) == 5, "a failed build frees its key")
+        #expect(try await flight.run("broken", { await counter.next() }) == 5, "a failed build frees its key")
     }
 }
 

@@ -50,6 +50,9 @@ public final class LiveFeed: Service, Sendable {
         self.logger = logger
     }
 
+    /// Screens listening now.
+    public var listenerCount: Int { state.withLock { $0.listeners.count } }
+
     public var isRunning: Bool { state.withLock { $0.running && !$0.stopped } }
 
     /// Starts listening for `identity`'s city. The stream ends when the feed stops.
