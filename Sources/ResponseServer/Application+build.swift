@@ -123,7 +123,7 @@ public func buildRouter(
     TicketController(store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch, intake: intake, desk: desk).register(on: api)
     ReferenceController(store: store, dispatch: dispatch).register(on: api)
     AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
-    FollowUpController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
+    FollowUpController(store: store, clock: clock, configuration: configuration, cities: cities, desk: desk).register(on: api)
     AssessmentController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
     AccessLogController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
     Open311Controller(store: store, clock: clock, configuration: configuration, cities: cities, intake: intake, desk: desk, credentials: credentials).register(on: router)

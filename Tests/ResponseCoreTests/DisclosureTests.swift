@@ -115,6 +115,22 @@ struct DisclosureTests {
         #expect(throws: TicketAccess.Refusal.forbidden("an integration may comment only the tickets it filed")) {
             try app.check(.comment(text: "still broken", details: [:]), on: t, filedBy: "other-app")
         }
+        // A complainant through a follow-up link: the rating and what it leads to, only while
+        // the ticket waits for it; nothing else ever.
+        let complainant = TicketAccess(Actor(name: "link", role: .complainant))
+        let rating = Evaluation(contacted: true, resolved: true, satisfaction: .satisfied)
+        #expect(throws: TicketAccess.Refusal.forbidden("this request is not waiting for a rating")) {
+            try complainant.check(.evaluate(rating), on: t, filedBy: nil)
+        }
+        t.status = .replied
+        try complainant.check(.evaluate(rating), on: t, filedBy: nil)
+        try complainant.check(.close(note: nil), on: t, filedBy: nil)
+        for kind in TicketAction.Kind.allCases where ![.evaluate, .close, .reopen].contains(kind) {
+            #expect(!complainant.may(kind, on: t), "\(kind)")
+        }
+        for permission in [Permission.readTickets, .comment, .readAssessment, .createTicket, .followUp] {
+            #expect(!Role.complainant.allows(permission), "\(permission)")
+        }
     }
 
     @Test("the access rule: who sees contacts and acts")

@@ -17,6 +17,10 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case integration
     /// The hotline itself (sweeper, automatic routing); never a login.
     case system
+    /// A complainant rating their own request through a signed follow-up link; never a login.
+    /// Holds the rating and the close or reopen it leads to, on a ticket waiting for its rating
+    /// (``TicketAccess``), and nothing else.
+    case complainant
 
     /// Roles a person can log in with.
     public static let loginRoles: [Role] = [.agent, .dispatcher, .handler, .supervisor, .admin]
@@ -52,7 +56,8 @@ extension Role {
     /// Whether this role holds `permission`. Handlers are further limited to their own unit's
     /// tickets by the caller.
     public func allows(_ permission: Permission) -> Bool {
-        switch permission {
+        if self == .complainant { return [.evaluate, .close, .reopen].contains(permission) }
+        return switch permission {
         case .createTicket: [.agent, .dispatcher, .supervisor, .integration, .system].contains(self)
         case .readTickets: true
         case .answer: [.agent, .dispatcher, .supervisor, .system].contains(self)

@@ -40,12 +40,14 @@ public struct TicketAccess: Sendable, Equatable {
 
     /// Whether the caller may take an action of `kind` on `ticket`: the role must hold its
     /// permission; a handler acts as the lead unit or answers a summons of its own unit; an
-    /// integration rates, reopens and comments only on what it filed.
+    /// integration rates, reopens and comments only on what it filed; a complainant (through a
+    /// follow-up link) rates only a ticket waiting for its rating.
     /// - Parameter filedBy: The name of the actor who filed the ticket, when known; an
     ///   integration is refused the ``filerOnly`` permissions without it.
     public func may(_ kind: TicketAction.Kind, on ticket: Ticket, filedBy: String? = nil) -> Bool {
         guard actor.role.allows(kind.permission) else { return false }
         if actor.role == .integration, Self.filerOnly.contains(kind.permission) { return filedBy == actor.name }
+        if actor.role == .complainant { return ticket.awaitsRating }
         guard actor.role == .handler else { return true }
         if kind == .acknowledgeSummons || kind == .reportSummons {
             return ticket.oversight.summons.contains { $0.unit == actor.unitCode && $0.rating == nil }
@@ -70,7 +72,11 @@ public struct TicketAccess: Sendable, Equatable {
         }
         guard may(action.kind, on: ticket, filedBy: filedBy) else {
             let name = action.name
-            throw .forbidden(actor.role == .integration ? "an integration may \(name) only the tickets it filed" : "only the lead unit may \(name) this ticket")
+            switch actor.role {
+            case .integration: throw .forbidden("an integration may \(name) only the tickets it filed")
+            case .complainant: throw .forbidden("this request is not waiting for a rating")
+            default: throw .forbidden("only the lead unit may \(name) this ticket")
+            }
         }
     }
 

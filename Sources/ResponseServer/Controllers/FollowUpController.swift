@@ -12,6 +12,7 @@ struct FollowUpController {
     let clock: any WallClock
     let configuration: ServerConfiguration
     let cities: CityDirectory
+    let desk: TicketDesk
 
     /// What the agent reads out, and the three questions.
     static let script = FollowUpScript(
@@ -73,19 +74,22 @@ struct FollowUpController {
         return JSONResponse(value: TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events))
     }
 
-    /// Records an outcome as the plan's actions, in one transaction.
-    func apply(_ outcome: FollowUpOutcome, number: String, tenantID: String, actor: Actor, version: Int?) async throws -> (Ticket, [TicketEvent]) {
-        guard let current = try await store.ticket(number: number, tenantID: tenantID) else { throw Problem.notFound("no ticket \(number)") }
-        let city = try await cities.city(tenantID)
-        let actions = FollowUpPlan.actions(for: outcome, ticket: current, policy: city.accountability)
-        let context = city.context(now: clock.now(), actor: actor)
-        // The plan was made from the ticket as read; the version check refuses it if another
-        // follow-up got there first.
-        return try await store.apply(actions, number: number, tenantID: tenantID, expectedVersion: version ?? current.version, context: context) { ticket in
+    /// Records an outcome as the plan's actions, in one transaction, through the desk (the
+    /// role's permissions, the access rule, the state machine).
+    /// - Parameter rule: The face's own refusal of a ticket that is not waiting for a rating.
+    func apply(
+        _ outcome: FollowUpOutcome, number: String, tenantID: String, actor: Actor, version: Int?,
+        rule: @escaping @Sendable (Ticket) throws -> Void = { ticket in
             guard ticket.awaitsRating else {
-                throw Problem(.conflict, type: "not-in-follow-up", detail: "ticket \(number) is not waiting for a follow-up")
+                throw Problem(.conflict, type: "not-in-follow-up", detail: "ticket \(ticket.number) is not waiting for a follow-up")
             }
         }
+    ) async throws -> (Ticket, [TicketEvent]) {
+        guard let current = try await store.ticket(number: number, tenantID: tenantID) else { throw Problem.notFound("no ticket \(number)") }
+        let actions = FollowUpPlan.actions(for: outcome, ticket: current, policy: try await cities.city(tenantID).accountability)
+        // The plan was made from the ticket as read; the version check refuses it if another
+        // follow-up got there first.
+        return try await desk.act(actions, on: number, tenantID: tenantID, by: actor, version: version ?? current.version, rule: rule)
     }
 
     @Sendable func link(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<FollowUpLinkView> {
@@ -127,11 +131,16 @@ struct FollowUpController {
         guard ticket.awaitsRating else {
             throw Problem(.conflict, type: "already-rated", detail: "request \(ticket.number) has already been rated or is not ready to be rated")
         }
-        return try await apply(.rated(evaluation), number: ticket.number, tenantID: ticket.tenantID, actor: Self.complainant, version: nil)
+        return try await apply(.rated(evaluation), number: ticket.number, tenantID: ticket.tenantID, actor: Self.complainant, version: nil) { ticket in
+            guard ticket.awaitsRating else {
+                throw Problem(.conflict, type: "already-rated", detail: "request \(ticket.number) has already been rated or is not ready to be rated")
+            }
+        }
     }
 
-    /// Who a rating through a link is recorded as.
-    static let complainant = Actor(name: "complainant (follow-up link)", role: .system)
+    /// Who a rating through a link is recorded as: the complainant, whose only rights are the
+    /// rating of a ticket waiting for it and what the rating leads to (``Role/complainant``).
+    static let complainant = Actor(name: "complainant (follow-up link)", role: .complainant)
 
     func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")

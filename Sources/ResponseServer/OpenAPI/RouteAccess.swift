@@ -18,7 +18,7 @@ enum RouteAccess: Sendable {
         case .public(let note): note.map { "public (\($0))" } ?? "public"
         case .signedIn: "any signed-in user"
         case .permission(let permission, let note):
-            Role.allCases.filter { $0 != .system && $0.allows(permission) }.map(\.rawValue).joined(separator: ", ") + (note.map { "; \($0)" } ?? "")
+            Role.allCases.filter { $0 != .system && $0 != .complainant && $0.allows(permission) }.map(\.rawValue).joined(separator: ", ") + (note.map { "; \($0)" } ?? "")
         }
     }
 }
