@@ -114,30 +114,32 @@ public func buildRouter(
                                         "login": "POST /api/v1/auth/login", "console": "/console", "portal": "/portal",
                                         "open311": Open311Controller.root + "/discovery.json"]).response(from: request, context: context)
     }
-    let auth = AuthController(store: store, clock: clock, configuration: configuration, cache: cache)
+    // One intake for every channel that files tickets, one way for every action on a ticket.
+    let server = ServerServices(
+        store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch,
+        intake: TicketIntake(store: store, configuration: configuration, dispatch: dispatch),
+        desk: TicketDesk(store: store, clock: clock, cities: cities, dispatch: dispatch),
+        knowledge: KnowledgeBase(store: store), identities: cache
+    )
+    let auth = AuthController(server: server)
     auth.register(on: api)
-    // One intake for every channel that files tickets.
-    let intake = TicketIntake(store: store, configuration: configuration, dispatch: dispatch)
-    // One way for every action on a ticket.
-    let desk = TicketDesk(store: store, clock: clock, cities: cities, dispatch: dispatch)
-    TicketController(store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch, intake: intake, desk: desk).register(on: api)
-    ReferenceController(store: store, dispatch: dispatch).register(on: api)
-    AdminController(store: store, clock: clock, configuration: configuration, cache: cache).register(on: api)
-    FollowUpController(store: store, clock: clock, configuration: configuration, cities: cities, desk: desk).register(on: api)
-    AssessmentController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
-    AccessLogController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
-    Open311Controller(store: store, clock: clock, configuration: configuration, cities: cities, intake: intake, desk: desk, credentials: credentials).register(on: router)
-    let knowledge = KnowledgeBase(store: store)
-    KnowledgeController(store: store, clock: clock, knowledge: knowledge, configuration: configuration).register(on: api)
-    DeskController(store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch, knowledge: knowledge).register(on: api)
-    PublicController(store: store, clock: clock, configuration: configuration, cities: cities, intake: intake).register(on: api)
-    OpenDataController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
-    InsightController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
-    TopicController(store: store, clock: clock, configuration: configuration, cities: cities).register(on: api)
+    TicketController(server: server).register(on: api)
+    ReferenceController(server: server).register(on: api)
+    AdminController(server: server).register(on: api)
+    FollowUpController(server: server).register(on: api)
+    AssessmentController(server: server).register(on: api)
+    AccessLogController(server: server).register(on: api)
+    Open311Controller(server: server, credentials: credentials).register(on: router)
+    KnowledgeController(server: server).register(on: api)
+    DeskController(server: server).register(on: api)
+    PublicController(server: server).register(on: api)
+    OpenDataController(server: server).register(on: api)
+    InsightController(server: server).register(on: api)
+    TopicController(server: server).register(on: api)
     // Without a running feed (a router built on its own) streams answer 503.
     let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: Logger(label: "swift-response"))
     LiveController(feed: feed, configuration: configuration).register(on: router)
-    ConsoleController(store: store, configuration: configuration, auth: auth, cache: cache).register(on: router)
+    ConsoleController(server: server, auth: auth).register(on: router)
 
     // The document is built once, after every route is registered, and served as bytes.
     var documented = api.routes

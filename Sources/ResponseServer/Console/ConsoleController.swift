@@ -9,11 +9,9 @@ import ResponseStore
 /// The web console of every role and the residents' portal: server-rendered Mustache pages in
 /// Chinese or English whose small script reads and changes everything through the JSON API
 /// (`/api/v1/…`, with the session cookie), so the console holds no rules of its own.
-struct ConsoleController {
-    let store: any TicketStore
-    let configuration: ServerConfiguration
+struct ConsoleController: ServerFace {
+    let server: ServerServices
     let auth: AuthController
-    let cache: IdentityCache
     let library: MustacheLibrary
     let text: ConsoleText
     let assets: ConsoleAssets
@@ -50,11 +48,9 @@ struct ConsoleController {
         }
     }
 
-    init(store: any TicketStore, configuration: ServerConfiguration, auth: AuthController, cache: IdentityCache) {
-        self.store = store
-        self.configuration = configuration
+    init(server: ServerServices, auth: AuthController) {
+        self.server = server
         self.auth = auth
-        self.cache = cache
         let base = Bundle.module.resourceURL.map { $0.appendingPathComponent("Resources") }
         let resources = base.flatMap { FileManager.default.fileExists(atPath: $0.appendingPathComponent("console").path) ? $0 : nil }
             ?? Bundle.module.resourceURL ?? URL(fileURLWithPath: ".")

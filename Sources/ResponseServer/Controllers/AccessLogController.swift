@@ -5,11 +5,8 @@ import ResponseStore
 
 /// The access log: every disclosure of a complainant's unmasked contact data is recorded (the
 /// faces call ``record(_:to:route:store:now:)``) and supervisors read it.
-struct AccessLogController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
+struct AccessLogController: ServerFace {
+    let server: ServerServices
 
     /// The disclosures in `tickets` shown to `identity`: the tickets whose contacts the access
     /// rule let it see and that have any. Recorded before the answer leaves: a disclosure that

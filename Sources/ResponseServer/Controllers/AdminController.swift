@@ -5,11 +5,8 @@ import ResponseCore
 import ResponseStore
 
 /// `/api/v1/users` and `/api/v1/api-keys`: admin only.
-struct AdminController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cache: IdentityCache
+struct AdminController: ServerFace {
+    let server: ServerServices
 
     struct NewUser: Decodable, Sendable {
         var username: String

@@ -7,11 +7,8 @@ import ResponseStore
 
 /// `/api/v1/assessment`: every unit's three rates, composite, rank and class for a period, as
 /// JSON or CSV; its replay from the event log; and `/api/v1/sweep`, one deadline-sweeper pass.
-struct AssessmentController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
+struct AssessmentController: ServerFace {
+    let server: ServerServices
 
     static let query: [APIRoute.QueryParameter] = [
         .init(name: "period", description: "a month, yyyy-MM (default: the current month in the city's zone)", schemaType: "string"),

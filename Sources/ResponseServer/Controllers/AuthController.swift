@@ -6,11 +6,8 @@ import ResponseCore
 import ResponseStore
 
 /// `/api/v1/auth`: log in with a password, get a bearer token.
-struct AuthController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cache: IdentityCache
+struct AuthController: ServerFace {
+    let server: ServerServices
 
     struct Credentials: Decodable, Sendable {
         var username: String

@@ -7,12 +7,8 @@ import ResponseStore
 /// The follow-up (回访): the agents' queue and actions, the signed links, and the complainant's
 /// rating through a link without logging in (JSON under `/api/v1/follow-up/…`, a small page
 /// under `/follow-up/…`).
-struct FollowUpController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
-    let desk: TicketDesk
+struct FollowUpController: ServerFace {
+    let server: ServerServices
 
     /// What the agent reads out, and the three questions.
     static let script = FollowUpScript(

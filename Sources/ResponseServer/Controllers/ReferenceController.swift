@@ -6,9 +6,8 @@ import ResponseDispatch
 import ResponseStore
 
 /// `/api/v1/units` and `/api/v1/categories`: read by everyone signed in, written by admins.
-struct ReferenceController {
-    let store: any TicketStore
-    let dispatch: DispatchService
+struct ReferenceController: ServerFace {
+    let server: ServerServices
 
     struct UnitInput: Decodable, Sendable {
         var code: String?

@@ -6,14 +6,8 @@ import ResponseDispatch
 import ResponseStore
 
 /// `/api/v1/tickets`: filing, reading, listing and every lifecycle action.
-struct TicketController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
-    let dispatch: DispatchService
-    let intake: TicketIntake
-    let desk: TicketDesk
+struct TicketController: ServerFace {
+    let server: ServerServices
 
     func register(on api: RouteRegistry) {
         api.add(.post, "/api/v1/tickets", summary: "File a ticket", tag: "tickets", access: .permission(.createTicket),

@@ -9,13 +9,8 @@ import ResponseStore
 /// What the console's screens need beyond tickets: suggestions while a call-taker types, place
 /// search, boundaries for the maps, and the load and volume figures of the supervisor's charts.
 /// Every decision comes from the dispatcher engine and the store; nothing is decided here.
-struct DeskController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
-    let dispatch: DispatchService
-    let knowledge: KnowledgeBase
+struct DeskController: ServerFace {
+    let server: ServerServices
     let reference = CityCache<([String: OrgUnit], [String: ResponseCore.Category])>(lifetime: 5)
 
     /// The draft a call-taker is typing.

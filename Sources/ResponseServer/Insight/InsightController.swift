@@ -8,11 +8,8 @@ import ResponseStore
 /// `/api/v1/insight/…`: frequent problems, what people say inside a category, hotspots, repeat
 /// callers and places, and the early-warning alerts. For dispatchers, supervisors, admins and
 /// integrations; every query reads the demand aggregates or a bounded sample.
-struct InsightController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
+struct InsightController: ServerFace {
+    let server: ServerServices
     /// Builds of stored views and briefs that requests are waiting for.
     let viewBuilds = SingleFlight<InsightService.HotspotReport>()
     let briefBuilds = SingleFlight<Brief>()

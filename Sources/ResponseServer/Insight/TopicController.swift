@@ -6,11 +6,8 @@ import ResponseStore
 
 /// `/api/v1/topics`: topics of the month — a theme with two or three concrete problems, a lead
 /// department, tasks and outcome — and each problem's ticket volume before and after.
-struct TopicController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
+struct TopicController: ServerFace {
+    let server: ServerServices
 
     func register(on api: RouteRegistry) {
         api.add(.get, "/api/v1/topics", summary: "Topics of the month, newest first", tag: "insight", access: .permission(.readInsight),

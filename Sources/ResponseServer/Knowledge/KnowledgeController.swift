@@ -7,11 +7,8 @@ import ResponseStore
 
 /// `/api/v1/knowledge`: the articles call-takers answer consultations with. Everyone signed in
 /// reads and searches; admins edit. `/api/v1/public/knowledge` searches the valid ones without login.
-struct KnowledgeController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let knowledge: KnowledgeBase
-    let configuration: ServerConfiguration
+struct KnowledgeController: ServerFace {
+    let server: ServerServices
 
     struct ArticleInput: Decodable, Sendable {
         var title: String

@@ -9,16 +9,11 @@ import ResponseStore
 /// Open311 GeoReport v2, with service discovery and the FixMyStreet request-updates extension,
 /// under `/open311/v2/`, served from the same tickets as `/api/v1`. Every response on these
 /// paths, errors included, is a GeoReport document in the format the path's extension names.
-struct Open311Controller {
+struct Open311Controller: ServerFace {
     static let root = "/open311/v2"
     static let specification = "http://wiki.open311.org/GeoReport_v2"
 
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
-    let intake: TicketIntake
-    let desk: TicketDesk
+    let server: ServerServices
     let credentials: AuthMiddleware
     let keyLimiter: RateLimiter
     let addressLimiter: RateLimiter
@@ -28,21 +23,13 @@ struct Open311Controller {
     /// checks its service, and reading 500 categories per request halved intake throughput.
     let services = ServiceCache(lifetime: 10)
 
-    init(
-        store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, cities: CityDirectory, intake: TicketIntake, desk: TicketDesk,
-        credentials: AuthMiddleware
-    ) {
-        self.store = store
-        self.clock = clock
-        self.configuration = configuration
-        self.cities = cities
-        self.intake = intake
-        self.desk = desk
+    init(server: ServerServices, credentials: AuthMiddleware) {
+        self.server = server
         self.credentials = credentials
-        let settings = configuration.open311
+        let settings = server.configuration.open311
         keyLimiter = RateLimiter(perMinute: settings.keyRequestsPerMinute, burst: settings.burst)
         addressLimiter = RateLimiter(perMinute: settings.anonymousRequestsPerMinute, burst: settings.burst)
-        started = clock.now()
+        started = server.clock.now()
     }
 
     /// A refusal: the HTTP status and the description written into the errors document.

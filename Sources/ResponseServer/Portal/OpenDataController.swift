@@ -7,11 +7,8 @@ import ResponseStore
 
 /// `GET /api/v1/public/open-data`: the city's tickets as anonymised open data in the shape of
 /// NYC 311 service requests (docs/open-data.md), as JSON pages or CSV, filed between two local days.
-struct OpenDataController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
+struct OpenDataController: ServerFace {
+    let server: ServerServices
     let names = CityCache<PublicRecord.Names>(lifetime: 60)
 
     struct Page: Encodable, Sendable {

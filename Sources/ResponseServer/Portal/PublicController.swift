@@ -8,12 +8,8 @@ import ResponseStore
 /// `/api/v1/public/…`: what residents use without an account — file a request, track it by its
 /// number, and see the city's rates. Nothing personal leaves here: no names, phones, e-mails,
 /// exact coordinates, actors or internal notes.
-struct PublicController {
-    let store: any TicketStore
-    let clock: any WallClock
-    let configuration: ServerConfiguration
-    let cities: CityDirectory
-    let intake: TicketIntake
+struct PublicController: ServerFace {
+    let server: ServerServices
     /// Filing without an account is limited per address (the Open311 anonymous rate).
     let limiter: RateLimiter
     /// Public reads (tracking, the dashboard) are limited per address too (`open311.publicReadsPerMinute`).
@@ -21,12 +17,9 @@ struct PublicController {
     /// The dashboard is public and costs a report: it is computed at most every 10 seconds.
     let dashboardCache = CityCache<Dashboard>(lifetime: 10)
 
-    init(store: any TicketStore, clock: any WallClock, configuration: ServerConfiguration, cities: CityDirectory, intake: TicketIntake) {
-        self.store = store
-        self.clock = clock
-        self.configuration = configuration
-        self.cities = cities
-        self.intake = intake
+    init(server: ServerServices) {
+        self.server = server
+        let configuration = server.configuration
         limiter = RateLimiter(perMinute: configuration.open311.anonymousRequestsPerMinute, burst: configuration.open311.burst)
         readLimiter = RateLimiter(perMinute: configuration.open311.publicReadsPerMinute, burst: configuration.open311.burst)
     }
