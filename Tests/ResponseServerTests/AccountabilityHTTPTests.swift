@@ -111,6 +111,10 @@ struct AccountabilityHTTPTests {
             #expect(try await h.send(.get, "/api/v1/follow-up/\(String(tampered))").status == .notFound)
             var form = HTTPFields()
             form[.contentType] = "application/x-www-form-urlencoded"
+            for garbled in ["resolved=%zz&satisfaction=%", "resolved=maybe&satisfaction=dissatisfied", ""] {
+                let asked = try await h.send(.post, "/follow-up/\(token)", raw: Array(garbled.utf8), headers: form)
+                #expect(asked.status == .badRequest && asked.text.contains("Please answer every question"), "\(garbled): \(asked.text)")
+            }
             let rated = try await h.send(.post, "/follow-up/\(token)", raw: Array("contacted=true&resolved=false&satisfaction=dissatisfied&comment=still+leaking".utf8), headers: form)
             #expect(rated.status == .ok, "\(rated.text)")
             var after = try #require(try await h.store.ticket(number: number, tenantID: h.tenant.id))

@@ -91,10 +91,10 @@ struct ConsoleController: ServerFace {
             ])
         }
         router.post("/console/login") { request, context -> Response in
-            let form = FollowUpController.form(String(buffer: try await request.body.collect(upTo: 16_384)))
-            let next = Self.safeNext(form["next"])
+            let form = try await request.decodeForm(SignInForm.self)
+            let next = Self.safeNext(form?.next)
             do {
-                let session = try await auth.signIn(.init(username: form["username"] ?? "", password: form["password"] ?? ""))
+                let session = try await auth.signIn(.init(username: form?.username ?? "", password: form?.password ?? ""))
                 var response = Self.redirect(next ?? Self.home(session.user.role))
                 let maxAge = Int(configuration.sessionLifetime)
                 response.headers[values: .setCookie] = [
@@ -105,7 +105,7 @@ struct ConsoleController: ServerFace {
                 return response
             } catch let problem as Problem where problem.status == .unauthorized {
                 var page = render("login", request: request, identity: nil, nav: nil,
-                                  extra: ["next": next ?? "", "failed": true, "username": form["username"] ?? "",
+                                  extra: ["next": next ?? "", "failed": true, "username": form?.username ?? "",
                                           "demoUsers": configuration.demoUsers.map { ["username": $0.username, "role": $0.role.rawValue] },
                                           "hasDemoUsers": !configuration.demoUsers.isEmpty])
                 page.status = .unauthorized

@@ -146,13 +146,12 @@ struct FollowUpController: ServerFace {
         do {
             let ticket = try await resolve(token)
             if request.method == .post {
-                let buffer = try await request.body.collect(upTo: 16_384)
-                let form = Self.form(String(buffer: buffer))
-                guard let resolved = form["resolved"].flatMap(Bool.init), let satisfaction = form["satisfaction"].flatMap(Evaluation.Satisfaction.init(rawValue:)) else {
+                let form = try await request.decodeForm(RatingForm.self)
+                guard let resolved = form?.resolved.flatMap(Bool.init), let satisfaction = form?.satisfaction.flatMap(Evaluation.Satisfaction.init(rawValue:)) else {
                     return Response(status: .badRequest, headers: headers, body: .init(byteBuffer: ByteBuffer(string: FollowUpPage.form(ticket, token: token, error: "请回答全部问题 · Please answer every question."))))
                 }
-                let comment = form["comment"].flatMap { $0.isEmpty ? nil : String($0.prefix(2000)) }
-                let (after, _) = try await rate(ticket, Evaluation(contacted: form["contacted"].flatMap(Bool.init), resolved: resolved, satisfaction: satisfaction, comment: comment))
+                let comment = form?.comment.flatMap { $0.isEmpty ? nil : String($0.prefix(2000)) }
+                let (after, _) = try await rate(ticket, Evaluation(contacted: form?.contacted.flatMap(Bool.init), resolved: resolved, satisfaction: satisfaction, comment: comment))
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: FollowUpPage.thanks(after))))
             }
             let ready = ticket.awaitsRating
@@ -160,17 +159,6 @@ struct FollowUpController: ServerFace {
         } catch let problem as Problem {
             return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: FollowUpPage.message(problem.detail ?? problem.title))))
         }
-    }
-
-    /// Decodes `application/x-www-form-urlencoded`.
-    static func form(_ text: String) -> [String: String] {
-        var out: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
-            if let key = parts.first { out[decode(key)] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-        return out
     }
 }
 
