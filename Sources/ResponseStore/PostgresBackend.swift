@@ -139,6 +139,11 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
 
     public var forUpdate: String { " FOR UPDATE" }
 
+    /// A pool of connections, no loop of its own.
+    public func runLoops() async {}
+
+    public func closeLoops() {}
+
     public func shutdown() async throws {
         try await pool.shutdownAsync()
     }

@@ -42,7 +42,13 @@ public protocol SQLBackend: Sendable {
     /// Suffix that locks the selected rows and skips rows another transaction holds, so several
     /// server instances claim disjoint work (`FOR UPDATE SKIP LOCKED`; empty on SQLite).
     var skipLocked: String { get }
-    /// Closes every connection.
+    /// Runs the engine's own loops (SQLite: the group-commit writer and the WAL checkpointer)
+    /// until ``closeLoops()``; the writer finishes what is queued first. Returns at once when the
+    /// engine has none (PostgreSQL).
+    func runLoops() async
+    /// Ends ``runLoops()`` once the work queued before is done.
+    func closeLoops()
+    /// Closes every connection, after ``runLoops()`` has returned.
     func shutdown() async throws
 }
 

@@ -2,10 +2,15 @@ import Foundation
 import Logging
 import ResponseCore
 import SQLKit
+import ServiceLifecycle
 
 /// The store written once for both engines; ``SQLBackend`` supplies connections and the few
 /// dialect-specific fragments.
-public final class SQLTicketStore: TicketStore {
+///
+/// The store's loops (batched intake; SQLite's writer and checkpointer) run in ``run()``, as a
+/// service of a `ServiceGroup` or beside a body in ``running(_:)`` and
+/// ``withStore(url:contacts:logger:_:)``: nothing starts a task of its own.
+public final class SQLTicketStore: TicketStore, Service {
     public let backend: any SQLBackend
     /// Seals complainants' contact data before it reaches the database and keys repeat callers.
     public let contacts: ContactKeys
@@ -13,15 +18,66 @@ public final class SQLTicketStore: TicketStore {
     /// Tickets filed concurrently are written together: one counter update, one multi-row insert
     /// of tickets and one of events per batch, in one transaction.
     let intake: BatchQueue<IntakeRequest>
-    private let intakeLoop: Task<Void, Never>
 
     public init(backend: any SQLBackend, contacts: ContactKeys, logger: Logger = Logger(label: "swift-response.store")) {
         self.backend = backend
         self.contacts = contacts
         self.logger = logger
-        let intake = BatchQueue<IntakeRequest>(maxBatch: 128)
-        self.intake = intake
-        self.intakeLoop = Task { await intake.run { batch in await Self.file(batch, backend: backend, contacts: contacts) } }
+        self.intake = BatchQueue<IntakeRequest>(maxBatch: 128)
+    }
+
+    /// Opens the store at `url`, runs its loops beside `body` and closes it when `body` returns
+    /// or throws.
+    public static func withStore<R>(
+        url: String, contacts: ContactKeys, logger: Logger = Logger(label: "swift-response.store"),
+        _ body: (SQLTicketStore) async throws -> R
+    ) async throws -> R {
+        try await open(url: url, contacts: contacts, logger: logger).running(body)
+    }
+
+    /// Runs the store's loops beside `body`; when `body` ends, the loops finish what is queued
+    /// and the connections close.
+    public func running<R>(_ body: (SQLTicketStore) async throws -> R) async throws -> R {
+        let result = await withDiscardingTaskGroup(returning: Result<R, any Error>.self) { group in
+            group.addTask { await self.runLoops() }
+            let result: Result<R, any Error>
+            do { result = .success(try await body(self)) } catch { result = .failure(error) }
+            self.close()
+            return result
+        }
+        do {
+            try await shutdown()
+        } catch {
+            if case .success = result { throw error }
+        }
+        return try result.get()
+    }
+
+    /// The store's loops, as a service: they run until ``close()`` or the group's graceful
+    /// shutdown, then finish the work queued before. Close the connections with ``shutdown()``
+    /// once it has returned.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await self.runLoops()
+        } onGracefulShutdown: {
+            self.close()
+        }
+    }
+
+    /// Batched intake, and beside it the engine's loops, which stop once intake has drained
+    /// (its batches are written by them).
+    func runLoops() async {
+        let backend = self.backend, contacts = self.contacts
+        await withDiscardingTaskGroup { group in
+            group.addTask { await backend.runLoops() }
+            await intake.run { batch in await Self.file(batch, backend: backend, contacts: contacts) }
+            backend.closeLoops()
+        }
+    }
+
+    /// Takes no new work; the loops finish what is queued and ``run()`` returns.
+    public func close() {
+        intake.close()
     }
 
     /// Opens the store named by `url`: `postgres://…` (or `postgresql://…`) for PostgreSQL,
@@ -43,9 +99,8 @@ public final class SQLTicketStore: TicketStore {
 
     public var engine: String { backend.name }
 
+    /// Closes the connections, once ``run()`` has returned.
     public func shutdown() async throws {
-        intake.close()
-        await intakeLoop.value
         try await backend.shutdown()
     }
 

@@ -17,9 +17,7 @@ public final class SQLiteBackend: SQLBackend {
     private let readerConnections: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
     private let writerQueue: GroupCommitWriter
-    private let writerLoop: Task<Void, Never>
     private let checkpointConnection: SQLiteConnection
-    private let checkpointer: Task<Void, Never>
     /// Runs the libsqlite3 calls of this file's connections, one thread each: a call blocks its
     /// thread, and on NIO's shared pool (a thread per core) one long read would hold up the
     /// other connections, the writer's included.
@@ -101,10 +99,21 @@ public final class SQLiteBackend: SQLBackend {
             throw error
         }
         self.checkpointConnection = checkpointConnection
-        self.checkpointer = Task { await Self.checkpointLoop(checkpointConnection.sql(queryLogLevel: .trace), writer: queue, logger: logger) }
-        // The one long-lived task of the store: it owns the writer connection until shutdown.
-        self.writerLoop = Task { await queue.run() }
     }
+
+    /// The writer, which owns the writer connection, and beside it the checkpointer; both end
+    /// after ``closeLoops()``, the writer once its queue is empty.
+    public func runLoops() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { [checkpointConnection, writerQueue, logger] in
+                await Self.checkpointLoop(checkpointConnection.sql(queryLogLevel: .trace), writer: writerQueue, logger: logger)
+            }
+            await writerQueue.run()
+            group.cancelAll()
+        }
+    }
+
+    public func closeLoops() { writerQueue.close() }
 
     public func refreshStatistics() async throws {}
 
@@ -250,10 +259,6 @@ public final class SQLiteBackend: SQLBackend {
     }
 
     public func shutdown() async throws {
-        writerQueue.close()
-        await writerLoop.value
-        checkpointer.cancel()
-        await checkpointer.value
         _ = try? await checkpointConnection.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").all()
         try? await checkpointConnection.close()
         for c in readerConnections { try? await c.close() }

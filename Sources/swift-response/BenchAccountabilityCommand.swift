@@ -157,15 +157,9 @@ func withBenchStore(postgres: String?, sqlite: String?, _ body: (SQLTicketStore)
     // A database the benchmark keeps is measured again later (--existing-city), and its keys
     // rotated ('keys rotate' finds them): they are kept beside it, like the demo's.
     let keys = try temporary ? ContactKeys.ephemeral() : Settings.keysBeside(database: postgres ?? path).0
-    let store = try await SQLTicketStore.open(url: postgres ?? path, contacts: keys)
-    do {
+    defer { if temporary { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } } }
+    try await SQLTicketStore.withStore(url: postgres ?? path, contacts: keys) { store in
         try await store.migrate()
         try await body(store)
-    } catch {
-        try? await store.shutdown()
-        if temporary { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        throw error
     }
-    try await store.shutdown()
-    if temporary { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
 }

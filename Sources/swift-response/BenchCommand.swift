@@ -57,8 +57,7 @@ struct BenchCommand: AsyncParsableCommand {
         func runEngine(url: String, label: String, contacts: ContactKeys) async throws {
             var logger = Logger(label: "bench")
             logger.logLevel = .error
-            let store = try await SQLTicketStore.open(url: url, contacts: contacts, logger: logger)
-            do {
+            try await SQLTicketStore.withStore(url: url, contacts: contacts, logger: logger) { store in
                 try await store.migrate()
                 let result = try await httpRun(store: store, logger: logger)
                 print(result.report(label: label))
@@ -67,11 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
                     print("  [\(label)] raw store inserts: \(raw.sequential) tickets/s sequential, \(raw.concurrent) tickets/s with \(clients) concurrent writers")
                 }
                 print("  [\(label)] peak RSS of the process (server + clients): \(Self.peakRSSMegabytes()) MB; tickets in store: \(try await store.countTickets(tenantID: "bench") + store.countTickets(tenantID: DemoCity.tenant.id))")
-            } catch {
-                try? await store.shutdown()
-                throw error
             }
-            try await store.shutdown()
         }
 
         struct Result {

@@ -38,15 +38,10 @@ struct BenchConsoleCommand: AsyncParsableCommand {
         logger.logLevel = .error
         let sqlitePath = FileManager.default.temporaryDirectory.appendingPathComponent("swift-response-console-\(UUID().uuidString.prefix(8)).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) } }
-        let store = try await SQLTicketStore.open(url: postgres ?? sqlitePath, contacts: .ephemeral(), logger: logger)
-        do {
+        try await SQLTicketStore.withStore(url: postgres ?? sqlitePath, contacts: .ephemeral(), logger: logger) { store in
             try await store.migrate()
             try await measure(store: store, logger: logger)
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
     }
 
     func measure(store: SQLTicketStore, logger: Logger) async throws {

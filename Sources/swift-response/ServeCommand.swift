@@ -43,8 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "swift-response")
         if demo && settings.contactKeys == nil { settings.contactKeys = try Self.demoKeys(database: settings.databaseURL) }
-        let store = try await SQLTicketStore.open(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger)
-        do {
+        try await SQLTicketStore.withStore(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger) { store in
             try await store.migrate()
             if demo {
                 settings.tenant = DemoCity.tenant
@@ -89,11 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 try await group.waitForAll()
             }
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
     }
 }
 

@@ -327,15 +327,8 @@ func say(_ line: String) {
 /// date, runs `body`, and closes the store whether `body` succeeds or throws: the frame every
 /// operator command shares.
 func withStore<R>(_ settings: ServerConfiguration, _ body: (SQLTicketStore) async throws -> R) async throws -> R {
-    let store = try await SQLTicketStore.open(url: settings.databaseURL, contacts: try settings.requireContactKeys())
-    let result: R
-    do {
+    try await SQLTicketStore.withStore(url: settings.databaseURL, contacts: try settings.requireContactKeys()) { store in
         try await store.migrate()
-        result = try await body(store)
-    } catch {
-        try? await store.shutdown()
-        throw error
+        return try await body(store)
     }
-    try await store.shutdown()
-    return result
 }

@@ -46,14 +46,10 @@ struct AssessmentReplayTests {
             store = try await SQLTicketStore.open(url: try #require(ReplayEngine.postgresURL), contacts: .ephemeral())
         }
         defer { if let path { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } } }
-        do {
+        try await store.running { store in
             try await store.migrate()
             try await run(store, tenant)
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
     }
 
     func run(_ store: SQLTicketStore, _ tenant: Tenant) async throws {

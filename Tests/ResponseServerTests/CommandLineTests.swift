@@ -61,8 +61,7 @@ struct CommandLineTests {
         #expect(result.stdout.contains("imported 20 la tickets"))
         #expect(result.stderr.contains("40/40 tickets filed"))  // progress line
 
-        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
-        do {
+        try await SQLTicketStore.withStore(url: db, contacts: try Self.keys()) { store in
             #expect(try await store.countTickets(tenantID: "default") == 60)
             var closed = TicketQuery()
             closed.statuses = [.closed]
@@ -77,11 +76,7 @@ struct CommandLineTests {
             located.limit = 500
             let all = try await store.listTickets(located, tenantID: "default").tickets
             #expect(all.filter { $0.location.latitude != nil }.count >= 20)
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
 
         let csv = try Self.run(["export", "--database", db, "--format", "csv"])
         #expect(csv.status == 0)
@@ -102,12 +97,12 @@ struct CommandLineTests {
     func monthlyReportAndSweep() async throws {
         let db = Self.temporaryDatabase()
         defer { Self.cleanup(db) }
-        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
-        try await store.migrate()
         let now = Date()
-        _ = try await DemoCity.load(into: store, password: "demo-pass-1", clock: ManualClock(now), city: City(DemoCity.tenant), bcryptCost: 4)
-        try await store.recordAccess([AccessRecord(tenantID: DemoCity.tenant.id, at: now, actor: Actor(name: "li.agent", role: .agent), ticket: "20261201-000001", route: "GET /api/v1/tickets/{number}")])
-        try await store.shutdown()
+        try await SQLTicketStore.withStore(url: db, contacts: try Self.keys()) { store in
+            try await store.migrate()
+            _ = try await DemoCity.load(into: store, password: "demo-pass-1", clock: ManualClock(now), city: City(DemoCity.tenant), bcryptCost: 4)
+            try await store.recordAccess([AccessRecord(tenantID: DemoCity.tenant.id, at: now, actor: Actor(name: "li.agent", role: .agent), ticket: "20261201-000001", route: "GET /api/v1/tickets/{number}")])
+        }
         let month = DayKeys(identifier: DemoCity.tenant.timeZone).key(now).prefix(7)
 
         let csv = try Self.run(["report", "monthly", "--database", db, "--city", "demo", "--period", String(month), "--format", "csv", "--verify"])
@@ -177,14 +172,14 @@ struct CommandLineTests {
 
         // Tickets sealed under the first key, then a second key and a rotation.
         let first = try ContactKeys(text: String(contentsOfFile: file, encoding: .utf8))
-        let store = try await SQLTicketStore.open(url: db, contacts: first)
-        let tenant = Tenant(id: "default", name: "City", timeZone: "Asia/Shanghai")
-        try await store.saveTenant(tenant)
-        for i in 0..<30 {
-            let new = NewTicket(kind: .complaint, channel: .phone, title: "t\(i)", description: "", complainant: Complainant(name: "王芳", phone: "1391234\(String(format: "%04d", i))"))
-            _ = try await store.createTicket(new, tenant: tenant, actor: Actor(name: "a", role: .agent), now: Date())
+        try await SQLTicketStore.withStore(url: db, contacts: first) { store in
+            let tenant = Tenant(id: "default", name: "City", timeZone: "Asia/Shanghai")
+            try await store.saveTenant(tenant)
+            for i in 0..<30 {
+                let new = NewTicket(kind: .complaint, channel: .phone, title: "t\(i)", description: "", complainant: Complainant(name: "王芳", phone: "1391234\(String(format: "%04d", i))"))
+                _ = try await store.createTicket(new, tenant: tenant, actor: Actor(name: "a", role: .agent), now: Date())
+            }
         }
-        try await store.shutdown()
         r = try Self.run(["keys", "add", "--file", file])
         #expect(r.status == 0, "\(r.stderr)")
         let second = try ContactKeys(text: String(contentsOfFile: file, encoding: .utf8))
@@ -200,24 +195,25 @@ struct CommandLineTests {
         let db = Self.temporaryDatabase()
         defer { Self.cleanup(db) }
         #expect(try Self.run(["migrate", "--database", db]).status == 0)
-        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
         let tenant = Tenant(id: "solo", name: "City", timeZone: "Asia/Shanghai")
-        try await store.saveTenant(tenant)
-        let start = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-15
-        var numbers: [String] = []
-        for i in 0..<12 {
-            let new = NewTicket(kind: .consultation, channel: .phone, title: "问 \(i)", description: "",
-                                complainant: Complainant(name: "王芳", phone: i < 4 ? "139 1234 5678" : "1380000\(String(format: "%04d", i))"))
-            let at = start.addingTimeInterval(Double(i) * 86_400)
-            let t = try await store.createTicket(new, tenant: tenant, actor: Actor(name: "a", role: .agent), now: at).0
-            // The first eight are answered (finished); the others stay open.
-            if i < 8 {
-                _ = try await store.apply(.answer(text: "见知识库"), number: t.number, tenantID: tenant.id, expectedVersion: nil,
-                                          context: .init(now: at, actor: Actor(name: "a", role: .agent), city: .test(.standard()))) { _ in }
+        let numbers = try await SQLTicketStore.withStore(url: db, contacts: try Self.keys()) { store in
+            try await store.saveTenant(tenant)
+            let start = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-15
+            var numbers: [String] = []
+            for i in 0..<12 {
+                let new = NewTicket(kind: .consultation, channel: .phone, title: "问 \(i)", description: "",
+                                    complainant: Complainant(name: "王芳", phone: i < 4 ? "139 1234 5678" : "1380000\(String(format: "%04d", i))"))
+                let at = start.addingTimeInterval(Double(i) * 86_400)
+                let t = try await store.createTicket(new, tenant: tenant, actor: Actor(name: "a", role: .agent), now: at).0
+                // The first eight are answered (finished); the others stay open.
+                if i < 8 {
+                    _ = try await store.apply(.answer(text: "见知识库"), number: t.number, tenantID: tenant.id, expectedVersion: nil,
+                                              context: .init(now: at, actor: Actor(name: "a", role: .agent), city: .test(.standard()))) { _ in }
+                }
+                numbers.append(t.number)
             }
-            numbers.append(t.number)
+            return numbers
         }
-        try await store.shutdown()
 
         var r = try Self.run(["privacy", "purge", "--database", db, "--before", "2023-11-2x"])
         #expect(r.status != 0 && r.stderr.contains("--before"), "\(r.stderr)")
@@ -235,17 +231,17 @@ struct CommandLineTests {
         r = try Self.run(["privacy", "erase", "--database", db, "--city", "nowhere", numbers[0], "--reason", "x"])
         #expect(r.status != 0 && r.stderr.contains("no city 'nowhere'") && r.stderr.contains("solo"), "\(r.stderr)")
 
-        let check = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
-        for (i, number) in numbers.enumerated() {
-            let t = try #require(try await check.ticket(number: number, tenantID: tenant.id))
-            let expectErased = i < 6 || i >= 10
-            #expect((t.complainant.phone == nil) == expectErased, "ticket \(i)")
-            if i >= 10 {
-                let last = try await check.events(ticketID: t.id, tenantID: tenant.id).last
-                #expect(last?.actor.name == "supervisor li" && last?.payload["note"] == "ref 42" && last?.payload["basis"] == "request")
+        try await SQLTicketStore.withStore(url: db, contacts: try Self.keys()) { check in
+            for (i, number) in numbers.enumerated() {
+                let t = try #require(try await check.ticket(number: number, tenantID: tenant.id))
+                let expectErased = i < 6 || i >= 10
+                #expect((t.complainant.phone == nil) == expectErased, "ticket \(i)")
+                if i >= 10 {
+                    let last = try await check.events(ticketID: t.id, tenantID: tenant.id).last
+                    #expect(last?.actor.name == "supervisor li" && last?.payload["note"] == "ref 42" && last?.payload["basis"] == "request")
+                }
             }
         }
-        try await check.shutdown()
     }
 
     @Test func userManagement() throws {
@@ -280,9 +276,9 @@ struct CommandLineTests {
         #expect(r.stderr.contains("not shown again"))
         r = try Self.run(["apikey", "list", "--database", db])
         #expect(r.stdout.contains("fixmystreet") && !r.stdout.contains(secret))
-        let store = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
-        let key = try await store.apiKey(hash: Secrets.hashToken(secret))
-        try await store.shutdown()
+        let key = try await SQLTicketStore.withStore(url: db, contacts: try Self.keys()) { store in
+            try await store.apiKey(hash: Secrets.hashToken(secret))
+        }
         #expect(key?.name == "fixmystreet" && key?.role == .integration && key?.revokedAt == nil)
         r = try Self.run(["apikey", "create", "--name", "  ", "--database", db])
         #expect(r.status != 0 && r.stderr.contains("name: 1–100 characters"))
@@ -292,9 +288,9 @@ struct CommandLineTests {
         #expect(r.status == 0, "\(r.stderr)")
         r = try Self.run(["apikey", "list", "--database", db])
         #expect(!r.stdout.contains(" - \n") && r.stdout.contains("fixmystreet"))
-        let reopened = try await SQLTicketStore.open(url: db, contacts: try Self.keys())
-        let revoked = try await reopened.apiKey(hash: Secrets.hashToken(secret))
-        try await reopened.shutdown()
+        let revoked = try await SQLTicketStore.withStore(url: db, contacts: try Self.keys()) { reopened in
+            try await reopened.apiKey(hash: Secrets.hashToken(secret))
+        }
         #expect(revoked?.revokedAt != nil)
     }
 
@@ -380,15 +376,10 @@ struct CommandLineTests {
         process.waitUntilExit()
 
         // The demo keeps its contact keys beside its database.
-        let store = try await SQLTicketStore.open(url: db, contacts: try ContactKeys(text: String(contentsOfFile: db + ".contact-keys", encoding: .utf8)))
-        do {
+        try await SQLTicketStore.withStore(url: db, contacts: try ContactKeys(text: String(contentsOfFile: db + ".contact-keys", encoding: .utf8))) { store in
             for n in numbers { #expect(try await store.ticket(number: n, tenantID: "demo")?.title.hasPrefix("durable") == true, "\(n) lost") }
             #expect(numbers.count == 25)
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
     }
 
     /// A one-shot HTTP request with URLSession-free plumbing: curl is on every CI machine.

@@ -55,7 +55,7 @@ struct ServerHarness {
         defer {
             if let path { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
         }
-        do {
+        try await store.running { store in
             try await store.migrate()
             let prefix = "u" + suffix + "-"
             try await seed(store, tenant: tenant, prefix: prefix)
@@ -74,11 +74,7 @@ struct ServerHarness {
             try await app.test(.live) { client in
                 try await body(ServerHarness(store: store, tenant: tenant, configuration: configured, client: client, prefix: prefix, feed: feed))
             }
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
     }
 
     static func seed(_ store: SQLTicketStore, tenant: Tenant, prefix: String) async throws {

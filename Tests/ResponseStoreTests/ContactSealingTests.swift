@@ -83,8 +83,7 @@ struct ContactSealingTests {
             for i in 0..<300 { filed.append(try await Self.file(h, store: h.store, phone: String(format: "1391234%04d", i), at: Self.t0.addingTimeInterval(Double(i)))) }
             #expect(try await h.store.contactKeyUse(tenantID: h.tenant.id) == ["rot-a": 600], "300 tickets and their 300 receipts")
             // A second server on the same database, restarted with the new key, files while rotating.
-            let b = try await SQLTicketStore.open(url: h.url, contacts: try ContactKeys(text: ab))
-            do {
+            try await SQLTicketStore.withStore(url: h.url, contacts: try ContactKeys(text: ab)) { b in
                 async let more: [Ticket] = {
                     var out: [Ticket] = []
                     for i in 0..<200 { out.append(try await Self.file(h, store: b, phone: String(format: "1370000%04d", i), at: Self.t0.addingTimeInterval(1_000 + Double(i)))) }
@@ -95,23 +94,14 @@ struct ContactSealingTests {
                 #expect(resealed == 600, "each old row once")
                 #expect(try await b.resealContacts(tenantID: h.tenant.id) == 0, "nothing left")
                 #expect(try await b.contactKeyUse(tenantID: h.tenant.id) == ["rot-b": 1_000])
-            } catch {
-                try? await b.shutdown()
-                throw error
             }
-            try await b.shutdown()
-            let newOnly = try await SQLTicketStore.open(url: h.url, contacts: try ContactKeys(text: onlyB))
-            do {
+            try await SQLTicketStore.withStore(url: h.url, contacts: try ContactKeys(text: onlyB)) { newOnly in
                 for t in filed {
                     let read = try await newOnly.ticket(number: t.number, tenantID: h.tenant.id)
                     #expect(read?.complainant == t.complainant, "\(t.number)")
                 }
                 #expect(try await newOnly.notifications(number: filed[0].number, tenantID: h.tenant.id).first?.recipient == filed[0].complainant.phone)
-            } catch {
-                try? await newOnly.shutdown()
-                throw error
             }
-            try await newOnly.shutdown()
         }
     }
 }

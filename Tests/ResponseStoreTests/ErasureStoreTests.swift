@@ -142,7 +142,7 @@ struct ErasureStoreTests {
         let tenant = Tenant(id: "t-erase", name: "Test City", timeZone: "Asia/Shanghai")
         let store = try await SQLTicketStore.open(url: path, contacts: .ephemeral())
         let h = StoreHarness(store: store, tenant: tenant, path: path, url: path)
-        do {
+        try await store.running { store in
             try await store.migrate()
             try await store.saveTenant(tenant)
             var numbers: [String] = []
@@ -150,11 +150,7 @@ struct ErasureStoreTests {
             let context = TicketStateMachine.Context(now: Self.t0.addingTimeInterval(1100 * Self.day), actor: .system, city: .test(StoreHarness.policy))
             #expect(try await store.eraseContacts(numbers: numbers, tenantID: tenant.id, basis: .request, note: nil, finishedBefore: nil, context: context) == 30)
             #expect(try await store.purgeRepeatCallers(tenantID: tenant.id, before: "2027-01-01") >= 0)
-        } catch {
-            try? await store.shutdown()
-            throw error
         }
-        try await store.shutdown()
         var bytes = Data()
         for suffix in ["", "-wal"] { bytes.append(FileManager.default.contents(atPath: path + suffix) ?? Data()) }
         #expect(bytes.count > 100_000)

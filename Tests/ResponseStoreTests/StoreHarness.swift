@@ -35,17 +35,12 @@ struct StoreHarness {
             let url = try #require(Engine.postgresURL)
             harness = StoreHarness(store: try await SQLTicketStore.open(url: url, contacts: contacts), tenant: tenant, path: nil, url: url)
         }
-        do {
-            try await harness.store.migrate()
-            try await harness.store.saveTenant(tenant)
+        defer { harness.removeFiles() }
+        try await harness.store.running { store in
+            try await store.migrate()
+            try await store.saveTenant(tenant)
             try await body(harness)
-        } catch {
-            try? await harness.store.shutdown()
-            harness.removeFiles()
-            throw error
         }
-        try await harness.store.shutdown()
-        harness.removeFiles()
     }
 
     func removeFiles() {

@@ -17,27 +17,31 @@ struct SweepStoreTests {
                 try await h.apply(.dispatch(leadUnit: "unit-\(i % 4)", coUnits: [], note: nil), to: t, at: Self.start)
                 numbers.append(t.number)
             }
-            // A second store on the same database plays the second instance.
-            let second: SQLTicketStore = engine == .postgres ? try await SQLTicketStore.open(url: try #require(Engine.postgresURL), contacts: h.store.contacts) : h.store
             let now = Self.start.addingTimeInterval(3 * 3600)  // past every accept deadline (2 h)
             let tenantID = h.tenant.id
             let context: @Sendable (Ticket) -> TicketStateMachine.Context = { _ in
                 .init(now: now, actor: .system, city: .test(StoreHarness.policy, accountability: .standard))
             }
-            let totals = try await withThrowingTaskGroup(of: Int.self) { group in
-                for store in [h.store, second] {
-                    group.addTask {
-                        var events = 0
-                        while true {
-                            let batch = try await store.sweep(now: now, limit: 7, tenantID: tenantID, context: context)
-                            events += batch.events
-                            if batch.claimed < 7 { return events }
+            @Sendable func sweepTogether(_ second: SQLTicketStore) async throws -> [Int] {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for store in [h.store, second] {
+                        group.addTask {
+                            var events = 0
+                            while true {
+                                let batch = try await store.sweep(now: now, limit: 7, tenantID: tenantID, context: context)
+                                events += batch.events
+                                if batch.claimed < 7 { return events }
+                            }
                         }
                     }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
                 }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
-            if engine == .postgres { try await second.shutdown() }
+            // A second store on the same database plays the second instance (on SQLite, whose
+            // one writer serialises everything, the same store twice).
+            let totals = engine == .postgres
+                ? try await SQLTicketStore.withStore(url: try #require(Engine.postgresURL), contacts: h.store.contacts) { try await sweepTogether($0) }
+                : try await sweepTogether(h.store)
             #expect(totals.reduce(0, +) == 120, "one accept-deadline notice per ticket, whoever took it: \(totals)")
             let notices = try await h.store.events(tenantID: tenantID, types: [.overdue], from: Self.start, to: now.addingTimeInterval(1), limit: 1_000)
             #expect(notices.count == 120)

@@ -11,5 +11,4 @@ public protocol StoreAdmin: Sendable {
     func appliedMigrations() async throws -> [Int]
     /// Round-trips to the database, for `/health`.
     func ping() async throws
-    func shutdown() async throws
 }
