@@ -22,9 +22,9 @@ struct TicketController: ServerFace {
                 tag: "dispatch", access: .permission(.dispatch), response: "Suggestions", handler: suggestions)
         // Every action clients may send has a summary; the sweeper's and the follow-up's steps have none.
         for kind in TicketAction.Kind.allCases {
-            guard let summary = Self.summaries[kind] else { continue }
+            guard let summary = Self.summaries[kind], let body = ActionRequests.type(for: kind) else { continue }
             api.add(.post, "/api/v1/tickets/{number}/\(kind.rawValue)", summary: summary, tag: "lifecycle",
-                    access: .permission(kind.permission), request: "ActionBody", response: "Ticket") { request, context in
+                    access: .permission(kind.permission), request: body.schemaName, response: "Ticket") { request, context in
                 try await self.act(kind, request, context)
             }
         }
@@ -202,11 +202,8 @@ struct TicketController: ServerFace {
     func act(_ kind: TicketAction.Kind, _ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TicketView> {
         let identity = try context.requireIdentity()
         let number = try context.parameters.require("number")
-        var body = try await request.decodeJSON(as: ActionBody.self, context: context)
-        // A handler answering a summons acts for its own unit.
-        if body.unit == nil, identity.role == .handler, [.acknowledgeSummons, .reportSummons].contains(kind) { body.unit = identity.unitCode }
-        let action = try body.action(kind)
-        let (ticket, _) = try await desk.act(action, on: number, by: identity, version: body.version)
+        let (action, version) = try await ActionRequests.decode(kind, request, context: context)
+        let (ticket, _) = try await desk.act(action, on: number, by: identity, version: version)
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
         return JSONResponse(value: TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events))
     }

@@ -115,17 +115,6 @@ extension OpenAPIDocument {
             "Ticket": ticket,
             "TicketEvent": event,
             "TicketList": object(["items": array(ref("Ticket")), "next": string("cursor for the next page; absent on the last")], required: ["items"]),
-            "ActionBody": object([
-                "text": string("answer, reply"), "note": string("dispatch, return, contact (required), urge, close"),
-                "reason": string("return (\(ReturnReason.allCases.map(\.rawValue).joined(separator: ", "))), reopen, extend"),
-                "leadUnit": string("dispatch, arbitrate"), "coUnits": array(string()),
-                "categoryCode": string("triage"), "districtCode": string("triage"), "streetCode": string("triage"), "resolved": ["type": "boolean", "description": "reply, evaluate"],
-                "satisfaction": string(enum: Evaluation.Satisfaction.allCases.map(\.rawValue)), "contacted": ["type": "boolean"],
-                "comment": string(), "into": string("merge: the parent ticket number"), "until": time,
-                "units": array(string("summon: units to call")), "unit": string("acknowledge-summons, report-summons, rate-summons"),
-                "score": ["type": "integer", "minimum": 1, "maximum": 5, "description": "rate-summons"], "approve": ["type": "boolean", "description": "decide-extension"],
-                "version": ["type": "integer", "description": "refuse with 409 if the ticket is no longer at this version"],
-            ]),
             "Suggestions": object([
                 "categories": array(object(["code": string(), "confidence": ["type": "number"]])),
                 "units": array(object(["code": string(), "confidence": ["type": "number"]])),

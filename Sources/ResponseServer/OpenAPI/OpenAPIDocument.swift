@@ -24,7 +24,9 @@ enum OpenAPIDocument {
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = route.requestSchema {
-                operation["requestBody"] = ["required": body != "ActionBody", "content": ["application/json": ["schema": ref(body)]]]
+                // An action body without required fields may be left out (accept, urge, close).
+                let optional = (ActionRequests.schemas[body] as? [String: Any]).map { $0["required"] == nil } ?? false
+                operation["requestBody"] = ["required": !optional, "content": ["application/json": ["schema": ref(body)]]]
             }
             var responses: [String: Any] = [:]
             let success: [String: Any] = route.responseSchema.map { ["description": "Success", "content": ["application/json": ["schema": ref($0)]]] }
@@ -52,7 +54,7 @@ enum OpenAPIDocument {
             ],
             "paths": paths,
             "components": [
-                "schemas": schemas,
+                "schemas": schemas.merging(ActionRequests.schemas) { table, _ in table },
                 "responses": problemResponses,
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "token from POST /api/v1/auth/login"],
