@@ -18,6 +18,9 @@ final class BatchQueue<Item: Sendable>: Sendable {
         self.maxBatch = maxBatch
     }
 
+    /// Items waiting for the next batch.
+    var count: Int { state.withLock { $0.items.count } }
+
     /// Adds an item; `false` once the queue is closed.
     func submit(_ item: Item) -> Bool {
         let (accepted, wake) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?) in

@@ -81,6 +81,9 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Transactions and maintenance waiting for the writer.
+    var queued: Int { queue.count }
+
     /// Stops accepting work; the loop finishes what is queued and returns.
     func close() { queue.close() }
 
@@ -94,7 +97,7 @@ final class GroupCommitWriter: Sendable {
         }
         var outcomes: [(any Error)?] = []
         outcomes.reserveCapacity(batch.count)
-        for job in batch {
+        for (index, job) in batch.enumerated() {
             // A lone transaction needs no savepoint: a failure rolls back the whole (empty) batch.
             if batch.count == 1 {
                 outcomes.append(await job.run(db))
@@ -102,17 +105,20 @@ final class GroupCommitWriter: Sendable {
             }
             do {
                 try await db.raw("SAVEPOINT job").run()
-                if let error = await job.run(db) {
-                    try await db.raw("ROLLBACK TO SAVEPOINT job").run()
-                    try await db.raw("RELEASE SAVEPOINT job").run()
-                    outcomes.append(error)
-                } else {
-                    try await db.raw("RELEASE SAVEPOINT job").run()
-                    outcomes.append(nil)
-                }
             } catch {
-                outcomes.append(error)
+                return await abandon(batch, broken: index, error, on: db)
             }
+            let failure = await job.run(db)
+            do {
+                if failure != nil { try await db.raw("ROLLBACK TO SAVEPOINT job").run() }
+                try await db.raw("RELEASE SAVEPOINT job").run()
+            } catch {
+                // The job's writes could not be undone or set apart from the others': committing
+                // would keep them although its caller hears of a failure. Nothing of the batch
+                // may commit.
+                return await abandon(batch, broken: index, failure ?? error, on: db)
+            }
+            outcomes.append(failure)
         }
         do {
             if batch.count == 1, outcomes[0] != nil {
@@ -126,5 +132,14 @@ final class GroupCommitWriter: Sendable {
             return
         }
         for (job, outcome) in zip(batch, outcomes) { job.finish(outcome) }
+    }
+
+    /// Rolls the whole batch back: the broken job hears its error, the others that their writes
+    /// were undone with the batch and may be tried again.
+    private func abandon(_ batch: [Job], broken: Int, _ error: any Error, on db: any SQLDatabase) async {
+        try? await db.raw("ROLLBACK").run()
+        for (index, job) in batch.enumerated() {
+            job.finish(index == broken ? error : StoreError.conflict("the write was rolled back with its batch; try again"))
+        }
     }
 }

@@ -115,6 +115,9 @@ public final class SQLiteBackend: SQLBackend {
 
     public func closeLoops() { writerQueue.close() }
 
+    /// Work waiting for the writer.
+    var queuedWork: Int { writerQueue.queued }
+
     public func refreshStatistics() async throws {}
 
     public func indexedBy(_ index: String) -> SQLQueryString { "INDEXED BY \(ident: index)" }
