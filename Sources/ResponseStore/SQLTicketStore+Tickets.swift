@@ -173,8 +173,8 @@ extension SQLTicketStore {
     static func update(_ ticket: Ticket, previousVersion: Int, contacts: ContactKeys, on db: any SQLDatabase) async throws {
         let values = try TicketRow.values(ticket, contacts: contacts)
         var assignments: [SQLQueryString] = []
-        for (column, value) in zip(TicketRow.columns, values) where !TicketRow.fixedAtFiling.contains(column) {
-            assignments.append("\(ident: column) = \(bind: value)")
+        for (column, value) in zip(TicketRow.Column.allCases, values) where !TicketRow.fixedAtFiling.contains(column) {
+            assignments.append("\(ident: column.rawValue) = \(bind: value)")
         }
         let updated = try await db.raw(
             "UPDATE tickets SET \(assignments.joined(separator: ", ")) WHERE id = \(bind: ticket.id) AND version = \(bind: Int64(previousVersion)) RETURNING id"

@@ -5,43 +5,122 @@ import SQLKit
 /// The mapping between ``Ticket`` and a `tickets` row: flat columns, times in milliseconds,
 /// booleans as 0/1 so the same SQL serves both engines.
 enum TicketRow {
-    static let columns: [String] = [
-        "id", "tenant_id", "number", "kind", "channel", "title", "description", "category_code", "urgency",
-        "latitude", "longitude", "address", "district_code", "street_code",
-        "complainant_name", "complainant_phone", "complainant_email", "complainant_anonymous",
-        "lead_unit", "co_units", "status", "accept_due", "contact_due", "resolution_due", "return_due",
-        "merged_into", "reply", "reply_resolved", "eval_contacted", "eval_resolved", "eval_satisfaction", "eval_comment",
-        "reopen_count", "return_count", "disputes", "created_at", "updated_at", "closed_at", "version",
-        "media_url", "attributes",
-        "oversight", "next_check_at", "followup_since", "extension_requested_at", "escalated_at",
-        "contact_key",
-    ]
+    /// The columns of `tickets`, in the order rows are written; the raw value is the SQL name.
+    enum Column: String, CaseIterable, Sendable {
+        case id
+        case tenantID = "tenant_id"
+        case number
+        case kind
+        case channel
+        case title
+        case description
+        case categoryCode = "category_code"
+        case urgency
+        case latitude
+        case longitude
+        case address
+        case districtCode = "district_code"
+        case streetCode = "street_code"
+        case complainantName = "complainant_name"
+        case complainantPhone = "complainant_phone"
+        case complainantEmail = "complainant_email"
+        case complainantAnonymous = "complainant_anonymous"
+        case leadUnit = "lead_unit"
+        case coUnits = "co_units"
+        case status
+        case acceptDue = "accept_due"
+        case contactDue = "contact_due"
+        case resolutionDue = "resolution_due"
+        case returnDue = "return_due"
+        case mergedInto = "merged_into"
+        case reply
+        case replyResolved = "reply_resolved"
+        case evalContacted = "eval_contacted"
+        case evalResolved = "eval_resolved"
+        case evalSatisfaction = "eval_satisfaction"
+        case evalComment = "eval_comment"
+        case reopenCount = "reopen_count"
+        case returnCount = "return_count"
+        case disputes
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case closedAt = "closed_at"
+        case version
+        case mediaURL = "media_url"
+        case attributes
+        case oversight
+        case nextCheckAt = "next_check_at"
+        case followupSince = "followup_since"
+        case extensionRequestedAt = "extension_requested_at"
+        case escalatedAt = "escalated_at"
+        case contactKey = "contact_key"
+    }
+
+    static let columns: [String] = Column.allCases.map(\.rawValue)
 
     static let columnList = columns.joined(separator: ", ")
 
     /// Columns no action changes after filing. An update leaves them out: rewriting the title and
     /// description would make SQLite's full-text triggers re-index the text on every state change.
-    static let fixedAtFiling: Set<String> = ["id", "tenant_id", "number", "kind", "channel", "title", "description", "created_at"]
+    static let fixedAtFiling: Set<Column> = [.id, .tenantID, .number, .kind, .channel, .title, .description, .createdAt]
 
     /// The row of `t`, its complainant's name, phone and e-mail sealed with `contacts` and the
     /// sealing key's id in `contact_key` (`NULL` when there is no contact data).
     static func values(_ t: Ticket, contacts: ContactKeys) throws -> [any Encodable & Sendable] {
-        let c = t.complainant
-        return [
-            t.id, t.tenantID, t.number, t.kind.rawValue, t.channel.rawValue, t.title, t.description, t.categoryCode, t.urgency.rawValue,
-            t.location.latitude, t.location.longitude, t.location.address, t.location.districtCode, t.location.streetCode,
-            try contacts.seal(c.name), try contacts.seal(c.phone), try contacts.seal(c.email), int(c.anonymous),
-            t.leadUnit, t.coUnits.joined(separator: ","), t.status.rawValue,
-            ms(t.deadlines.accept), ms(t.deadlines.firstContact), ms(t.deadlines.resolution), ms(t.deadlines.returnWindow),
-            t.mergedInto, t.reply, t.replyResolved.map(int), t.evaluation?.contacted.map(int), t.evaluation.map { int($0.resolved) },
-            t.evaluation?.satisfaction.rawValue, t.evaluation?.comment,
-            Int64(t.reopenCount), Int64(t.returnCount), Int64(t.disputes), t.createdAt.millisecondsSince1970, t.updatedAt.millisecondsSince1970,
-            ms(t.closedAt), Int64(t.version),
-            t.mediaURL, attributesText(t.attributes),
-            oversightText(t.oversight), ms(t.oversight.nextCheck), ms(t.oversight.followUp?.since),
-            ms(t.oversight.extensionRequest?.requestedAt), ms(t.oversight.escalatedAt),
-            contacts.rowKey(c.name, c.phone, c.email),
-        ]
+        try Column.allCases.map { try value($0, of: t, contacts: contacts) }
+    }
+
+    /// The value of column `c` for `t`: the compiler holds every column to exactly one.
+    static func value(_ c: Column, of t: Ticket, contacts: ContactKeys) throws -> any Encodable & Sendable {
+        switch c {
+        case .id: t.id
+        case .tenantID: t.tenantID
+        case .number: t.number
+        case .kind: t.kind.rawValue
+        case .channel: t.channel.rawValue
+        case .title: t.title
+        case .description: t.description
+        case .categoryCode: t.categoryCode
+        case .urgency: t.urgency.rawValue
+        case .latitude: t.location.latitude
+        case .longitude: t.location.longitude
+        case .address: t.location.address
+        case .districtCode: t.location.districtCode
+        case .streetCode: t.location.streetCode
+        case .complainantName: try contacts.seal(t.complainant.name)
+        case .complainantPhone: try contacts.seal(t.complainant.phone)
+        case .complainantEmail: try contacts.seal(t.complainant.email)
+        case .complainantAnonymous: int(t.complainant.anonymous)
+        case .leadUnit: t.leadUnit
+        case .coUnits: t.coUnits.joined(separator: ",")
+        case .status: t.status.rawValue
+        case .acceptDue: ms(t.deadlines.accept)
+        case .contactDue: ms(t.deadlines.firstContact)
+        case .resolutionDue: ms(t.deadlines.resolution)
+        case .returnDue: ms(t.deadlines.returnWindow)
+        case .mergedInto: t.mergedInto
+        case .reply: t.reply
+        case .replyResolved: t.replyResolved.map(int)
+        case .evalContacted: t.evaluation?.contacted.map(int)
+        case .evalResolved: t.evaluation.map { int($0.resolved) }
+        case .evalSatisfaction: t.evaluation?.satisfaction.rawValue
+        case .evalComment: t.evaluation?.comment
+        case .reopenCount: Int64(t.reopenCount)
+        case .returnCount: Int64(t.returnCount)
+        case .disputes: Int64(t.disputes)
+        case .createdAt: t.createdAt.millisecondsSince1970
+        case .updatedAt: t.updatedAt.millisecondsSince1970
+        case .closedAt: ms(t.closedAt)
+        case .version: Int64(t.version)
+        case .mediaURL: t.mediaURL
+        case .attributes: attributesText(t.attributes)
+        case .oversight: oversightText(t.oversight)
+        case .nextCheckAt: ms(t.oversight.nextCheck)
+        case .followupSince: ms(t.oversight.followUp?.since)
+        case .extensionRequestedAt: ms(t.oversight.extensionRequest?.requestedAt)
+        case .escalatedAt: ms(t.oversight.escalatedAt)
+        case .contactKey: contacts.rowKey(t.complainant.name, t.complainant.phone, t.complainant.email)
+        }
     }
 
     static let emptyOversight = Oversight()
@@ -80,63 +159,63 @@ enum TicketRow {
     }
 
     static func decode(_ row: any SQLRow, contacts: ContactKeys) throws -> Ticket {
-        func s(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
-        func os(_ c: String) throws -> String? { try row.decode(column: c, as: String?.self) }
-        func i(_ c: String) throws -> Int64 { try row.decode(column: c, as: Int64.self) }
-        func oi(_ c: String) throws -> Int64? { try row.decode(column: c, as: Int64?.self) }
-        func od(_ c: String) throws -> Double? { try row.decode(column: c, as: Double?.self) }
-        func date(_ c: String) throws -> Date? { try oi(c).map(Date.init(millisecondsSince1970:)) }
-        func enumValue<E: RawRepresentable>(_ c: String, _: E.Type) throws -> E where E.RawValue == String {
+        func s(_ c: Column) throws -> String { try row.decode(column: c.rawValue, as: String.self) }
+        func os(_ c: Column) throws -> String? { try row.decode(column: c.rawValue, as: String?.self) }
+        func i(_ c: Column) throws -> Int64 { try row.decode(column: c.rawValue, as: Int64.self) }
+        func oi(_ c: Column) throws -> Int64? { try row.decode(column: c.rawValue, as: Int64?.self) }
+        func od(_ c: Column) throws -> Double? { try row.decode(column: c.rawValue, as: Double?.self) }
+        func date(_ c: Column) throws -> Date? { try oi(c).map(Date.init(millisecondsSince1970:)) }
+        func enumValue<E: RawRepresentable>(_ c: Column, _: E.Type) throws -> E where E.RawValue == String {
             let raw = try s(c)
-            guard let value = E(rawValue: raw) else { throw StoreError.conflict("unknown \(c) '\(raw)' in the database") }
+            guard let value = E(rawValue: raw) else { throw StoreError.conflict("unknown \(c.rawValue) '\(raw)' in the database") }
             return value
         }
 
         var evaluation: Evaluation? = nil
-        if let resolved = try oi("eval_resolved"), let sat = try os("eval_satisfaction").flatMap(Evaluation.Satisfaction.init(rawValue:)) {
-            evaluation = Evaluation(contacted: try oi("eval_contacted").map { $0 != 0 }, resolved: resolved != 0, satisfaction: sat, comment: try os("eval_comment"))
+        if let resolved = try oi(.evalResolved), let sat = try os(.evalSatisfaction).flatMap(Evaluation.Satisfaction.init(rawValue:)) {
+            evaluation = Evaluation(contacted: try oi(.evalContacted).map { $0 != 0 }, resolved: resolved != 0, satisfaction: sat, comment: try os(.evalComment))
         }
-        let coUnits = try s("co_units")
+        let coUnits = try s(.coUnits)
         return Ticket(
-            id: try s("id"),
-            tenantID: try s("tenant_id"),
-            number: try s("number"),
-            kind: try enumValue("kind", TicketKind.self),
-            channel: try enumValue("channel", Channel.self),
-            title: try s("title"),
-            description: try s("description"),
-            categoryCode: try os("category_code"),
-            urgency: try enumValue("urgency", Urgency.self),
+            id: try s(.id),
+            tenantID: try s(.tenantID),
+            number: try s(.number),
+            kind: try enumValue(.kind, TicketKind.self),
+            channel: try enumValue(.channel, Channel.self),
+            title: try s(.title),
+            description: try s(.description),
+            categoryCode: try os(.categoryCode),
+            urgency: try enumValue(.urgency, Urgency.self),
             location: Location(
-                latitude: try od("latitude"), longitude: try od("longitude"), address: try os("address"),
-                districtCode: try os("district_code"), streetCode: try os("street_code")
+                latitude: try od(.latitude), longitude: try od(.longitude), address: try os(.address),
+                districtCode: try os(.districtCode), streetCode: try os(.streetCode)
             ),
             complainant: Complainant(
-                name: try contacts.open(try os("complainant_name")), phone: try contacts.open(try os("complainant_phone")),
-                email: try contacts.open(try os("complainant_email")),
-                anonymous: try i("complainant_anonymous") != 0
+                name: try contacts.open(try os(.complainantName)), phone: try contacts.open(try os(.complainantPhone)),
+                email: try contacts.open(try os(.complainantEmail)),
+                anonymous: try i(.complainantAnonymous) != 0
             ),
-            mediaURL: try os("media_url"),
-            attributes: attributes(try s("attributes")),
-            leadUnit: try os("lead_unit"),
+            mediaURL: try os(.mediaURL),
+            attributes: attributes(try s(.attributes)),
+            leadUnit: try os(.leadUnit),
             coUnits: coUnits.isEmpty ? [] : coUnits.split(separator: ",").map(String.init),
-            status: try enumValue("status", TicketStatus.self),
+            status: try enumValue(.status, TicketStatus.self),
             deadlines: Deadlines(
-                accept: try date("accept_due"), firstContact: try date("contact_due"),
-                resolution: try date("resolution_due"), returnWindow: try date("return_due")
+                accept: try date(.acceptDue), firstContact: try date(.contactDue),
+                resolution: try date(.resolutionDue), returnWindow: try date(.returnDue)
             ),
-            mergedInto: try os("merged_into"),
-            reply: try os("reply"),
-            replyResolved: try oi("reply_resolved").map { $0 != 0 },
+            mergedInto: try os(.mergedInto),
+            reply: try os(.reply),
+            replyResolved: try oi(.replyResolved).map { $0 != 0 },
             evaluation: evaluation,
-            reopenCount: Int(try i("reopen_count")),
-            returnCount: Int(try i("return_count")),
-            disputes: Int(try i("disputes")),
-            oversight: try oversight(try s("oversight")),
-            createdAt: Date(millisecondsSince1970: try i("created_at")),
-            updatedAt: Date(millisecondsSince1970: try i("updated_at")),
-            closedAt: try date("closed_at"),
-            version: Int(try i("version"))
+            reopenCount: Int(try i(.reopenCount)),
+            returnCount: Int(try i(.returnCount)),
+            disputes: Int(try i(.disputes)),
+            oversight: try oversight(try s(.oversight)),
+            createdAt: Date(millisecondsSince1970: try i(.createdAt)),
+            updatedAt: Date(millisecondsSince1970: try i(.updatedAt)),
+            closedAt: try date(.closedAt),
+            version: Int(try i(.version))
         )
     }
 
