@@ -7,52 +7,14 @@ import SQLKit
 enum TicketRow {
     /// The columns of `tickets`, in the order rows are written; the raw value is the SQL name.
     enum Column: String, CaseIterable, Sendable {
-        case id
-        case tenantID = "tenant_id"
-        case number
-        case kind
-        case channel
-        case title
-        case description
-        case categoryCode = "category_code"
-        case urgency
-        case latitude
-        case longitude
-        case address
-        case districtCode = "district_code"
-        case streetCode = "street_code"
-        case complainantName = "complainant_name"
-        case complainantPhone = "complainant_phone"
-        case complainantEmail = "complainant_email"
-        case complainantAnonymous = "complainant_anonymous"
-        case leadUnit = "lead_unit"
-        case coUnits = "co_units"
-        case status
-        case acceptDue = "accept_due"
-        case contactDue = "contact_due"
-        case resolutionDue = "resolution_due"
-        case returnDue = "return_due"
-        case mergedInto = "merged_into"
-        case reply
-        case replyResolved = "reply_resolved"
-        case evalContacted = "eval_contacted"
-        case evalResolved = "eval_resolved"
-        case evalSatisfaction = "eval_satisfaction"
-        case evalComment = "eval_comment"
-        case reopenCount = "reopen_count"
-        case returnCount = "return_count"
-        case disputes
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case closedAt = "closed_at"
-        case version
-        case mediaURL = "media_url"
-        case attributes
-        case oversight
-        case nextCheckAt = "next_check_at"
-        case followupSince = "followup_since"
-        case extensionRequestedAt = "extension_requested_at"
-        case escalatedAt = "escalated_at"
+        case id, tenantID = "tenant_id", number, kind, channel, title, description, categoryCode = "category_code", urgency
+        case latitude, longitude, address, districtCode = "district_code", streetCode = "street_code"
+        case complainantName = "complainant_name", complainantPhone = "complainant_phone", complainantEmail = "complainant_email", complainantAnonymous = "complainant_anonymous"
+        case leadUnit = "lead_unit", coUnits = "co_units", status, acceptDue = "accept_due", contactDue = "contact_due", resolutionDue = "resolution_due", returnDue = "return_due"
+        case mergedInto = "merged_into", reply, replyResolved = "reply_resolved", evalContacted = "eval_contacted", evalResolved = "eval_resolved", evalSatisfaction = "eval_satisfaction", evalComment = "eval_comment"
+        case reopenCount = "reopen_count", returnCount = "return_count", disputes, createdAt = "created_at", updatedAt = "updated_at", closedAt = "closed_at", version
+        case mediaURL = "media_url", attributes
+        case oversight, nextCheckAt = "next_check_at", followupSince = "followup_since", extensionRequestedAt = "extension_requested_at", escalatedAt = "escalated_at"
         case contactKey = "contact_key"
     }
 
