@@ -97,13 +97,19 @@ public func buildRouter(
     let dispatch = dispatch ?? makeDispatchService(configuration: configuration, store: store)
     let cities = cities ?? CityDirectory(configuration: configuration, store: store)
     let cache = IdentityCache()
-    // Outermost, so that problem responses carry the headers too.
+    // Every face: security headers (outermost, so that problem responses carry them too),
+    // problems for errors, the body limit.
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware())
-    let credentials = AuthMiddleware(store: store, clock: clock, cache: cache, maxBodySize: configuration.maxBodySize)
-    router.add(middleware: credentials)
+    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
+    // The API: bearer tokens, API keys or the console's cookie (whose changes need its header).
+    let credentials = AuthMiddleware(store: store, clock: clock, cache: cache, csrf: true)
+    let apiGroup = router.group(RouterPath(APIRoute.apiPrefix)).add(middleware: credentials)
+    // The console's and the portal's pages: the session cookie. Open311, on the router itself,
+    // resolves its api_key on its own.
+    let pages = router.group().add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, csrf: false))
 
-    let api = RouteRegistry(router: router)
+    let api = RouteRegistry(router: router, api: apiGroup)
     api.add(.get, "/health", summary: "Liveness and database check", tag: "system", access: .public, response: "Health") { _, _ in
         try await store.ping()
         return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
@@ -138,8 +144,8 @@ public func buildRouter(
     TopicController(server: server).register(on: api)
     // Without a running feed (a router built on its own) streams answer 503.
     let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: Logger(label: "swift-response"))
-    LiveController(feed: feed, configuration: configuration).register(on: router)
-    ConsoleController(server: server, auth: auth).register(on: router)
+    LiveController(feed: feed, configuration: configuration).register(on: apiGroup)
+    ConsoleController(server: server, auth: auth).register(on: pages)
 
     // The document is built once, after every route is registered, and served as bytes.
     var documented = api.routes

@@ -69,7 +69,7 @@ struct ConsoleController: ServerFace {
         version = String(Secrets.hashToken(assets.files.keys.sorted().joined() + String(assets.files.values.reduce(0) { $0 + $1.bytes.readableBytes })).prefix(10))
     }
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouterGroup<AppRequestContext>) {
         router.get("/assets/**") { request, _ -> Response in
             let path = String(request.uri.path.dropFirst("/assets/".count))
             guard let file = assets.files[path] else { throw Problem.notFound("no asset \(path)") }

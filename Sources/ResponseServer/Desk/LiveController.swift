@@ -23,8 +23,8 @@ struct LiveController {
         var at: Date
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/api/v1/stream") { _, context -> Response in
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.get("stream") { _, context -> Response in
             guard let identity = context.identity else { throw Problem(.unauthorized, type: "unauthorized", detail: "sign in first") }
             guard identity.role != .integration else { throw Problem.forbidden("live streams are for the console") }
             guard feed.isRunning else { throw Problem(.serviceUnavailable, type: "unavailable", detail: "live updates are not running on this server") }

@@ -5,21 +5,21 @@ import ResponseCore
 import ResponseStore
 import Synchronization
 
-/// Resolves `Authorization: Bearer <session token>` or `X-API-Key: <key>` to an ``Identity``.
-/// Routes decide what the identity may do; this middleware only says who it is.
+/// Resolves `Authorization: Bearer <session token>`, `X-API-Key: <key>` or the console's session
+/// cookie to an ``Identity``. Routes decide what the identity may do; this middleware only says who
+/// it is. It sits on the route groups of the API and of the console's pages; Open311 resolves its
+/// `api_key` itself (``apiKeyIdentity(for:)``), answering in GeoReport's own errors.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any TicketStore
     let clock: any WallClock
     let cache: IdentityCache
-    let maxBodySize: Int
+    /// Whether a change made with the session cookie needs the console's header (the API's
+    /// group): a cross-site form can carry the cookie but cannot set a custom header.
+    let csrf: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.maxBodySize = maxBodySize
-        // Open311 clients authenticate with `api_key` and expect GeoReport errors: that
-        // controller resolves credentials itself.
-        if request.uri.path.hasPrefix(Open311Controller.root + "/") { return try await next(request, context) }
         if let token = Self.credential(request) {
             context.identity = try await identity(for: token)
             if context.identity == nil { throw Problem(.unauthorized, type: "unauthorized", detail: "the token or API key is unknown, expired or revoked") }
@@ -27,8 +27,7 @@ struct AuthMiddleware: RouterMiddleware {
             // The console's session cookie. A stale one simply means "not signed in": the
             // console sends the browser to its login page, the portal does not care.
             context.identity = try await identity(for: cookie)
-            if context.identity != nil, request.uri.path.hasPrefix("/api/"), Self.changesState(request.method), request.headers[Self.csrfHeader] != Self.csrfValue {
-                // A cross-site form can carry the cookie but cannot set a custom header.
+            if context.identity != nil, csrf, Self.changesState(request.method), request.headers[Self.csrfHeader] != Self.csrfValue {
                 throw Problem.forbidden("changes made with the console's cookie need the header X-Requested-With: swift-response")
             }
         }

@@ -24,20 +24,29 @@ public struct APIRoute: Sendable, Equatable {
         public var schemaType: String
     }
 
+    /// Where the API's routes live.
+    static let apiPrefix = "/api/v1"
+
     /// The Hummingbird path: `{number}` becomes `:number`.
     var routerPath: RouterPath {
         RouterPath(path.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }.joined(separator: "/"))
     }
 }
 
-/// Registers routes on a router and remembers them, so the OpenAPI document describes exactly
-/// what is served.
+/// Registers routes and remembers them, so the OpenAPI document describes exactly what is
+/// served: a path under ``APIRoute/apiPrefix`` on the API's route group (with its middleware),
+/// any other on the router itself.
 final class RouteRegistry: @unchecked Sendable {
     // Written only while the router is built, before the server starts; read-only afterwards.
     private(set) var routes: [APIRoute] = []
     let router: Router<AppRequestContext>
+    /// The `/api/v1` group: credentials, and the console header on cookie changes.
+    let api: RouterGroup<AppRequestContext>
 
-    init(router: Router<AppRequestContext>) { self.router = router }
+    init(router: Router<AppRequestContext>, api: RouterGroup<AppRequestContext>) {
+        self.router = router
+        self.api = api
+    }
 
     func add<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method,
@@ -56,6 +65,10 @@ final class RouteRegistry: @unchecked Sendable {
             requestSchema: request, responseSchema: response, successStatus: status, query: query
         )
         routes.append(route)
-        router.on(route.routerPath, method: method, use: handler)
+        if path.hasPrefix(APIRoute.apiPrefix + "/") {
+            api.on(RouterPath(String(route.routerPath.description.dropFirst(APIRoute.apiPrefix.count))), method: method, use: handler)
+        } else {
+            router.on(route.routerPath, method: method, use: handler)
+        }
     }
 }
