@@ -57,79 +57,18 @@ public struct CityDispatcher: Sendable {
         let text = new.title + "\n" + new.description
         var notes: [String: String] = [:]
         var triage = Triage()
-
-        // 1. Where: codes given by the call-taker, else the polygons, else the gazetteer.
-        var district = new.location?.districtCode, street = new.location?.streetCode
-        if district == nil || street == nil, let location = new.location, let point = Self.point(location) {
-            if let geo {
-                let hits = geo.locate(point)
-                for hit in hits {
-                    guard let code = unitByName[hit.key.lowercased()] ?? hit.name.flatMap({ unitByName[$0.lowercased()] }), let unit = units[code] else { continue }
-                    if unit.kind == .street, street == nil { street = code; triage.streetCode = code }
-                    if unit.kind == .district, district == nil { district = code; triage.districtCode = code }
-                }
-                notes["location"] = hits.isEmpty ? "outside every boundary" : "polygon " + hits.map { "\($0.level) \($0.key)" }.joined(separator: ", ")
-            }
-        }
-        if district == nil && street == nil, let match = gazetteer.resolve(address: new.location?.address, text: text) {
-            district = match.districtCode
-            street = match.streetCode
-            triage.districtCode = match.districtCode
-            triage.streetCode = match.streetCode
-            notes["location"] = "gazetteer: \(match.evidence)"
-        }
-        if district == nil, let s = street { district = units[s]?.parentCode; triage.districtCode = district }
-
-        // 2. What: the given category, else the model's when it is sure enough.
+        let (district, street) = place(of: new, text: text, notes: &notes, triage: &triage)
         // The text's features are extracted once and shared by both models and the duplicate
         // finder: extraction is most of the cost of a decision.
         let features = TextFeatures.extract(text)
-        let categorySuggestions = categoryModel.predict(features: features, top: 3)
-        var category = new.categoryCode
-        var categoryConfidence = category == nil ? 0.0 : 1.0
-        if category == nil, let top = categorySuggestions.first, categories.contains(top.label), categoryModel.labels.count >= 2,
-           categoryModel.examplesSeen >= settings.minimumExamplesForModel {
-            notes["category"] = String(format: "model %@ %.2f", top.label, top.confidence)
-            if top.confidence >= settings.categoryThreshold {
-                category = top.label
-                categoryConfidence = top.confidence
-                triage.categoryCode = top.label
-            }
-        }
-        if !categorySuggestions.isEmpty {
-            notes["categorySuggestions"] = categorySuggestions.map { String(format: "%@ %.2f", $0.label, $0.confidence) }.joined(separator: "; ")
-        }
-
-        // 3. Who: the catalogue, else the unit model, else the street by location.
-        let tokens = Self.placeTokens(Location(districtCode: district, streetCode: street))
-        let unitSuggestions = unitModel.predict(features: features + TextFeatures.tokenFeatures(tokens), top: 3).filter { units[$0.label]?.active == true }
-        var lead: String? = nil, coUnits: [String] = [], confidence = 0.0
-        if let (rule, unit) = catalogue.match(category: category, district: district, street: street), units[unit]?.active == true {
-            lead = unit
-            coUnits = rule.coUnits.filter { units[$0]?.active == true && $0 != unit }
-            confidence = categoryConfidence == 0 ? 0 : categoryConfidence
-            notes["basis"] = "catalogue line \(rule.line) (\(rule.category) × \(rule.jurisdiction) → \(rule.lead))"
-        } else if let top = unitSuggestions.first, unitModel.labels.count >= 2 {
-            lead = top.label
-            // An immature model suggests but never decides.
-            confidence = unitModel.examplesSeen >= settings.minimumExamplesForModel ? top.confidence : min(top.confidence, 0.5)
-            notes["basis"] = "unit model (\(unitModel.examplesSeen) examples)"
-        } else if let street {
-            lead = street
-            confidence = 0.5
-            notes["basis"] = "location only"
-        } else {
-            notes["basis"] = "none: no rule, no history, no place"
-        }
-        if !unitSuggestions.isEmpty {
-            notes["unitSuggestions"] = unitSuggestions.map { String(format: "%@ %.2f", $0.label, $0.confidence) }.joined(separator: "; ")
-        }
-        notes["confidence"] = String(format: "%.2f", confidence)
+        let (category, categoryConfidence, categorySuggestions) = category(of: new, features: features, notes: &notes, triage: &triage)
+        let route = route(category: category, confidence: categoryConfidence, district: district, street: street, features: features, notes: &notes)
 
         // 4. Same problem already reported? Same caller again?
-        let place = street ?? district
         let fingerprint = DuplicateFinder.simHash(features)
-        let duplicate = duplicates.candidate(fingerprint: fingerprint, category: category, point: new.location.flatMap(Self.point), place: place, at: now, excluding: excluding)
+        let duplicate = duplicates.candidate(
+            fingerprint: fingerprint, category: category, point: new.location.flatMap(Self.point), place: street ?? district, at: now, excluding: excluding
+        )
         var mergeInto: String? = nil
         if let duplicate {
             notes["duplicateOf"] = String(format: "%@ %.2f", duplicate.number, duplicate.similarity)
@@ -139,13 +78,98 @@ public struct CityDispatcher: Sendable {
             notes["repeatCaller"] = earlier
         }
 
-        let automatic = mergeInto == nil && lead != nil && confidence >= settings.autoDispatchThreshold && !settings.manualKinds.contains(new.kind)
+        let automatic = mergeInto == nil && route.lead != nil && route.confidence >= settings.autoDispatchThreshold && !settings.manualKinds.contains(new.kind)
         notes["decision"] = mergeInto != nil ? "merged as duplicate" : automatic ? "dispatched automatically" : "dispatcher queue"
         triage.notes = notes
         return DispatchDecision(
-            triage: triage, leadUnit: lead, coUnits: coUnits, confidence: confidence, automatic: automatic, mergeInto: mergeInto,
-            categorySuggestions: categorySuggestions, unitSuggestions: unitSuggestions, duplicate: duplicate, fingerprint: fingerprint
+            triage: triage, leadUnit: route.lead, coUnits: route.coUnits, confidence: route.confidence, automatic: automatic, mergeInto: mergeInto,
+            categorySuggestions: categorySuggestions, unitSuggestions: route.suggestions, duplicate: duplicate, fingerprint: fingerprint
         )
+    }
+
+    /// 1. Where: the codes given by the call-taker, else the polygons, else the gazetteer.
+    func place(of new: NewTicket, text: String, notes: inout [String: String], triage: inout Triage) -> (district: String?, street: String?) {
+        var district = new.location?.districtCode, street = new.location?.streetCode
+        if district == nil || street == nil, let location = new.location, let point = Self.point(location), let geo {
+            let hits = geo.locate(point)
+            for hit in hits {
+                guard let code = unitByName[hit.key.lowercased()] ?? hit.name.flatMap({ unitByName[$0.lowercased()] }), let unit = units[code] else { continue }
+                if unit.kind == .street, street == nil { street = code; triage.streetCode = code }
+                if unit.kind == .district, district == nil { district = code; triage.districtCode = code }
+            }
+            notes["location"] = hits.isEmpty ? "outside every boundary" : "polygon " + hits.map { "\($0.level) \($0.key)" }.joined(separator: ", ")
+        }
+        if district == nil && street == nil, let match = gazetteer.resolve(address: new.location?.address, text: text) {
+            district = match.districtCode
+            street = match.streetCode
+            triage.districtCode = match.districtCode
+            triage.streetCode = match.streetCode
+            notes["location"] = "gazetteer: \(match.evidence)"
+        }
+        if district == nil, let s = street { district = units[s]?.parentCode; triage.districtCode = district }
+        return (district, street)
+    }
+
+    /// 2. What: the given category, else the model's when it is sure enough.
+    func category(
+        of new: NewTicket, features: [(key: UInt64, value: Float)], notes: inout [String: String], triage: inout Triage
+    ) -> (code: String?, confidence: Double, suggestions: [TextClassifier.Prediction]) {
+        let suggestions = categoryModel.predict(features: features, top: 3)
+        var category = new.categoryCode
+        var confidence = category == nil ? 0.0 : 1.0
+        if category == nil, let top = suggestions.first, categories.contains(top.label), categoryModel.labels.count >= 2,
+           categoryModel.examplesSeen >= settings.minimumExamplesForModel {
+            notes["category"] = String(format: "model %@ %.2f", top.label, top.confidence)
+            if top.confidence >= settings.categoryThreshold {
+                category = top.label
+                confidence = top.confidence
+                triage.categoryCode = top.label
+            }
+        }
+        if !suggestions.isEmpty {
+            notes["categorySuggestions"] = suggestions.map { String(format: "%@ %.2f", $0.label, $0.confidence) }.joined(separator: "; ")
+        }
+        return (category, confidence, suggestions)
+    }
+
+    /// Who a ticket goes to, how sure, and the unit model's top three.
+    struct Route {
+        var lead: String?
+        var coUnits: [String] = []
+        var confidence = 0.0
+        var suggestions: [TextClassifier.Prediction]
+    }
+
+    /// 3. Who: the catalogue, else the unit model, else the street by location.
+    func route(
+        category: String?, confidence categoryConfidence: Double, district: String?, street: String?,
+        features: [(key: UInt64, value: Float)], notes: inout [String: String]
+    ) -> Route {
+        let tokens = Self.placeTokens(Location(districtCode: district, streetCode: street))
+        let suggestions = unitModel.predict(features: features + TextFeatures.tokenFeatures(tokens), top: 3).filter { units[$0.label]?.active == true }
+        var route = Route(suggestions: suggestions)
+        if let (rule, unit) = catalogue.match(category: category, district: district, street: street), units[unit]?.active == true {
+            route.lead = unit
+            route.coUnits = rule.coUnits.filter { units[$0]?.active == true && $0 != unit }
+            route.confidence = categoryConfidence
+            notes["basis"] = "catalogue line \(rule.line) (\(rule.category) × \(rule.jurisdiction) → \(rule.lead))"
+        } else if let top = suggestions.first, unitModel.labels.count >= 2 {
+            route.lead = top.label
+            // An immature model suggests but never decides.
+            route.confidence = unitModel.examplesSeen >= settings.minimumExamplesForModel ? top.confidence : min(top.confidence, 0.5)
+            notes["basis"] = "unit model (\(unitModel.examplesSeen) examples)"
+        } else if let street {
+            route.lead = street
+            route.confidence = 0.5
+            notes["basis"] = "location only"
+        } else {
+            notes["basis"] = "none: no rule, no history, no place"
+        }
+        if !suggestions.isEmpty {
+            notes["unitSuggestions"] = suggestions.map { String(format: "%@ %.2f", $0.label, $0.confidence) }.joined(separator: "; ")
+        }
+        notes["confidence"] = String(format: "%.2f", route.confidence)
+        return route
     }
 
     /// Adds a filed ticket to the duplicate window and the learned addresses.
