@@ -55,29 +55,11 @@ public final class SQLiteBackend: SQLBackend {
             try? await threadPool.shutdownGracefully()
         }
         do {
-            // WAL lets readers run beside the writer; NORMAL sync keeps every committed
-            // transaction across a process crash (kill -9) and loses at most the last ones on
-            // power loss, the usual server trade-off.
-            _ = try await writer.raw("PRAGMA journal_mode=WAL").all()
-            try await writer.raw("PRAGMA synchronous=NORMAL").run()
-            try await writer.raw("PRAGMA busy_timeout=5000").run()
-            try await writer.raw("PRAGMA foreign_keys=ON").run()
-            try await writer.raw("PRAGMA temp_store=MEMORY").run()
-            // Deleted and overwritten content (an erased complainant, a redacted text) is zeroed
-            // in the pages being written anyway, so no copy of it lingers in the file.
-            _ = try await writer.raw("PRAGMA secure_delete=FAST").all()
-            // Checkpoints copy the WAL back into the database file. Done by the writer after a
-            // commit (SQLite's default) they stall the requests of that commit, so a background
-            // connection does the copying instead (see `checkpointLoop`); the size limit
-            // truncates the WAL file when it restarts.
-            _ = try await writer.raw("PRAGMA wal_autocheckpoint=0").all()
-            _ = try await writer.raw("PRAGMA journal_size_limit=67108864").all()
+            try await Self.configureWriter(writer)
             for _ in 0..<readerCount {
                 let c = try await open()
                 readerConnections.append(c)
-                let db = c.sql(queryLogLevel: .trace)
-                try await db.raw("PRAGMA busy_timeout=5000").run()
-                try await db.raw("PRAGMA query_only=1").run()
+                try await Self.configureReader(c.sql(queryLogLevel: .trace))
             }
             self.readerConnections = readerConnections
             self.readers = readerConnections.map { $0.sql(queryLogLevel: .trace) }
@@ -99,6 +81,33 @@ public final class SQLiteBackend: SQLBackend {
             throw error
         }
         self.checkpointConnection = checkpointConnection
+    }
+
+    /// The writer connection's settings.
+    static func configureWriter(_ writer: any SQLDatabase) async throws {
+        // WAL lets readers run beside the writer; NORMAL sync keeps every committed
+        // transaction across a process crash (kill -9) and loses at most the last ones on
+        // power loss, the usual server trade-off.
+        _ = try await writer.raw("PRAGMA journal_mode=WAL").all()
+        try await writer.raw("PRAGMA synchronous=NORMAL").run()
+        try await writer.raw("PRAGMA busy_timeout=5000").run()
+        try await writer.raw("PRAGMA foreign_keys=ON").run()
+        try await writer.raw("PRAGMA temp_store=MEMORY").run()
+        // Deleted and overwritten content (an erased complainant, a redacted text) is zeroed
+        // in the pages being written anyway, so no copy of it lingers in the file.
+        _ = try await writer.raw("PRAGMA secure_delete=FAST").all()
+        // Checkpoints copy the WAL back into the database file. Done by the writer after a
+        // commit (SQLite's default) they stall the requests of that commit, so a background
+        // connection does the copying instead (see `checkpointLoop`); the size limit
+        // truncates the WAL file when it restarts.
+        _ = try await writer.raw("PRAGMA wal_autocheckpoint=0").all()
+        _ = try await writer.raw("PRAGMA journal_size_limit=67108864").all()
+    }
+
+    /// A reader connection's settings: it waits for a busy database and never writes.
+    static func configureReader(_ db: any SQLDatabase) async throws {
+        try await db.raw("PRAGMA busy_timeout=5000").run()
+        try await db.raw("PRAGMA query_only=1").run()
     }
 
     /// The writer, which owns the writer connection, and beside it the checkpointer; both end

@@ -34,37 +34,13 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        // Every logger of the process at the chosen level: the server's, Hummingbird's and the
-        // notifiers' (the log SMS gateway writes a line per message at info).
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        Self.logEverything(at: level)
         let logger = Logger(label: "swift-response")
         if demo && settings.contactKeys == nil { settings.contactKeys = try Self.demoKeys(database: settings.databaseURL) }
         try await SQLTicketStore.withStore(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger) { store in
             try await store.migrate()
             if demo {
-                settings.tenant = DemoCity.tenant
-                settings.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
-                if settings.open311.servicesByCity[DemoCity.tenant.id] == nil {
-                    settings.open311.servicesByCity[DemoCity.tenant.id] = try DemoCity.open311Services()
-                }
-                // The demo city has schematic boundaries, so maps and map clicks work offline.
-                if settings.geoLayers.isEmpty { settings.geoLayers = DemoCity.geoLayers() }
-                let password = demoPassword ?? Secrets.randomPassword()
-                say("Loading the demo city (demo data, marked as such)…")
-                let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), city: settings.city(DemoCity.tenant), bcryptCost: settings.bcryptCost)
-                say("Demo city: \(summary.tickets) tickets, \(summary.units) units, \(summary.categories) categories.")
-                settings.demoUsers = summary.users.map { ($0.username, $0.role) }
-                // Discipline inspection and politics-and-law requests are published without place or reply.
-                if settings.disclosure.sensitiveCategories.isEmpty {
-                    settings.disclosure.sensitiveCategories = try await store.categories(tenantID: DemoCity.tenant.id)
-                        .filter { $0.level == 1 && ["纪检监察", "政法"].contains($0.name) }.map(\.code)
-                }
-                say("Demo users (password: \(summary.password)):")
-                for u in summary.users { say("  \(u.username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(u.role.rawValue)\(u.unit.map { " of unit \($0)" } ?? "")") }
+                try await loadDemo(into: store, settings: &settings)
             } else {
                 try await store.saveTenant(settings.tenant)
             }
@@ -93,6 +69,39 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
+    /// Every logger of the process at `level`: the server's, Hummingbird's and the notifiers'
+    /// (the log SMS gateway writes a line per message at info).
+    static func logEverything(at level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// Loads the demo city (if it is not there yet) and sets the server up for it.
+    func loadDemo(into store: SQLTicketStore, settings: inout ServerConfiguration) async throws {
+        settings.tenant = DemoCity.tenant
+        settings.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
+        if settings.open311.servicesByCity[DemoCity.tenant.id] == nil {
+            settings.open311.servicesByCity[DemoCity.tenant.id] = try DemoCity.open311Services()
+        }
+        // The demo city has schematic boundaries, so maps and map clicks work offline.
+        if settings.geoLayers.isEmpty { settings.geoLayers = DemoCity.geoLayers() }
+        let password = demoPassword ?? Secrets.randomPassword()
+        say("Loading the demo city (demo data, marked as such)…")
+        let summary = try await DemoCity.load(into: store, password: password, clock: SystemClock(), city: settings.city(DemoCity.tenant), bcryptCost: settings.bcryptCost)
+        say("Demo city: \(summary.tickets) tickets, \(summary.units) units, \(summary.categories) categories.")
+        settings.demoUsers = summary.users.map { ($0.username, $0.role) }
+        // Discipline inspection and politics-and-law requests are published without place or reply.
+        if settings.disclosure.sensitiveCategories.isEmpty {
+            settings.disclosure.sensitiveCategories = try await store.categories(tenantID: DemoCity.tenant.id)
+                .filter { $0.level == 1 && ["纪检监察", "政法"].contains($0.name) }.map(\.code)
+        }
+        say("Demo users (password: \(summary.password)):")
+        for u in summary.users { say("  \(u.username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(u.role.rawValue)\(u.unit.map { " of unit \($0)" } ?? "")") }
+    }
+
     /// The demo's contact keys, kept beside its database (made on the first start): demo data
     /// only. Every other start needs keys given (docs/privacy.md).
     static func demoKeys(database: String) throws -> ContactKeys {

@@ -135,67 +135,32 @@ struct TicketController: ServerFace {
 
     static func parseQuery(_ params: Hummingbird.Parameters, now: Date) throws -> TicketQuery {
         var query = TicketQuery()
-        var errors: [FieldError] = []
-        func value(_ name: String) -> String? {
-            guard let v = params[Substring(name)].map(String.init), !v.isEmpty else { return nil }
-            return v
+        var reader = QueryReader(params: params)
+        query.statuses = reader.options("status", TicketStatus.self)
+        query.kinds = reader.options("kind", TicketKind.self)
+        query.channels = reader.options("channel", Channel.self)
+        query.unit = reader.text("unit")
+        query.district = reader.text("district")
+        query.categoryPrefix = reader.text("category")
+        query.createdFrom = reader.time("createdFrom")
+        query.createdTo = reader.time("createdTo")
+        switch reader.text("overdue") {
+        case "true", "1": query.overdueAt = now
+        case nil, "false", "0": break
+        default: reader.errors.append(FieldError(field: "overdue", message: "true or false"))
         }
-        func list<E: RawRepresentable>(_ name: String, _: E.Type) -> [E] where E.RawValue == String, E: CaseIterable {
-            guard let raw = value(name) else { return [] }
-            var out: [E] = []
-            for part in raw.split(separator: ",") {
-                if let v = E(rawValue: String(part)) { out.append(v) } else {
-                    errors.append(FieldError(field: name, message: "'\(part)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
-                }
-            }
-            return out
+        if let q = reader.text("q") {
+            if q.count > 200 { reader.errors.append(FieldError(field: "q", message: "at most 200 characters")) } else { query.text = q }
         }
-        func date(_ name: String) -> Date? {
-            guard let raw = value(name) else { return nil }
-            if let d = try? Date(raw, strategy: .iso8601) { return d }
-            if let d = try? Date(raw + "T00:00:00Z", strategy: .iso8601) { return d }
-            errors.append(FieldError(field: name, message: "expected an ISO 8601 time or yyyy-MM-dd"))
-            return nil
-        }
-        query.statuses = list("status", TicketStatus.self)
-        query.kinds = list("kind", TicketKind.self)
-        query.channels = list("channel", Channel.self)
-        query.unit = value("unit")
-        query.district = value("district")
-        query.categoryPrefix = value("category")
-        query.createdFrom = date("createdFrom")
-        query.createdTo = date("createdTo")
-        if let overdue = value("overdue") {
-            switch overdue {
-            case "true", "1": query.overdueAt = now
-            case "false", "0": break
-            default: errors.append(FieldError(field: "overdue", message: "true or false"))
-            }
-        }
-        if let q = value("q") {
-            if q.count > 200 { errors.append(FieldError(field: "q", message: "at most 200 characters")) } else { query.text = q }
-        }
-        if let queue = value("queue") {
-            if let q = TicketQuery.Queue(rawValue: queue) { query.queue = q } else {
-                errors.append(FieldError(field: "queue", message: "one of \(TicketQuery.Queue.allCases.map(\.rawValue).joined(separator: ", "))"))
-            }
-        }
-        if let sort = value("sort") {
-            if let s = TicketQuery.Sort(rawValue: sort) { query.sort = s } else {
-                errors.append(FieldError(field: "sort", message: "one of \(TicketQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"))
-            }
-        }
-        if let limit = value("limit") {
-            if let n = Int(limit), (1...500).contains(n) { query.limit = n } else {
-                errors.append(FieldError(field: "limit", message: "an integer from 1 to 500"))
-            }
-        }
-        if let after = value("after") {
+        query.queue = reader.option("queue", TicketQuery.Queue.self) ?? query.queue
+        query.sort = reader.option("sort", TicketQuery.Sort.self) ?? query.sort
+        query.limit = reader.int("limit", default: query.limit, in: 1...500)
+        if let after = reader.text("after") {
             if let cursor = TicketQuery.Cursor(token: after) { query.after = cursor } else {
-                errors.append(FieldError(field: "after", message: "not a cursor returned by this API"))
+                reader.errors.append(FieldError(field: "after", message: "not a cursor returned by this API"))
             }
         }
-        guard errors.isEmpty else { throw Problem.badRequest("invalid query parameters", errors: errors) }
+        try reader.check()
         return query
     }
 

@@ -71,6 +71,37 @@ struct QueryReader {
         return date
     }
 
+    /// One of `E`'s raw values, or `nil` when absent.
+    mutating func option<E: RawRepresentable & CaseIterable>(_ name: String, _: E.Type) -> E? where E.RawValue == String {
+        guard let raw = text(name) else { return nil }
+        guard let value = E(rawValue: raw) else {
+            errors.append(FieldError(field: name, message: "one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return nil
+        }
+        return value
+    }
+
+    /// A comma-separated list of `E`'s raw values; empty when absent.
+    mutating func options<E: RawRepresentable & CaseIterable>(_ name: String, _: E.Type) -> [E] where E.RawValue == String {
+        guard let raw = text(name) else { return [] }
+        var out: [E] = []
+        for part in raw.split(separator: ",") {
+            if let value = E(rawValue: String(part)) { out.append(value) } else {
+                errors.append(FieldError(field: name, message: "'\(part)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+        }
+        return out
+    }
+
+    /// An ISO 8601 time, or a day `yyyy-MM-dd` taken at 00:00 UTC; `nil` when absent.
+    mutating func time(_ name: String) -> Date? {
+        guard let raw = text(name) else { return nil }
+        if let date = try? Date(raw, strategy: .iso8601) { return date }
+        if let date = try? Date(raw + "T00:00:00Z", strategy: .iso8601) { return date }
+        errors.append(FieldError(field: name, message: "expected an ISO 8601 time or yyyy-MM-dd"))
+        return nil
+    }
+
     func check() throws {
         if !errors.isEmpty { throw Problem.badRequest("invalid query parameters", errors: errors) }
     }
