@@ -66,95 +66,40 @@ struct ReplayCommand: AsyncParsableCommand {
             say("replay: \(history.count) tickets of the \(learnDays) days before \(days.key(start)) filed directly; \(window.count) to replay over \(self.days) day(s) at \(Int(factor))x")
             try await ImportCommand.file(history, store: store, city: City(tenant), importer: Actor(name: "replay", role: .system), label: "learning")
 
-            var burst: SpikeEvaluation.Burst? = nil
-            if let inject {
-                burst = try Self.burst(inject, window: window, days: days, zone: zone)
-                if let b = burst {
-                    let matching = window.first { item in
-                        let top = item.ticket.categoryCode.flatMap { $0.split(separator: ".").first }.map(String.init)
-                        return top == b.stream.category && item.ticket.location?.districtCode == b.stream.district
-                    }
-                    guard let template = matching ?? window.first else { throw ValidationError("--inject: the window has no ticket to copy") }
-                    for k in 0..<b.size {
-                        var item = template
-                        item.created = b.start.addingTimeInterval(Double(b.minutes * 60) * Double(k) / Double(b.size))
-                        item.ticket.title = "Injected burst \(k + 1)/\(b.size)"
-                        item.ticket.channel = Channel.phone
-                        // Different residents: the detector counts one caller's repeats once.
-                        item.ticket.complainant?.phone = nil
-                        window.append(item)
-                    }
-                    window.sort { $0.created < $1.created }
-                    say("injected: \(b.size) tickets of \(b.stream.category) in \(b.stream.district) from \(ISO8601DateFormatter.string(from: b.start, timeZone: TimeZone(identifier: zone) ?? .gmt, formatOptions: [.withInternetDateTime])) over \(b.minutes) min")
-                }
-            }
+            let burst = try inject.map { try Self.burst($0, window: window, days: days, zone: zone) }
+            if let burst { try Self.inject(burst, into: &window, zone: zone) }
 
-            // The server, on a clock that shows the data's time.
-            let clock = ScaledClock(origin: start, speed: factor)
-            var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant)
-            configuration.dispatch.enabled = false
-            configuration.sweepInterval = nil
-            configuration.notifications.relayInterval = nil
-            configuration.insight.interval = 1
-            configuration.insight.historyDays = learnDays
-            configuration.insight.alertLevel = 1
-            configuration.insight.detector = detector
-            let secret = Secrets.newToken(prefix: "srk_")
-            try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "replay", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
-            let portBox = Mutex<Int?>(nil)
-            // Quiet: the alerts are listed at the end, and stopping the server mid-connection is expected.
-            let app = buildApplication(configuration: configuration, store: store, clock: clock, logger: quiet) { port in portBox.withLock { $0 = port } }
-            let bodies = try window.map { try JSONEncoder().encode($0.ticket) }
-            let times = window.map(\.created)
-            let workers = max(1, concurrency)
-            let (latencies, errors, lateness, alerts) = try await withThrowingTaskGroup(of: ([Double], Int, [Double], Data)?.self) { group in
-                group.addTask { try await app.runService(); return nil }
-                let port = try await BenchCommand.boundPort { portBox.withLock { $0 } }
-                var headers = HTTPFields()
-                headers[.contentType] = "application/json"
-                headers[.apiKey] = secret
-                let fixedHeaders = headers
-                // Each worker has its own connection and takes the next ticket when it falls due, so
-                // tickets leave in time order however slow one answer is.
-                let next = Counter(), done = Counter()
-                let posted = try await withThrowingTaskGroup(of: ([Double], Int, [Double]).self) { posts in
-                    for _ in 0..<workers {
-                        posts.addTask {
-                            try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-                                var latencies: [Double] = [], lateness: [Double] = [], errors = 0
-                                while true {
-                                    let i = next.next()
-                                    if i >= bodies.count { break }
-                                    try await Task.sleep(for: clock.wait(until: times[i]))
-                                    lateness.append(clock.now().timeIntervalSince(times[i]))
-                                    let t0 = ContinuousClock.now
-                                    let response = try await client.post("/api/v1/tickets", headers: fixedHeaders, body: ByteBuffer(bytes: bodies[i]))
-                                    latencies.append((ContinuousClock.now - t0).seconds * 1000)
-                                    if response.status != .created { errors += 1 }
-                                    let n = done.next() + 1
-                                    if n % 200 == 0 { FileHandle.standardError.write(Data("\r\(n)/\(bodies.count) replayed, data time \(clock.now())   ".utf8)) }
-                                }
-                                return (latencies, errors, lateness)
-                            }
-                        }
-                    }
-                    var all: ([Double], Int, [Double]) = ([], 0, [])
-                    for try await r in posts { all.0 += r.0; all.1 += r.1; all.2 += r.2 }
-                    return all
-                }
-                FileHandle.standardError.write(Data("\n".utf8))
-                // Let the detector take its last looks (one each real second).
-                try await Task.sleep(for: .seconds(3))
-                let items = try await TestClient.withClient(host: "127.0.0.1", port: port) { client -> Data in
-                    let reply = try await client.get("/api/v1/insight/alerts?from=\(days.key(start))&to=\(days.key(end.addingTimeInterval(86_400)))", headers: fixedHeaders)
-                    return reply.body.map { Data($0.readableBytesView) } ?? Data()
-                }
-                group.cancelAll()
-                return (posted.0, posted.1, posted.2, items)
-            }
+            let (latencies, errors, lateness, alerts) = try await replayOverHTTP(
+                window, store: store, tenant: tenant, start: start, end: end, factor: factor, days: days, detector: detector, logger: quiet
+            )
             return (latencies, errors, lateness, alerts, burst)
         }
 
+        try report(latencies: latencies, errors: errors, lateness: lateness, alerts: alerts, burst: burst, factor: factor, zone: zone)
+    }
+
+    /// Adds the burst's tickets to the window, copies of one of its stream (different callers).
+    static func inject(_ b: SpikeEvaluation.Burst, into window: inout [ImportCommand.Item], zone: String) throws {
+        let matching = window.first { item in
+            let top = item.ticket.categoryCode.flatMap { $0.split(separator: ".").first }.map(String.init)
+            return top == b.stream.category && item.ticket.location?.districtCode == b.stream.district
+        }
+        guard let template = matching ?? window.first else { throw ValidationError("--inject: the window has no ticket to copy") }
+        for k in 0..<b.size {
+            var item = template
+            item.created = b.start.addingTimeInterval(Double(b.minutes * 60) * Double(k) / Double(b.size))
+            item.ticket.title = "Injected burst \(k + 1)/\(b.size)"
+            item.ticket.channel = Channel.phone
+            // Different residents: the detector counts one caller's repeats once.
+            item.ticket.complainant?.phone = nil
+            window.append(item)
+        }
+        window.sort { $0.created < $1.created }
+        say("injected: \(b.size) tickets of \(b.stream.category) in \(b.stream.district) from \(ISO8601DateFormatter.string(from: b.start, timeZone: TimeZone(identifier: zone) ?? .gmt, formatOptions: [.withInternetDateTime])) over \(b.minutes) min")
+    }
+
+    /// Prints the intake's latency, the alerts and the burst's detection delay, then one JSON line.
+    func report(latencies: [Double], errors: Int, lateness: [Double], alerts: Data, burst: SpikeEvaluation.Burst?, factor: Double, zone: String) throws {
         let sorted = latencies.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         let lateSorted = lateness.sorted()
@@ -188,6 +133,78 @@ struct ReplayCommand: AsyncParsableCommand {
             "file": file, "speed": factor, "days": self.days, "tickets": latencies.count, "errors": errors, "p50Ms": pct(0.5), "p99Ms": pct(0.99),
             "alerts": listed.count, "otherAlertsPerDay": Double(falseAlarms) / self.days, "burstDelayMinutes": delay.map { $0 / 60 } ?? -1,
         ])
+    }
+
+    /// Files the window's tickets over HTTP, each when its time comes on a clock running `factor`
+    /// times faster from `start`, to an in-process server with the early warning on; returns the
+    /// latencies, the errors, how late each left, and the alerts the server lists afterwards.
+    func replayOverHTTP(
+        _ window: [ImportCommand.Item], store: SQLTicketStore, tenant: Tenant, start: Date, end: Date, factor: Double, days: DayKeys,
+        detector: SpikeDetector.Settings, logger quiet: Logger
+    ) async throws -> ([Double], Int, [Double], Data) {
+    // The server, on a clock that shows the data's time.
+    let clock = ScaledClock(origin: start, speed: factor)
+    var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant)
+    configuration.dispatch.enabled = false
+    configuration.sweepInterval = nil
+    configuration.notifications.relayInterval = nil
+    configuration.insight.interval = 1
+    configuration.insight.historyDays = learnDays
+    configuration.insight.alertLevel = 1
+    configuration.insight.detector = detector
+    let secret = Secrets.newToken(prefix: "srk_")
+    try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "replay", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
+    let portBox = Mutex<Int?>(nil)
+    // Quiet: the alerts are listed at the end, and stopping the server mid-connection is expected.
+    let app = buildApplication(configuration: configuration, store: store, clock: clock, logger: quiet) { port in portBox.withLock { $0 = port } }
+    let bodies = try window.map { try JSONEncoder().encode($0.ticket) }
+    let times = window.map(\.created)
+    let workers = max(1, concurrency)
+    return try await withThrowingTaskGroup(of: ([Double], Int, [Double], Data)?.self) { group in
+        group.addTask { try await app.runService(); return nil }
+        let port = try await BenchCommand.boundPort { portBox.withLock { $0 } }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.apiKey] = secret
+        let fixedHeaders = headers
+        // Each worker has its own connection and takes the next ticket when it falls due, so
+        // tickets leave in time order however slow one answer is.
+        let next = Counter(), done = Counter()
+        let posted = try await withThrowingTaskGroup(of: ([Double], Int, [Double]).self) { posts in
+            for _ in 0..<workers {
+                posts.addTask {
+                    try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        var latencies: [Double] = [], lateness: [Double] = [], errors = 0
+                        while true {
+                            let i = next.next()
+                            if i >= bodies.count { break }
+                            try await Task.sleep(for: clock.wait(until: times[i]))
+                            lateness.append(clock.now().timeIntervalSince(times[i]))
+                            let t0 = ContinuousClock.now
+                            let response = try await client.post("/api/v1/tickets", headers: fixedHeaders, body: ByteBuffer(bytes: bodies[i]))
+                            latencies.append((ContinuousClock.now - t0).seconds * 1000)
+                            if response.status != .created { errors += 1 }
+                            let n = done.next() + 1
+                            if n % 200 == 0 { FileHandle.standardError.write(Data("\r\(n)/\(bodies.count) replayed, data time \(clock.now())   ".utf8)) }
+                        }
+                        return (latencies, errors, lateness)
+                    }
+                }
+            }
+            var all: ([Double], Int, [Double]) = ([], 0, [])
+            for try await r in posts { all.0 += r.0; all.1 += r.1; all.2 += r.2 }
+            return all
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        // Let the detector take its last looks (one each real second).
+        try await Task.sleep(for: .seconds(3))
+        let items = try await TestClient.withClient(host: "127.0.0.1", port: port) { client -> Data in
+            let reply = try await client.get("/api/v1/insight/alerts?from=\(days.key(start))&to=\(days.key(end.addingTimeInterval(86_400)))", headers: fixedHeaders)
+            return reply.body.map { Data($0.readableBytesView) } ?? Data()
+        }
+        group.cancelAll()
+        return (posted.0, posted.1, posted.2, items)
+    }
     }
 
     /// Reads `--inject`; the category and district default to the window's busiest stream.
