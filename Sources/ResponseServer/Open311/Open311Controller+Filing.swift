@@ -15,45 +15,11 @@ extension Open311Controller {
         guard let code = form["service_code"] else { throw Failure.badRequest("service_code was not provided") }
         guard let service = try await catalogue(call).first(where: { $0.code == code }) else { throw Failure.badRequest("service_code \(code) not found") }
 
-        var location = Location()
-        switch (form["lat"], form["long"]) {
-        case (let lat?, let long?):
-            guard let la = Double(lat.trimmingCharacters(in: .whitespaces)), let lo = Double(long.trimmingCharacters(in: .whitespaces)) else {
-                throw Failure.badRequest("lat and long must be decimal degrees (WGS84)")
-            }
-            location.latitude = la
-            location.longitude = lo
-        case (.some, nil): throw Failure.badRequest("long is required with lat")
-        case (nil, .some): throw Failure.badRequest("lat is required with long")
-        case (nil, nil): break
-        }
-        location.address = form["address_string"]
-        if let id = form["address_id"] {
-            // Address ids are the codes of the city's districts and streets (GET /api/v1/units).
-            guard let unit = try await store.unit(code: id, tenantID: call.tenant.id), unit.active, unit.kind == .street || unit.kind == .district else {
-                throw Failure.badRequest("address_id \(id) not found: use the code of a district or street/township")
-            }
-            if unit.kind == .street {
-                location.streetCode = unit.code
-                location.districtCode = unit.parentCode
-            } else {
-                location.districtCode = unit.code
-            }
-        }
-        if location.latitude == nil && location.address == nil && location.streetCode == nil && location.districtCode == nil {
-            throw Failure.badRequest("a location is required: lat and long, address_string or address_id")
-        }
+        let location = try await location(from: form, call)
 
         let description = form["description"] ?? ""
         if description.count > 4_000 { throw Failure.badRequest("description is longer than 4000 characters") }
-        var problems: [String] = []
-        var answers: [String: [String]] = [:]
-        for attribute in service.attributes {
-            let given = form.attributes[attribute.code] ?? []
-            if let problem = attribute.problem(with: given, timeZone: call.timeZone) { problems.append(problem) }
-            if attribute.variable, !given.isEmpty { answers[attribute.code] = given }
-        }
-        if !problems.isEmpty { throw Failure.badRequest(problems.joined(separator: "; ")) }
+        let answers = try Self.answers(to: service, in: form, timeZone: call.timeZone)
 
         let name = [form["first_name"], form["last_name"]].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
         let complainant = Complainant(name: name.isEmpty ? nil : name, phone: form["phone"], email: form["email"])
@@ -88,6 +54,53 @@ extension Open311Controller {
         }
         fields += [("service_notice", .string(notice)), ("account_id", .string(form["account_id"]))]
         return (.ok, Open311Document(root: "service_requests", item: "request", items: [.object(fields)]))
+    }
+
+    /// The place of a request: lat and long, an address, or a district's or street's code as
+    /// `address_id` (at least one).
+    func location(from form: Open311Form, _ call: Call) async throws -> Location {
+        var location = Location()
+        switch (form["lat"], form["long"]) {
+        case (let lat?, let long?):
+            guard let la = Double(lat.trimmingCharacters(in: .whitespaces)), let lo = Double(long.trimmingCharacters(in: .whitespaces)) else {
+                throw Failure.badRequest("lat and long must be decimal degrees (WGS84)")
+            }
+            location.latitude = la
+            location.longitude = lo
+        case (.some, nil): throw Failure.badRequest("long is required with lat")
+        case (nil, .some): throw Failure.badRequest("lat is required with long")
+        case (nil, nil): break
+        }
+        location.address = form["address_string"]
+        if let id = form["address_id"] {
+            // Address ids are the codes of the city's districts and streets (GET /api/v1/units).
+            guard let unit = try await store.unit(code: id, tenantID: call.tenant.id), unit.active, unit.kind == .street || unit.kind == .district else {
+                throw Failure.badRequest("address_id \(id) not found: use the code of a district or street/township")
+            }
+            if unit.kind == .street {
+                location.streetCode = unit.code
+                location.districtCode = unit.parentCode
+            } else {
+                location.districtCode = unit.code
+            }
+        }
+        if location.latitude == nil && location.address == nil && location.streetCode == nil && location.districtCode == nil {
+            throw Failure.badRequest("a location is required: lat and long, address_string or address_id")
+        }
+        return location
+    }
+
+    /// The answers to the service's attributes, each checked; the variable ones are kept.
+    static func answers(to service: Open311Service, in form: Open311Form, timeZone: TimeZone) throws -> [String: [String]] {
+        var problems: [String] = []
+        var answers: [String: [String]] = [:]
+        for attribute in service.attributes {
+            let given = form.attributes[attribute.code] ?? []
+            if let problem = attribute.problem(with: given, timeZone: timeZone) { problems.append(problem) }
+            if attribute.variable, !given.isEmpty { answers[attribute.code] = given }
+        }
+        if !problems.isEmpty { throw Failure.badRequest(problems.joined(separator: "; ")) }
+        return answers
     }
 
     /// What the resident learns at once: where the request went and when the reply is due.
