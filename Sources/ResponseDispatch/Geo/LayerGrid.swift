@@ -50,48 +50,63 @@ struct LayerGrid: Sendable {
         self.cellWidth = width / Double(columns)
         self.cellHeight = height / Double(rows)
 
+        let frame: Frame = (bounds, cellWidth, cellHeight, columns, rows)
+        let (cellEdges, cellRegions) = Self.edgesByCell(regions, regionBounds, frame)
+        let centreInside = Self.centresInside(regions, regionBounds, frame)
+        (cellStart, entries, edges) = Self.pack(cellEdges, cellRegions, centreInside, frame)
+    }
+
+    /// The grid's extent and cells: bounds, cell width and height (degrees), columns and rows.
+    typealias Frame = (bounds: GeoBounds, width: Double, height: Double, columns: Int, rows: Int)
+
+    /// Per cell, per region: the edges that touch the cell, and the regions whose bounds do.
+    private static func edgesByCell(_ regions: [GeoRegion], _ regionBounds: [GeoBounds], _ f: Frame) -> ([[Int32: [SIMD4<Double>]]], [Set<Int32>]) {
         // Per cell, per region: edges that touch the cell (closed rectangles, so an edge on a
         // cell border belongs to both cells).
-        var cellEdges = [[Int32: [SIMD4<Double>]]](repeating: [:], count: columns * rows)
-        var cellRegions = [Set<Int32>](repeating: [], count: columns * rows)
+        var cellEdges = [[Int32: [SIMD4<Double>]]](repeating: [:], count: f.columns * f.rows)
+        var cellRegions = [Set<Int32>](repeating: [], count: f.columns * f.rows)
         for (r, region) in regions.enumerated() {
             let rb = regionBounds[r]
-            let (c0, r0) = Self.cell(of: GeoPoint(latitude: rb.minLatitude, longitude: rb.minLongitude), bounds, cellWidth, cellHeight, columns, rows)
-            let (c1, r1) = Self.cell(of: GeoPoint(latitude: rb.maxLatitude, longitude: rb.maxLongitude), bounds, cellWidth, cellHeight, columns, rows)
-            for row in r0...r1 { for col in c0...c1 { cellRegions[row * columns + col].insert(Int32(r)) } }
+            let (c0, r0) = Self.cell(of: GeoPoint(latitude: rb.minLatitude, longitude: rb.minLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
+            let (c1, r1) = Self.cell(of: GeoPoint(latitude: rb.maxLatitude, longitude: rb.maxLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
+            for row in r0...r1 { for col in c0...c1 { cellRegions[row * f.columns + col].insert(Int32(r)) } }
             for ring in region.rings {
                 for i in 1..<ring.count {
                     let a = ring[i - 1], b = ring[i]
                     let edge = SIMD4(a.longitude, a.latitude, b.longitude, b.latitude)
                     let lo = GeoPoint(latitude: min(a.latitude, b.latitude), longitude: min(a.longitude, b.longitude))
                     let hi = GeoPoint(latitude: max(a.latitude, b.latitude), longitude: max(a.longitude, b.longitude))
-                    let (ec0, er0) = Self.cell(of: lo, bounds, cellWidth, cellHeight, columns, rows)
-                    let (ec1, er1) = Self.cell(of: hi, bounds, cellWidth, cellHeight, columns, rows)
+                    let (ec0, er0) = Self.cell(of: lo, f.bounds, f.width, f.height, f.columns, f.rows)
+                    let (ec1, er1) = Self.cell(of: hi, f.bounds, f.width, f.height, f.columns, f.rows)
                     for row in er0...er1 {
-                        for col in ec0...ec1 where Self.segment(edge, touchesCellAt: col, row, bounds, cellWidth, cellHeight) {
-                            cellEdges[row * columns + col][Int32(r), default: []].append(edge)
+                        for col in ec0...ec1 where Self.segment(edge, touchesCellAt: col, row, f.bounds, f.width, f.height) {
+                            cellEdges[row * f.columns + col][Int32(r), default: []].append(edge)
                         }
                     }
                 }
             }
         }
+        return (cellEdges, cellRegions)
+    }
 
+    /// Per cell, the regions its centre is inside.
+    private static func centresInside(_ regions: [GeoRegion], _ regionBounds: [GeoBounds], _ f: Frame) -> [Set<Int32>] {
         // Whether each cell centre is inside each region: one scanline per row and region.
-        var centreInside = [Set<Int32>](repeating: [], count: columns * rows)
+        var centreInside = [Set<Int32>](repeating: [], count: f.columns * f.rows)
         for (r, region) in regions.enumerated() {
             let rb = regionBounds[r]
-            let (_, r0) = Self.cell(of: GeoPoint(latitude: rb.minLatitude, longitude: rb.minLongitude), bounds, cellWidth, cellHeight, columns, rows)
-            let (_, r1) = Self.cell(of: GeoPoint(latitude: rb.maxLatitude, longitude: rb.maxLongitude), bounds, cellWidth, cellHeight, columns, rows)
+            let (_, r0) = Self.cell(of: GeoPoint(latitude: rb.minLatitude, longitude: rb.minLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
+            let (_, r1) = Self.cell(of: GeoPoint(latitude: rb.maxLatitude, longitude: rb.maxLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
             var crossingsByRow = [[Double]](repeating: [], count: r1 - r0 + 1)
             for ring in region.rings {
                 for i in 1..<ring.count {
                     let a = ring[i - 1], b = ring[i]
                     let yLo = min(a.latitude, b.latitude), yHi = max(a.latitude, b.latitude)
-                    let first = max(r0, Int(((yLo - bounds.minLatitude) / cellHeight - 0.5).rounded(.up)))
-                    let last = min(r1, Int(((yHi - bounds.minLatitude) / cellHeight - 0.5).rounded(.down)))
+                    let first = max(r0, Int(((yLo - f.bounds.minLatitude) / f.height - 0.5).rounded(.up)))
+                    let last = min(r1, Int(((yHi - f.bounds.minLatitude) / f.height - 0.5).rounded(.down)))
                     guard first <= last else { continue }
                     for row in first...last {
-                        let y = bounds.minLatitude + (Double(row) + 0.5) * cellHeight
+                        let y = f.bounds.minLatitude + (Double(row) + 0.5) * f.height
                         // The same half-open rule as the query and as GeoRegion.contains.
                         guard (a.latitude > y) != (b.latitude > y) else { continue }
                         crossingsByRow[row - r0].append(a.longitude + (y - a.latitude) / (b.latitude - a.latitude) * (b.longitude - a.longitude))
@@ -102,20 +117,26 @@ struct LayerGrid: Sendable {
                 let xs = crossingsByRow[row - r0].sorted()
                 guard !xs.isEmpty else { continue }
                 var k = 0
-                for col in 0..<columns {
-                    let x = bounds.minLongitude + (Double(col) + 0.5) * cellWidth
+                for col in 0..<f.columns {
+                    let x = f.bounds.minLongitude + (Double(col) + 0.5) * f.width
                     while k < xs.count && xs[k] <= x { k += 1 }
                     // Inside when an odd number of crossings lie strictly east of the centre.
-                    if (xs.count - k) % 2 == 1 { centreInside[row * columns + col].insert(Int32(r)) }
+                    if (xs.count - k) % 2 == 1 { centreInside[row * f.columns + col].insert(Int32(r)) }
                 }
             }
         }
+        return centreInside
+    }
 
+    /// The cells' entries and edges in flat arrays, `cellStart[c]..<cellStart[c+1]` per cell.
+    private static func pack(
+        _ cellEdges: [[Int32: [SIMD4<Double>]]], _ cellRegions: [Set<Int32>], _ centreInside: [Set<Int32>], _ f: Frame
+    ) -> ([Int32], [Entry], [SIMD4<Double>]) {
         var cellStart: [Int32] = [0]
         var entries: [Entry] = []
         var edges: [SIMD4<Double>] = []
-        cellStart.reserveCapacity(columns * rows + 1)
-        for c in 0..<(columns * rows) {
+        cellStart.reserveCapacity(f.columns * f.rows + 1)
+        for c in 0..<(f.columns * f.rows) {
             for region in cellRegions[c].sorted() {
                 let list = cellEdges[c][region] ?? []
                 let inside = centreInside[c].contains(region)
@@ -126,9 +147,7 @@ struct LayerGrid: Sendable {
             }
             cellStart.append(Int32(entries.count))
         }
-        self.cellStart = cellStart
-        self.entries = entries
-        self.edges = edges
+        return (cellStart, entries, edges)
     }
 
     /// The regions that contain `p`, lowest index first; usually one, two on a shared border
