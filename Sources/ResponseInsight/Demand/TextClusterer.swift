@@ -41,6 +41,19 @@ public struct TextClusterer: Sendable {
     /// The groups of `documents` (given newest first), largest first.
     public func cluster(_ documents: [Document]) -> [TextCluster] {
         guard !documents.isEmpty else { return [] }
+        let sets = shingleSets(documents)
+        let root = groups(of: sets)
+        var wordFrequency: [String: Int] = [:]
+        for doc in documents { for w in Set(Self.keywordTerms(doc.title + " " + doc.text)) { wordFrequency[w, default: 0] += 1 } }
+        var groups: [Int: [Int]] = [:]
+        for i in documents.indices { groups[root[i], default: []].append(i) }
+        return groups.values.filter { $0.count >= minimumSize }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+            .map { describe($0, documents: documents, sets: sets, wordFrequency: wordFrequency) }
+    }
+
+    /// Each document's shingles, hashed and sorted, without those too common to tell texts apart.
+    func shingleSets(_ documents: [Document]) -> [[UInt64]] {
         var sets = documents.map { doc -> [UInt64] in
             var out = Set<UInt64>()
             for s in Self.shingles(doc.title + " " + doc.text) {
@@ -56,8 +69,13 @@ public struct TextClusterer: Sendable {
             let cap = Int(Double(documents.count) * commonShare)
             sets = sets.map { $0.filter { frequency[$0, default: 0] <= cap } }
         }
-        // Union–find over candidate pairs from the LSH buckets.
-        var parent = Array(0..<documents.count)
+        return sets
+    }
+
+    /// The group of each document (the index of its group's root): union–find over the candidate
+    /// pairs of the LSH buckets whose Jaccard similarity reaches the threshold.
+    func groups(of sets: [[UInt64]]) -> [Int] {
+        var parent = Array(sets.indices)
         func find(_ i: Int) -> Int {
             var i = i
             while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
@@ -81,35 +99,32 @@ public struct TextClusterer: Sendable {
                 }
             }
         }
-        var wordFrequency: [String: Int] = [:]
-        for doc in documents { for w in Set(Self.keywordTerms(doc.title + " " + doc.text)) { wordFrequency[w, default: 0] += 1 } }
-        var groups: [Int: [Int]] = [:]
-        for i in documents.indices { groups[find(i), default: []].append(i) }
+        return sets.indices.map(find)
+    }
+
+    /// A group as the analyst reads it: its most typical text, its keywords, its size and share.
+    func describe(_ members: [Int], documents: [Document], sets: [[UInt64]], wordFrequency: [String: Int]) -> TextCluster {
         let total = documents.count
-        return groups.values.filter { $0.count >= minimumSize }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
-            .map { members in
-                var inGroup: [UInt64: Int] = [:]
-                for i in members { for s in sets[i] { inGroup[s, default: 0] += 1 } }
-                // Keywords are words (and CJK pairs), which read better than letter triples.
-                var wordsIn: [String: Int] = [:]
-                for i in members { for w in Set(Self.keywordTerms(documents[i].title + " " + documents[i].text)) { wordsIn[w, default: 0] += 1 } }
-                // The most typical member shares the most of the group's shingles.
-                let typical = members.max { a, b in
-                    Self.typicality(sets[a], inGroup) < Self.typicality(sets[b], inGroup)
-                } ?? members[0]
-                let keywords = wordsIn.filter { $0.value * 2 >= members.count }
-                    .sorted { a, b in
-                        let sa = Double(a.value) * log(Double(total + 1) / Double(wordFrequency[a.key] ?? 1))
-                        let sb = Double(b.value) * log(Double(total + 1) / Double(wordFrequency[b.key] ?? 1))
-                        return sa != sb ? sa > sb : a.key < b.key
-                    }
-                    .prefix(5).map(\.key)
-                return TextCluster(
-                    label: documents[typical].title, keywords: Array(keywords), tickets: members.count,
-                    share: Double(members.count) / Double(total), numbers: members.prefix(10).map { documents[$0].id }
-                )
+        var inGroup: [UInt64: Int] = [:]
+        for i in members { for s in sets[i] { inGroup[s, default: 0] += 1 } }
+        // Keywords are words (and CJK pairs), which read better than letter triples.
+        var wordsIn: [String: Int] = [:]
+        for i in members { for w in Set(Self.keywordTerms(documents[i].title + " " + documents[i].text)) { wordsIn[w, default: 0] += 1 } }
+        // The most typical member shares the most of the group's shingles.
+        let typical = members.max { a, b in
+            Self.typicality(sets[a], inGroup) < Self.typicality(sets[b], inGroup)
+        } ?? members[0]
+        let keywords = wordsIn.filter { $0.value * 2 >= members.count }
+            .sorted { a, b in
+                let sa = Double(a.value) * log(Double(total + 1) / Double(wordFrequency[a.key] ?? 1))
+                let sb = Double(b.value) * log(Double(total + 1) / Double(wordFrequency[b.key] ?? 1))
+                return sa != sb ? sa > sb : a.key < b.key
             }
+            .prefix(5).map(\.key)
+        return TextCluster(
+            label: documents[typical].title, keywords: Array(keywords), tickets: members.count,
+            share: Double(members.count) / Double(total), numbers: members.prefix(10).map { documents[$0].id }
+        )
     }
 
     static func typicality(_ set: [UInt64], _ inGroup: [UInt64: Int]) -> Double {
