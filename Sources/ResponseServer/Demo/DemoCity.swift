@@ -56,18 +56,9 @@ public struct DemoCity: Sendable {
             ("agent", .agent, nil), ("dispatcher", .dispatcher, nil), ("handler", .handler, "a3-01"),
             ("supervisor", .supervisor, nil), ("admin", .admin, nil),
         ]
-        let hash = try await Secrets.hashPassword(password, cost: bcryptCost)
         let now = clock.now()
         try await store.saveTenant(tenant)
-        for (name, role, unit) in users {
-            if var existing = try await store.user(username: name) {
-                existing.passwordHash = hash
-                existing.active = true
-                try await store.updateUser(existing)
-            } else {
-                try await store.createUser(User(username: name, tenantID: tenant.id, displayName: "Demo \(name)", role: role, unitCode: unit, passwordHash: hash, createdAt: now))
-            }
-        }
+        try await saveUsers(users, password: password, cost: bcryptCost, into: store, now: now)
         let summary = { (tickets: Int, units: Int, categories: Int) in
             Summary(users: users.map { ($0.0, $0.1, $0.2) }, password: password, tickets: tickets, units: units, categories: categories)
         }
@@ -77,7 +68,29 @@ public struct DemoCity: Sendable {
             return summary(existing, try await store.units(tenantID: tenant.id).count, try await store.categories(tenantID: tenant.id).count)
         }
 
-        // Reference data.
+        let (taxonomy, units) = try await saveReferenceData(into: store)
+        let count = try await fileMessages(into: store, taxonomy: taxonomy, now: now, city: city)
+        try await seedInsight(into: store, taxonomy: taxonomy, now: now)
+        _ = try await loadArticles(into: store, now: now)
+        return summary(count + 15, units.count, taxonomy.categories.count)
+    }
+
+    /// The demo users, created or given the demo password again.
+    static func saveUsers(_ users: [(String, Role, String?)], password: String, cost: UInt8, into store: any TicketStore, now: Date) async throws {
+        let hash = try await Secrets.hashPassword(password, cost: cost)
+        for (name, role, unit) in users {
+            if var existing = try await store.user(username: name) {
+                existing.passwordHash = hash
+                existing.active = true
+                try await store.updateUser(existing)
+            } else {
+                try await store.createUser(User(username: name, tenantID: tenant.id, displayName: "Demo \(name)", role: role, unitCode: unit, passwordHash: hash, createdAt: now))
+            }
+        }
+    }
+
+    /// The taxonomy and the units: districts and their streets, departments, companies.
+    static func saveReferenceData(into store: any TicketStore) async throws -> (CategoryTaxonomy, [OrgUnit]) {
         let taxonomy = try CategoryTaxonomy.parse(csv: try resource("taxonomy.csv"), tenantID: tenant.id)
         for category in taxonomy.categories { try await store.saveCategory(category) }
         var units: [OrgUnit] = []
@@ -90,8 +103,14 @@ public struct DemoCity: Sendable {
         for dep in departments { units.append(OrgUnit(code: dep.code, tenantID: tenant.id, name: dep.name, kind: .department)) }
         for co in companies { units.append(OrgUnit(code: co.code, tenantID: tenant.id, name: co.name, kind: .company)) }
         for unit in units { try await store.saveUnit(unit) }
+        return (taxonomy, units)
+    }
 
-        // Tickets from real messages, walked through the real state machine.
+    /// The real messages as tickets over the 30 days before `now`, walked through the real state
+    /// machine to every stage; every 25th a duplicate of an open one before it.
+    /// - Returns: How many were filed.
+    static func fileMessages(into store: any TicketStore, taxonomy: CategoryTaxonomy, now: Date, city: City) async throws -> Int {
+        let tenant = Self.tenant
         let table = CSVTable(text: try resource("messages.csv"))
         let demoClock = ManualClock(now.addingTimeInterval(-30 * 86_400))
         let step = 30 * 86_400.0 / Double(max(1, table.rows.count))
@@ -126,9 +145,7 @@ public struct DemoCity: Sendable {
             }
             count += 1
         }
-        try await seedInsight(into: store, taxonomy: taxonomy, now: now)
-        _ = try await loadArticles(into: store, now: now)
-        return summary(count + 15, units.count, taxonomy.categories.count)
+        return count
     }
 
     /// Moves a demo ticket along the lifecycle: `stage` 0 leaves it received, 9 closes it.
