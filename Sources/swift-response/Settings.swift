@@ -190,13 +190,7 @@ struct Settings {
 
     init(database: DatabaseOptions, host: String? = nil, port: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let env = { (key: String) -> String? in environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        var file = ConfigFile()
-        if let path = database.config ?? env("SWIFT_RESPONSE_CONFIG") {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read config file \(path)") }
-            do { file = try JSONDecoder().decode(ConfigFile.self, from: data) } catch {
-                throw ValidationError("config file \(path) is not valid: \(error)")
-            }
-        }
+        let file = try Self.configFile(database.config ?? env("SWIFT_RESPONSE_CONFIG"))
         var c = ServerConfiguration()
         c.databaseURL = database.database ?? env("SWIFT_RESPONSE_DATABASE") ?? file.database ?? c.databaseURL
         c.host = host ?? env("SWIFT_RESPONSE_HOST") ?? file.host ?? c.host
@@ -214,19 +208,7 @@ struct Settings {
         if let h = file.sessionHours { c.sessionLifetime = h * 3600 }
         if let cost = file.bcryptCost { c.bcryptCost = UInt8(clamping: cost) }
         try file.dispatch?.apply(to: &c)
-        if let policy = file.accountability { c.accountability = policy }
-        for (id, city) in file.cities ?? [:] { if let policy = city.accountability { c.accountabilityByCity[id] = policy } }
-        if c.accountabilityByCity[DemoCity.tenant.id] == nil {
-            // A few hundred demo tickets over 44 units: rank the demo city's units from 5 ratings
-            // rather than 10, so its ranking is not empty (serve, report and the API agree).
-            var demo = c.accountability
-            demo.assessment.minimumSample = min(demo.assessment.minimumSample, 5)
-            c.accountabilityByCity[DemoCity.tenant.id] = demo
-        }
-        for (id, policy) in [("", c.accountability)] + c.accountabilityByCity.map({ ($0.key, $0.value) }) {
-            let problems = policy.validationErrors()
-            guard problems.isEmpty else { throw ValidationError("accountability\(id.isEmpty ? "" : " of city \(id)"): " + problems.joined(separator: "; ")) }
-        }
+        try Self.applyAccountability(file, to: &c)
         if let seconds = file.sweepSeconds { c.sweepInterval = seconds > 0 ? seconds : nil }
         try file.applyPrivacy(to: &c)
         if let n = file.notifications {
@@ -241,15 +223,50 @@ struct Settings {
         }
         try file.insight?.apply(to: &c.insight)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
-        if let secret = env("SWIFT_RESPONSE_LINK_SECRET") ?? file.linkSecret {
-            guard secret.count >= 16 else { throw ValidationError("the link secret must be at least 16 characters") }
-            c.linkSecret = Secrets.key(from: secret)
-            linkSecretConfigured = true
-        }
+        linkSecretConfigured = try Self.applySecrets(file, env: env, to: &c)
         if let open311 = file.open311 {
             let problems = open311.validationErrors()
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
             c.open311 = open311
+        }
+        c.contactKeys = try Self.contactKeys(database, file: file, env: env, databaseURL: c.databaseURL)
+        configuration = c
+    }
+
+    /// The config file at `path`, or an empty one without a path.
+    static func configFile(_ path: String?) throws -> ConfigFile {
+        guard let path else { return ConfigFile() }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read config file \(path)") }
+        do { return try JSONDecoder().decode(ConfigFile.self, from: data) } catch {
+            throw ValidationError("config file \(path) is not valid: \(error)")
+        }
+    }
+
+    /// The accountability rules, the whole deployment's and each city's, checked.
+    static func applyAccountability(_ file: ConfigFile, to c: inout ServerConfiguration) throws {
+        if let policy = file.accountability { c.accountability = policy }
+        for (id, city) in file.cities ?? [:] { if let policy = city.accountability { c.accountabilityByCity[id] = policy } }
+        if c.accountabilityByCity[DemoCity.tenant.id] == nil {
+            // A few hundred demo tickets over 44 units: rank the demo city's units from 5 ratings
+            // rather than 10, so its ranking is not empty (serve, report and the API agree).
+            var demo = c.accountability
+            demo.assessment.minimumSample = min(demo.assessment.minimumSample, 5)
+            c.accountabilityByCity[DemoCity.tenant.id] = demo
+        }
+        for (id, policy) in [("", c.accountability)] + c.accountabilityByCity.map({ ($0.key, $0.value) }) {
+            let problems = policy.validationErrors()
+            guard problems.isEmpty else { throw ValidationError("accountability\(id.isEmpty ? "" : " of city \(id)"): " + problems.joined(separator: "; ")) }
+        }
+    }
+
+    /// The secrets that sign follow-up links and webhooks; a webhook without one is refused.
+    /// - Returns: Whether a link secret was configured (links then survive a restart).
+    static func applySecrets(_ file: ConfigFile, env: (String) -> String?, to c: inout ServerConfiguration) throws -> Bool {
+        var linkSecretConfigured = false
+        if let secret = env("SWIFT_RESPONSE_LINK_SECRET") ?? file.linkSecret {
+            guard secret.count >= 16 else { throw ValidationError("the link secret must be at least 16 characters") }
+            c.linkSecret = Secrets.key(from: secret)
+            linkSecretConfigured = true
         }
         if let secret = env("SWIFT_RESPONSE_WEBHOOK_SECRET") ?? file.webhookSecret {
             guard secret.count >= 16 else { throw ValidationError("the webhook secret must be at least 16 characters") }
@@ -257,18 +274,23 @@ struct Settings {
         } else if c.notifications.notifier == "webhook" || c.insight.webhook != nil {
             throw ValidationError("a webhook is configured but no secret signs it: set SWIFT_RESPONSE_WEBHOOK_SECRET (or webhookSecret), and check signatures in the receiver (docs/privacy.md#webhooks)")
         }
-        // Flag, then the environment (the keys themselves, or their file), then the config file.
+        return linkSecretConfigured
+    }
+
+    /// The contact keys: the flag, then the environment (the keys themselves, or their file),
+    /// then the config file, then the demo's beside its database; `nil` when none.
+    static func contactKeys(_ database: DatabaseOptions, file: ConfigFile, env: (String) -> String?, databaseURL: String) throws -> ContactKeys? {
         if let path = database.contactKeys {
-            c.contactKeys = try Self.readKeys(path)
+            return try Self.readKeys(path)
         } else if let text = env("SWIFT_RESPONSE_CONTACT_KEYS") {
-            do { c.contactKeys = try ContactKeys(text: text) } catch { throw ValidationError("SWIFT_RESPONSE_CONTACT_KEYS: \(error)") }
+            do { return try ContactKeys(text: text) } catch { throw ValidationError("SWIFT_RESPONSE_CONTACT_KEYS: \(error)") }
         } else if let path = env("SWIFT_RESPONSE_CONTACT_KEYS_FILE") ?? file.contactKeysFile {
-            c.contactKeys = try Self.readKeys(path)
-        } else if FileManager.default.fileExists(atPath: Self.demoKeyFile(database: c.databaseURL)) {
+            return try Self.readKeys(path)
+        } else if FileManager.default.fileExists(atPath: Self.demoKeyFile(database: databaseURL)) {
             // A database that `serve --demo` made keeps its (demo) keys beside it.
-            c.contactKeys = try Self.readKeys(Self.demoKeyFile(database: c.databaseURL))
+            return try Self.readKeys(Self.demoKeyFile(database: databaseURL))
         }
-        configuration = c
+        return nil
     }
 
     /// Where `serve --demo` keeps the demo's contact keys: beside its SQLite file.
