@@ -77,32 +77,7 @@ public struct HotspotFinder: Sendable, Equatable {
         }
         var before: [GridCell: Int] = [:]
         for c in previous { before[c.cell, default: 0] += c.tickets }
-        let points = weight.keys.sorted()
-        let minimumTickets = threshold(weight)
-        func neighbours(_ p: GridCell) -> [GridCell] {
-            let centre = p.centre
-            return p.candidates(within: radius).filter { weight[$0] != nil && GridCell.distance(centre, $0.centre) <= radius }
-        }
-        var label: [GridCell: Int] = [:]
-        var clusters: [[GridCell]] = []
-        for p in points where label[p] == nil {
-            let near = neighbours(p)
-            guard near.reduce(0, { $0 + (weight[$1] ?? 0) }) >= minimumTickets else { continue }
-            let id = clusters.count
-            var members: [GridCell] = []
-            var queue = near
-            label[p] = id
-            members.append(p)
-            while let q = queue.popLast() {
-                if label[q] != nil { continue }
-                label[q] = id
-                members.append(q)
-                let next = neighbours(q)
-                // Only core cells pass the cluster on; border cells join but do not extend it.
-                if next.reduce(0, { $0 + (weight[$1] ?? 0) }) >= minimumTickets { queue += next.filter { label[$0] == nil } }
-            }
-            clusters.append(members)
-        }
+        let clusters = clusters(weight)
         return clusters.map { members in
             let n = members.reduce(0) { $0 + (weight[$1] ?? 0) }
             var lat = 0.0, lon = 0.0
@@ -130,5 +105,37 @@ public struct HotspotFinder: Sendable, Equatable {
             if (a.growth ?? .infinity) != (b.growth ?? .infinity) { return (a.growth ?? .infinity) > (b.growth ?? .infinity) }
             return a.cells.first ?? 0 < b.cells.first ?? 0
         }
+    }
+
+    /// DBSCAN over the weighted cells: a cell whose neighbourhood holds enough tickets is a core
+    /// and passes its cluster on; border cells join but do not extend it.
+    func clusters(_ weight: [GridCell: Int]) -> [[GridCell]] {
+        let points = weight.keys.sorted()
+        let minimumTickets = threshold(weight)
+        func neighbours(_ p: GridCell) -> [GridCell] {
+            let centre = p.centre
+            return p.candidates(within: radius).filter { weight[$0] != nil && GridCell.distance(centre, $0.centre) <= radius }
+        }
+        var label: [GridCell: Int] = [:]
+        var clusters: [[GridCell]] = []
+        for p in points where label[p] == nil {
+            let near = neighbours(p)
+            guard near.reduce(0, { $0 + (weight[$1] ?? 0) }) >= minimumTickets else { continue }
+            let id = clusters.count
+            var members: [GridCell] = []
+            var queue = near
+            label[p] = id
+            members.append(p)
+            while let q = queue.popLast() {
+                if label[q] != nil { continue }
+                label[q] = id
+                members.append(q)
+                let next = neighbours(q)
+                // Only core cells pass the cluster on; border cells join but do not extend it.
+                if next.reduce(0, { $0 + (weight[$1] ?? 0) }) >= minimumTickets { queue += next.filter { label[$0] == nil } }
+            }
+            clusters.append(members)
+        }
+        return clusters
     }
 }
