@@ -124,10 +124,8 @@ struct FollowUpController: ServerFace {
     }
 
     func rate(_ ticket: Ticket, _ evaluation: Evaluation) async throws -> (Ticket, [TicketEvent]) {
-        guard ticket.awaitsRating else {
-            throw Problem(.conflict, type: "already-rated", detail: "request \(ticket.number) has already been rated or is not ready to be rated")
-        }
-        return try await apply(.rated(evaluation), number: ticket.number, tenantID: ticket.tenantID, actor: Self.complainant, version: nil) { ticket in
+        // Judged on the row as locked in the rating's transaction, not on the ticket as read.
+        try await apply(.rated(evaluation), number: ticket.number, tenantID: ticket.tenantID, actor: Self.complainant, version: nil) { ticket in
             guard ticket.awaitsRating else {
                 throw Problem(.conflict, type: "already-rated", detail: "request \(ticket.number) has already been rated or is not ready to be rated")
             }

@@ -167,7 +167,7 @@ struct TicketController: ServerFace {
     func act(_ kind: TicketAction.Kind, _ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TicketView> {
         let identity = try context.requireIdentity()
         let number = try context.parameters.require("number")
-        let (action, version) = try await ActionRequests.decode(kind, request, context: context)
+        let (action, version) = try await ActionRequests.decode(kind, request, context: context, for: identity)
         let (ticket, _) = try await desk.act(action, on: number, by: identity, version: version)
         let events = try await store.events(ticketID: ticket.id, tenantID: identity.tenantID)
         return JSONResponse(value: TicketView(ticket, for: identity, configuration: configuration, now: clock.now(), timeline: events))

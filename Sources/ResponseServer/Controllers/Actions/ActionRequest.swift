@@ -86,11 +86,13 @@ enum ActionRequests {
         return out
     }
 
-    /// Decodes the body `kind` takes and turns it into the action, with the version it names.
-    static func decode(_ kind: TicketAction.Kind, _ request: Request, context: AppRequestContext) async throws -> (TicketAction, version: Int?) {
+    /// Decodes the body `kind` takes and turns it into `identity`'s action, with the version it names.
+    static func decode(
+        _ kind: TicketAction.Kind, _ request: Request, context: AppRequestContext, for identity: Identity
+    ) async throws -> (TicketAction, version: Int?) {
         guard let type = type(for: kind) else { throw Problem.notFound("no action \(kind.rawValue)") }
         let body = try await decode(type, request, context: context)
-        return (try body.action(kind, for: try context.requireIdentity()), body.version)
+        return (try body.action(kind, for: identity), body.version)
     }
 
     private static func decode<Body: ActionRequest>(_ type: Body.Type, _ request: Request, context: AppRequestContext) async throws -> Body {
