@@ -1,30 +1,27 @@
-@preconcurrency import AsyncKit
 import Foundation
 import Logging
 import NIOPosix
 import PostgresKit
+import PostgresNIO
 import SQLKit
 
-/// The production engine: a pool of PostgreSQL connections. Several server instances may
-/// share one database; writers lock the rows they change.
-public final class PostgresBackend: SQLBackend, @unchecked Sendable {
+/// The production engine: postgres-nio's `PostgresClient`, a pool of connections that runs as a
+/// service (``runLoops()``). Several server instances may share one database; writers lock the
+/// rows they change.
+public final class PostgresBackend: SQLBackend {
     public let name = "postgres"
-    private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    private let client: PostgresClient
     private let database: any SQLDatabase
+    private let stop = AsyncStream<Void>.makeStream()
 
-    /// Connects to `url` (`postgres://user:password@host:5432/database`).
-    /// - Parameter maxConnections: Connections per event loop.
-    public init(url: String, maxConnections: Int = 4, logger: Logger = Logger(label: "swift-response.postgres")) throws {
-        var configuration = try SQLPostgresConfiguration(url: url)
-        configuration.searchPath = nil
-        let source = PostgresConnectionSource(sqlConfiguration: configuration)
-        pool = EventLoopGroupConnectionPool(
-            source: source,
-            maxConnectionsPerEventLoop: maxConnections,
-            logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton
-        )
-        database = pool.database(logger: logger).sql(queryLogLevel: .trace)
+    /// Connects to `url` (`postgres://user:password@host:5432/database`, `?sslmode=` as libpq).
+    /// - Parameter maxConnections: Most connections open at once (as the AsyncKit pool it
+    ///   replaced: 4 per core).
+    public init(url: String, maxConnections: Int = 4 * System.coreCount, logger: Logger = Logger(label: "swift-response.postgres")) throws {
+        var configuration = try PostgresClient.Configuration(SQLPostgresConfiguration(url: url).coreConfiguration)
+        configuration.options.maximumConnections = maxConnections
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        database = PostgresClientDatabase(client: client, logger: logger)
     }
 
     public var reader: any SQLDatabase { database }
@@ -139,12 +136,17 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
 
     public var forUpdate: String { " FOR UPDATE" }
 
-    /// A pool of connections, no loop of its own.
-    public func runLoops() async {}
-
-    public func closeLoops() {}
-
-    public func shutdown() async throws {
-        try await pool.shutdownAsync()
+    /// The client's connection pool, until ``closeLoops()``; no query runs before it starts.
+    public func runLoops() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { [client] in await client.run() }
+            for await _ in stop.stream {}
+            group.cancelAll()
+        }
     }
+
+    public func closeLoops() { stop.continuation.finish() }
+
+    /// The connections closed with ``runLoops()``.
+    public func shutdown() async throws {}
 }
