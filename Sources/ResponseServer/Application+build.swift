@@ -102,6 +102,7 @@ public func buildRouter(
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
+    router.add(middleware: ClientAddressMiddleware(proxies: configuration.abuse.trustedProxies))
     // The API: bearer tokens, API keys or the console's cookie (whose changes need its header).
     let credentials = AuthMiddleware(store: store, clock: clock, cache: cache, csrf: true)
     let apiGroup = router.group(RouterPath(APIRoute.apiPrefix)).add(middleware: credentials)
@@ -125,13 +126,15 @@ public func buildRouter(
         store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch,
         intake: TicketIntake(store: store, configuration: configuration, dispatch: dispatch),
         desk: TicketDesk(store: store, clock: clock, cities: cities, dispatch: dispatch),
-        knowledge: KnowledgeBase(store: store), identities: cache
+        knowledge: KnowledgeBase(store: store), identities: cache,
+        logins: LoginGuard(settings: configuration.abuse, store: store)
     )
     let auth = AuthController(server: server)
     auth.register(on: api)
     TicketController(server: server).register(on: api)
     ReferenceController(server: server).register(on: api)
     AdminController(server: server).register(on: api)
+    LoginLockController(server: server).register(on: api)
     FollowUpController(server: server).register(on: api)
     AssessmentController(server: server).register(on: api)
     AccessLogController(server: server).register(on: api)

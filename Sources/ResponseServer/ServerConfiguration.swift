@@ -68,6 +68,8 @@ public struct ServerConfiguration: Sendable {
     /// A live stream ends after this many seconds and the browser reconnects (EventSource does
     /// so by itself), so a stream never holds up a graceful shutdown for long.
     public var liveStreamLifetime: TimeInterval = 300
+    /// Trusted proxies, login throttling and the cap on password checks.
+    public var abuse = AbuseSettings()
 
     public init(
         host: String = "127.0.0.1",

@@ -6,5 +6,5 @@ struct Migration: Sendable {
     var statements: @Sendable (any SQLBackend) -> [String]
 
     /// Every migration of the product, oldest first. Never edit a released one: add a new one.
-    static let all: [Migration] = foundation + insight + privacy
+    static let all: [Migration] = foundation + insight + privacy + guards
 }

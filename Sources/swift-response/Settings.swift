@@ -51,6 +51,8 @@ struct ConfigFile: Decodable {
     var webhookSecret: String?
     /// Retention of contact data (docs/privacy.md#retention).
     var privacy: PrivacyFile?
+    /// Trusted proxies, login throttling, the cap on password checks (docs/operations.md#abuse).
+    var abuse: AbuseFile?
 }
 
 /// The `insight` section of the config file (docs/insight.md); every key optional.
@@ -222,6 +224,7 @@ struct Settings {
             c.disclosure = policy
         }
         try file.insight?.apply(to: &c.insight)
+        try AbuseFile.apply(file.abuse, env: env, to: &c.abuse)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
         linkSecretConfigured = try Self.applySecrets(file, env: env, to: &c)
         if let open311 = file.open311 {

@@ -4,10 +4,10 @@ import ResponseCore
 import ResponseServer
 import ResponseStore
 
-/// `swift-response user create|passwd|list`: manage logins from the shell.
+/// `swift-response user create|passwd|list|unlock`: manage logins from the shell.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage users.", subcommands: [Create.self, Passwd.self, List.self]
+        commandName: "user", abstract: "Manage users.", subcommands: [Create.self, Passwd.self, List.self, Unlock.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -53,6 +53,28 @@ struct UserCommand: AsyncParsableCommand {
                 user.passwordHash = try await Secrets.hashPassword(secret, cost: settings.bcryptCost)
                 try await store.updateUser(user)
                 print("password of \(username) changed" + (generated ? " to \(secret)" : ""))
+            }
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lift the lock that failed logins put on a user name (or, with --address, on an address) and forget its failures.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "User name, or the address with --address.") var name: String
+        @Flag(help: "NAME is a client address, not a user name.") var address = false
+
+        func run() async throws {
+            let settings = try Settings(database: database).configuration
+            let key = (address ? "address:" : "user:") + name
+            try await withStore(settings) { store in
+                guard let record = try await store.loginRecords(keys: [key])[key] else {
+                    print("no failed logins recorded for \(key)")
+                    return
+                }
+                try await store.clearLoginRecord(key: key)
+                let lock = record.lockedUntil.map { $0 > Date() ? ", locked until \($0.formatted(.iso8601))" : "" } ?? ""
+                print("lifted \(key): \(record.failures) failed logins forgotten\(lock)")
             }
         }
     }

@@ -13,7 +13,7 @@ struct OpenAPIHTTPTests {
             #expect(reply.status == .ok)
             #expect(reply.json["status"] as? String == "ok")
             #expect(reply.json["database"] as? String == engine.rawValue)
-            #expect(reply.json["migrations"] as? [Int] == Array(1...17))
+            #expect(reply.json["migrations"] as? [Int] == Array(1...18))
         }
     }
 
@@ -41,7 +41,7 @@ struct OpenAPIHTTPTests {
                 let parts = entry.split(separator: " ", maxSplits: 1)
                 let method = HTTPRequest.Method(String(parts[0]))!
                 let uri = String(parts[1]).replacingOccurrences(of: "{number}", with: "20991231-000001")
-                    .replacingOccurrences(of: "{code}", with: "probe").replacingOccurrences(of: "{id}", with: "probe").replacingOccurrences(of: "{token}", with: "probe")
+                    .replacingOccurrences(of: "{code}", with: "probe").replacingOccurrences(of: "{id}", with: "probe").replacingOccurrences(of: "{token}", with: "probe").replacingOccurrences(of: "{key}", with: "probe")
                 let probe = try await h.send(method, uri, token: admin, json: method == .get || method == .delete ? nil : [String: Any]())
                 #expect(probe.status != .notFound || (probe.json["detail"] as? String) != "no such resource", "\(entry) is documented but not routed")
                 #expect(probe.status.code < 500, "\(entry) answered \(probe.status.code)")

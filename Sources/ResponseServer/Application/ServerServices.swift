@@ -16,6 +16,7 @@ struct ServerServices: Sendable {
     let desk: TicketDesk
     let knowledge: KnowledgeBase
     let identities: IdentityCache
+    let logins: LoginGuard
 }
 
 /// A face of the server (a controller): reaches the shared services by their names.
@@ -33,4 +34,5 @@ extension ServerFace {
     var desk: TicketDesk { server.desk }
     var knowledge: KnowledgeBase { server.knowledge }
     var cache: IdentityCache { server.identities }
+    var logins: LoginGuard { server.logins }
 }

@@ -94,7 +94,7 @@ struct ConsoleController: ServerFace {
             let form = try await request.decodeForm(SignInForm.self)
             let next = Self.safeNext(form?.next)
             do {
-                let session = try await auth.signIn(.init(username: form?.username ?? "", password: form?.password ?? ""))
+                let session = try await auth.signIn(.init(username: form?.username ?? "", password: form?.password ?? ""), address: context.addressKey)
                 var response = Self.redirect(next ?? Self.home(session.user.role))
                 let maxAge = Int(configuration.sessionLifetime)
                 response.headers[values: .setCookie] = [
@@ -103,12 +103,14 @@ struct ConsoleController: ServerFace {
                         + (configuration.publicURL.lowercased().hasPrefix("https://") ? "; Secure" : ""),
                 ]
                 return response
-            } catch let problem as Problem where problem.status == .unauthorized {
+            } catch let problem as Problem where problem.status == .unauthorized || problem.status == .tooManyRequests {
+                let throttled = problem.status == .tooManyRequests
                 var page = render("login", request: request, identity: nil, nav: nil,
-                                  extra: ["next": next ?? "", "failed": true, "username": form?.username ?? "",
+                                  extra: ["next": next ?? "", "failed": !throttled, "throttled": throttled, "username": form?.username ?? "",
                                           "demoUsers": configuration.demoUsers.map { ["username": $0.username, "role": $0.role.rawValue] },
                                           "hasDemoUsers": !configuration.demoUsers.isEmpty])
-                page.status = .unauthorized
+                page.status = problem.status
+                if let wait = problem.retryAfter { page.headers[.retryAfter] = String(wait) }
                 return page
             }
         }

@@ -11,13 +11,20 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var identity: Identity?
     /// Largest accepted body; set from configuration by the middleware.
     public var maxBodySize: Int = 1_048_576
-    /// The peer's address, for per-address rate limits.
+    /// The peer's address.
     public let remoteAddress: SocketAddress?
+    /// The client's address, for per-address limits: the peer's, or the one a trusted proxy
+    /// names (``ClientAddressMiddleware``).
+    public var clientAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
+
+    /// The key of the client's address in the limiters.
+    var addressKey: String { "address:" + (clientAddress ?? "unknown") }
 
     public var maxUploadSize: Int { maxBodySize }
 

@@ -60,17 +60,22 @@ struct AuthController: ServerFace {
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Session> {
         let credentials = try await request.decodeJSON(as: Credentials.self, context: context)
-        return JSONResponse(value: try await signIn(credentials))
+        return JSONResponse(value: try await signIn(credentials, address: context.addressKey))
     }
 
-    /// Checks a password and opens a session: the one way in for the API and the console's form.
-    func signIn(_ credentials: Credentials) async throws -> Session {
-        guard credentials.username.count <= 100, credentials.password.utf8.count <= 200 else {
+    /// Checks a password and opens a session: the one way in for the API and the console's form,
+    /// through the throttle of the name and the address (``LoginGuard``).
+    func signIn(_ credentials: Credentials, address: String) async throws -> Session {
+        guard credentials.username.utf8.count <= 100, credentials.password.utf8.count <= 200 else {
             throw Problem(.unauthorized, type: "login-failed", detail: "wrong user name or password")
         }
-        let user = try await store.user(username: credentials.username)
-        let matches = try await Secrets.verifyPassword(credentials.password, hash: user?.passwordHash ?? Self.decoyHash)
-        guard let user, matches, user.active else {
+        let user = try await logins.attempt(username: credentials.username, address: address, now: clock.now()) {
+            let user = try await store.user(username: credentials.username)
+            let matches = try await Secrets.verifyPassword(credentials.password, hash: user?.passwordHash ?? Self.decoyHash)
+            let accepted = matches && user?.active == true
+            return (accepted, accepted ? user : nil)
+        }
+        guard let user, user.active else {
             throw Problem(.unauthorized, type: "login-failed", detail: "wrong user name or password")
         }
         let token = Secrets.newToken(prefix: "srs_")

@@ -152,7 +152,7 @@ struct Open311Controller: ServerFace {
             identity = found
         }
         let now = clock.now()
-        let caller = identity.map { "key:" + $0.tenantID + "/" + $0.name } ?? "address:" + (context.remoteAddress?.ipAddress ?? "unknown")
+        let caller = identity.map { "key:" + $0.tenantID + "/" + $0.name } ?? context.addressKey
         if let wait = (identity == nil ? addressLimiter : keyLimiter).take(caller, now: now) {
             throw Failure(status: .tooManyRequests, description: "too many requests: try again in \(wait) s", retryAfter: wait)
         }

@@ -134,6 +134,8 @@ extension OpenAPIDocument {
             ], required: ["username", "password", "role"]),
             "APIKey": apiKey, "APIKeyList": array(ref("APIKey")),
             "NewAPIKey": object(["name": string()], required: ["name"]),
+            "LoginLock": object(["key": string("user:NAME or address:IP"), "failures": ["type": "integer"], "lastFailureAt": time, "lockedUntil": nullable(time)]),
+            "LoginLockList": array(ref("LoginLock")),
             "Health": object(["status": string(), "database": string(), "migrations": array(["type": "integer"])]),
             "Empty": ["type": "object"],
             "NotificationList": array(object([

@@ -118,7 +118,7 @@ struct PublicController: ServerFace {
 
     /// 429 with the wait when the caller's address has used up its share of `limiter`.
     func take(_ limiter: RateLimiter, _ context: AppRequestContext) throws {
-        if let wait = limiter.take("address:" + (context.remoteAddress?.ipAddress ?? "unknown"), now: clock.now()) {
+        if let wait = limiter.take(context.addressKey, now: clock.now()) {
             throw Problem.tooManyRequests("too many requests from this address: try again in \(wait) s", retryAfter: wait)
         }
     }

@@ -1,0 +1,16 @@
+import HTTPTypes
+import Hummingbird
+
+/// Sets ``AppRequestContext/clientAddress``: the peer, or behind a trusted reverse proxy the
+/// client it names in `X-Forwarded-For` (``TrustedProxies``). Every per-address limit keys on it.
+struct ClientAddressMiddleware: RouterMiddleware {
+    let proxies: TrustedProxies
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if !proxies.isEmpty, let header = HTTPField.Name("X-Forwarded-For") {
+            context.clientAddress = proxies.client(peer: context.clientAddress, forwardedFor: request.headers[values: header])
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import ResponseCore
+
+/// What guards the doors: streaks of failed logins (``LoginThrottle``), kept in the database so
+/// every instance sees the same ones.
+public protocol GuardStore: Sendable {
+    /// The streaks of the given keys (`user:NAME`, `address:IP`) that have one.
+    func loginRecords(keys: [String]) async throws -> [String: LoginThrottle.Record]
+    /// Counts one failed login against each key under its rule, in one transaction (a row
+    /// locked per key, so concurrent failures on several instances all count).
+    func recordLoginFailure(_ keys: [(key: String, rule: LoginThrottle)], now: Date) async throws
+    /// Forgets a key's streak (a successful login; an admin lifting a lock); whether it had one.
+    @discardableResult func clearLoginRecord(key: String) async throws -> Bool
+    /// Keys locked at `now`, with their records, the latest failure first.
+    func loginLocks(now: Date, limit: Int) async throws -> [(key: String, record: LoginThrottle.Record)]
+}
