@@ -52,6 +52,8 @@ public func buildApplication(
             for city in try await purge.pass() where city.erased > 0 || city.repeatRows > 0 {
                 logger.info("retention purge of \(city.city): contact data of \(city.erased) tickets erased, \(city.repeatRows) repeat-caller rows")
             }
+            // Idempotency keys are kept two days: long past any client's retries.
+            try await store.purgeIdempotencyKeys(before: clock.now().addingTimeInterval(-IdempotencyClaim.keptFor))
         })
     }
     if let interval = configuration.notifications.relayInterval {

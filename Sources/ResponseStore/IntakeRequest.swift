@@ -9,6 +9,8 @@ struct IntakeRequest: Sendable {
     var now: Date
     var id: String
     var followUps: [IntakeFollowUp]
+    /// The client's `Idempotency-Key`, recorded with the ticket.
+    var idempotency: IdempotencyClaim?
     /// Hands the outcome back to the caller of `createTicket`, after the commit.
     var deliver: @Sendable (Result<(Ticket, [TicketEvent]), any Error>) -> Void
 }

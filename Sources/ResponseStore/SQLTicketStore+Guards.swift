@@ -65,3 +65,38 @@ extension SQLTicketStore {
             lockedUntil: try row.decode(column: "locked_until", as: Int64?.self).map(Date.init(millisecondsSince1970:)))
     }
 }
+
+extension SQLTicketStore {
+    public func idempotencyRecord(tenantID: String, scope: String, key: String) async throws -> (bodyHash: String, number: String)? {
+        // The writer's connection on SQLite would see a claim committed a moment ago as surely;
+        // a reader does too (WAL), and is not queued behind intake.
+        guard let row = try await backend.reader.raw(
+            """
+            SELECT body_hash, ticket_number FROM idempotency_keys
+            WHERE tenant_id = \(bind: tenantID) AND scope = \(bind: scope) AND idempotency_key = \(bind: key)
+            """
+        ).first() else { return nil }
+        return (try row.decode(column: "body_hash", as: String.self), try row.decode(column: "ticket_number", as: String.self))
+    }
+
+    @discardableResult
+    public func purgeIdempotencyKeys(before cutoff: Date) async throws -> Int {
+        try await backend.transaction { db in
+            let n = try await db.raw("SELECT COUNT(*) AS n FROM idempotency_keys WHERE created_at < \(bind: cutoff.millisecondsSince1970)")
+                .first(decodingColumn: "n", as: Int64.self) ?? 0
+            try await db.raw("DELETE FROM idempotency_keys WHERE created_at < \(bind: cutoff.millisecondsSince1970)").run()
+            return Int(n)
+        }
+    }
+
+    /// Records the claims of a batch of new tickets, in their intake transaction; a key already
+    /// taken fails it (the primary key), and the face then answers from the first filing.
+    static func insert(claims: [(claim: IdempotencyClaim, ticket: Ticket)], on db: any SQLDatabase) async throws {
+        guard !claims.isEmpty else { return }
+        let rows = claims.map { c in
+            SQLQueryString.bindList([c.ticket.tenantID, c.claim.scope, c.claim.key, c.claim.bodyHash, c.ticket.number,
+                                     c.ticket.createdAt.millisecondsSince1970] as [any Encodable & Sendable])
+        }
+        try await insert(rows, into: "idempotency_keys", columns: "tenant_id, scope, idempotency_key, body_hash, ticket_number, created_at", size: 100, on: db)
+    }
+}

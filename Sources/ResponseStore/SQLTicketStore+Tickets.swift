@@ -4,14 +4,16 @@ import SQLKit
 
 extension SQLTicketStore {
     public func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date) async throws -> (Ticket, TicketEvent) {
-        let (ticket, events) = try await createTicket(request, tenant: tenant, actor: actor, now: now, followUps: [])
+        let (ticket, events) = try await createTicket(request, tenant: tenant, actor: actor, now: now, followUps: [], idempotency: nil)
         return (ticket, events[0])
     }
 
-    public func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date, followUps: [IntakeFollowUp]) async throws -> (Ticket, [TicketEvent]) {
+    public func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date, followUps: [IntakeFollowUp],
+                             idempotency: IdempotencyClaim?) async throws -> (Ticket, [TicketEvent]) {
         let id = TicketID.make(at: now)
         return try await withCheckedThrowingContinuation { continuation in
-            let item = IntakeRequest(request: request, tenant: tenant, actor: actor, now: now, id: id, followUps: followUps) { continuation.resume(with: $0) }
+            let item = IntakeRequest(request: request, tenant: tenant, actor: actor, now: now, id: id, followUps: followUps,
+                                     idempotency: idempotency) { continuation.resume(with: $0) }
             if !intake.submit(item) { continuation.resume(throwing: StoreError.conflict("the store is shutting down")) }
         }
     }
@@ -78,6 +80,7 @@ extension SQLTicketStore {
         // Multi-row inserts, in chunks that stay far below both engines' limit on parameters.
         try await insert(tickets: results.map(\.0), contacts: contacts, on: db)
         try await insert(events: results.flatMap(\.1), on: db)
+        try await insert(claims: zip(batch, results).compactMap { item, result in item.idempotency.map { ($0, result.0) } }, on: db)
         let recorded = zip(batch, results).map { item, result in (ticket: result.0, events: result.1, days: DayKeys(identifier: item.tenant.timeZone)) }
         try await record(recorded, contacts: contacts, on: db)
         try await recordDemand(recorded.map { DemandChange(tenantID: $0.ticket.tenantID, facts: DemandFacts.of($0.ticket, days: $0.days, callers: contacts.callerHash), sign: 1, countsRepeats: true) }, on: db)

@@ -136,7 +136,7 @@ struct ImportCommand: AsyncParsableCommand {
                         // batch of tickets instead of one per step: measured 5× fewer commits).
                         _ = try await store.createTicket(item.ticket, tenant: city.tenant, actor: importer, now: item.created, followUps: steps.map {
                             IntakeFollowUp($0.0, context: city.context(now: $0.1, actor: importer))
-                        })
+                        }, idempotency: nil)
                         let n = done.next() + 1
                         if n % 1000 == 0 || n == total {
                             let rate = Double(n) / max(Date().timeIntervalSince(start), 0.001)

@@ -75,11 +75,12 @@ struct TicketController: ServerFace {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<TicketView> {
         let identity = try context.require(.createTicket)
-        let new = try await request.decodeJSON(as: NewTicket.self, context: context)
+        let (new, claim) = try await request.decodeJSON(as: NewTicket.self, context: context, idempotencyScope: "api:" + identity.name)
         let city = try await cities.city(identity.tenantID)
         let now = clock.now()
-        let (ticket, events) = try await intake.file(new, city: city, actor: identity.actor, now: now)
-        return JSONResponse(status: .created, value: TicketView(ticket, for: identity, configuration: configuration, now: now, timeline: events))
+        let filing = try await intake.file(new, city: city, actor: identity.actor, now: now, idempotency: claim)
+        return JSONResponse(status: .created, value: TicketView(filing.ticket, for: identity, configuration: configuration, now: now, timeline: filing.events),
+                            replayed: filing.replayed)
     }
 
     @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<SuggestionsView> {

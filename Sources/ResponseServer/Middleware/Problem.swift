@@ -52,5 +52,7 @@ public struct Problem: Error, HTTPResponseError, Codable, Sendable {
         problem.retryAfter = seconds
         return problem
     }
+    /// The type of the 422 for an `Idempotency-Key` sent again with another body.
+    static let idempotencyKeyReused = "idempotency-key-reused"
     static let unauthorized = Problem(.unauthorized, type: "unauthorized", detail: "log in first: send 'Authorization: Bearer <token>' or an API key")
 }

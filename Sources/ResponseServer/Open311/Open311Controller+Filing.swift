@@ -33,7 +33,8 @@ extension Open311Controller {
         let now = clock.now()
         let ticket: Ticket
         do {
-            (ticket, _) = try await intake.file(new, city: call.city, actor: identity.actor, now: now)
+            let claim = try request.idempotencyClaim(scope: "open311:" + identity.name, body: Array(form.canonical.utf8))
+            ticket = try await intake.file(new, city: call.city, actor: identity.actor, now: now, idempotency: claim).ticket
         } catch let invalid as ValidationError {
             // The one check of every channel, in GeoReport's parameter names.
             let names = ["complainant.email": "email", "complainant.phone": "phone", "complainant.name": "first_name/last_name", "mediaURL": "media_url",

@@ -170,7 +170,9 @@ struct Open311Controller: ServerFace {
     static func failure(_ error: any Error) -> Failure {
         if let failure = error as? Failure { return failure }
         let problem = ProblemMiddleware<AppRequestContext>.problem(for: error)
-        let status = problem.status == .unprocessableContent || error is TransitionError ? .badRequest : problem.status
+        // A key sent again with another request stays a 422, as on the API.
+        let reused = problem.type.hasSuffix(Problem.idempotencyKeyReused)
+        let status = (problem.status == .unprocessableContent && !reused) || error is TransitionError ? .badRequest : problem.status
         let fields = (problem.errors ?? []).map { "\($0.field): \($0.message)" }
         return Failure(status: status, description: fields.isEmpty ? problem.detail ?? status.reasonPhrase : fields.joined(separator: "; "))
     }

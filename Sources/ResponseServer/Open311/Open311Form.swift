@@ -30,6 +30,15 @@ public struct Open311Form: Sendable, Equatable {
     }
 
     /// Decodes a query string or body already held as text.
+    /// The fields and attributes but the key, in one order: what a retried request repeats,
+    /// whatever order its client wrote them in (the body of an ``IdempotencyClaim``).
+    var canonical: String {
+        func line(_ entries: [String: [String]], _ prefix: String) -> [String] {
+            entries.sorted { $0.key < $1.key }.map { prefix + $0.key + "=" + $0.value.joined(separator: "\u{1F}") }
+        }
+        return (line(fields.filter { $0.key != "api_key" }, "") + line(attributes, "attribute:")).joined(separator: "\u{1E}")
+    }
+
     public init(_ encoded: String) { self.init(bytes: encoded.utf8) }
 
     /// The first value of `name`, or `nil` when it was absent or empty.

@@ -103,17 +103,19 @@ struct PublicController: ServerFace {
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> JSONResponse<Receipt> {
         let now = clock.now()
         try take(limiter, context)
-        let input = try await request.decodeJSON(as: Request311.self, context: context)
+        let (input, claim) = try await request.decodeJSON(as: Request311.self, context: context, idempotencyScope: "portal")
         let kind = input.kind ?? .complaint
         func clean(_ s: String?) -> String? { s.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 } }
         let contact = Complainant(name: clean(input.name), phone: clean(input.phone), email: clean(input.email), anonymous: input.anonymous ?? false)
         let new = NewTicket(kind: kind, channel: .web, title: input.title.trimmingCharacters(in: .whitespacesAndNewlines),
                             description: input.description ?? "", location: input.location,
                             complainant: contact.name == nil && contact.phone == nil && contact.email == nil && !contact.anonymous ? nil : contact)
-        let (ticket, _) = try await intake.file(new, city: try await cities.city(configuration.tenant.id), actor: Actor(name: "portal", role: .integration), now: now)
+        let filing = try await intake.file(new, city: try await cities.city(configuration.tenant.id), actor: Actor(name: "portal", role: .integration), now: now,
+                                           idempotency: claim)
+        let ticket = filing.ticket
         let code = TrackingCode.make(number: ticket.number, tenantID: ticket.tenantID, secret: configuration.linkSecret)
         return JSONResponse(status: .created, value: Receipt(number: ticket.number, trackingCode: code, status: ticket.status,
-                                                             track: "/portal/track/\(ticket.number)?code=\(code)"))
+                                                             track: "/portal/track/\(ticket.number)?code=\(code)"), replayed: filing.replayed)
     }
 
     /// 429 with the wait when the caller's address has used up its share of `limiter`.

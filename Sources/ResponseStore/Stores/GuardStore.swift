@@ -14,3 +14,11 @@ public protocol GuardStore: Sendable {
     /// Keys locked at `now`, with their records, the latest failure first.
     func loginLocks(now: Date, limit: Int) async throws -> [(key: String, record: LoginThrottle.Record)]
 }
+
+/// The tickets clients filed under an `Idempotency-Key` (``IdempotencyClaim``).
+public protocol IdempotencyStore: Sendable {
+    /// What was filed under a key: the hash of its body and the ticket's number.
+    func idempotencyRecord(tenantID: String, scope: String, key: String) async throws -> (bodyHash: String, number: String)?
+    /// Forgets keys recorded before `cutoff`; how many.
+    @discardableResult func purgeIdempotencyKeys(before cutoff: Date) async throws -> Int
+}

@@ -9,8 +9,11 @@ public protocol TicketRecords: Sendable {
     /// Files a ticket and applies `followUps` (triage, automatic dispatch or merge) to it in the
     /// same transaction, so a ticket routed at intake is never seen unrouted. A follow-up the
     /// state machine refuses is skipped: the ticket itself is never lost.
+    /// With an `idempotency` claim, the claim is recorded in the same transaction, and a key
+    /// already recorded fails the filing (the caller answers from the first one).
     /// - Returns: The ticket after the follow-ups and all its events, oldest first.
-    func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date, followUps: [IntakeFollowUp]) async throws -> (Ticket, [TicketEvent])
+    func createTicket(_ request: NewTicket, tenant: Tenant, actor: Actor, now: Date, followUps: [IntakeFollowUp],
+                      idempotency: IdempotencyClaim?) async throws -> (Ticket, [TicketEvent])
     /// Numbers of the tickets merged into `number` (its duplicates), oldest first, at most 1,000.
     func duplicates(of number: String, tenantID: String) async throws -> [String]
     /// The most recent `limit` tickets of a city, oldest first (to train the dispatcher).
