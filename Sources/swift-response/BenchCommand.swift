@@ -87,16 +87,37 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
 
+        /// What the HTTP run posts, where, and what answers success.
+        struct HTTPPlan: Sendable {
+            var configuration: ServerConfiguration
+            var path = "/api/v1/tickets"
+            var contentType = "application/json"
+            var success = HTTPResponse.Status.created
+            var bodies: [[UInt8]]
+        }
+
         func httpRun(store: SQLTicketStore, logger: Logger) async throws -> Result {
+            let plan = try await httpPlan(store: store)
+            let tenant = plan.configuration.tenant
+            let secret = Secrets.newToken(prefix: "srk_")
+            try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "bench-\(UUID().uuidString.prefix(6))", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
+            let portBox = Mutex<Int?>(nil)
+            let app = buildApplication(configuration: plan.configuration, store: store, logger: logger) { port in portBox.withLock { $0 = port } }
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask { try await app.runService(); return nil }
+                let port = try await BenchCommand.boundPort { portBox.withLock { $0 } }
+                let result = try await drive(plan, port: port, secret: secret)
+                group.cancelAll()
+                return result
+            }
+        }
+
+        /// The city and the bodies: the same real messages in both dispatch modes, so on and off
+        /// differ only by the dispatch work; as JSON for the API, as forms for Open311.
+        func httpPlan(store: SQLTicketStore) async throws -> HTTPPlan {
             var tenant = Tenant(id: "bench", name: "Benchmark city", timeZone: "UTC")
             var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: tenant)
             configuration.policy = .standard()
-            // The same real messages in both modes, so on/off differ only by the dispatch work.
-            let bodies = try DemoCity.messages().enumerated().map { i, m in
-                var object: [String: Any] = ["kind": "complaint", "channel": "phone", "title": m.title, "description": m.detail]
-                if i % 3 == 0 { object["complainant"] = ["name": "张三", "phone": "1380000\(String(format: "%04d", i))", "anonymous": false] }
-                return Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data())
-            }
             if dispatch == .on {
                 // A city with history: the demo's units, taxonomy, catalogue and 301 real tickets
                 // train the models; the bodies are the real messages, so every request is
@@ -111,71 +132,72 @@ struct BenchCommand: AsyncParsableCommand {
                 configuration.dispatch.enabled = false
             }
             try await store.saveTenant(tenant)
-            var path = "/api/v1/tickets", contentType = "application/json", success = HTTPResponse.Status.created
-            var requestBodies = bodies
-            if via == .open311 {
-                // The same messages as Open311 forms, each for the level-3 category the demo
-                // city filed it under (or one category in a city without a taxonomy).
-                path = "/open311/v2/requests.json"
-                contentType = "application/x-www-form-urlencoded"
-                success = .ok
-                configuration.open311.keyRequestsPerMinute = 100_000_000
-                configuration.open311.burst = 100_000_000
-                if try await store.categories(tenantID: tenant.id).isEmpty {
-                    try await store.saveCategory(Category(code: "01", tenantID: tenant.id, name: "Benchmark", level: 1, parentCode: nil))
+            guard via == .open311 else {
+                let bodies = try DemoCity.messages().enumerated().map { i, m in
+                    var object: [String: Any] = ["kind": "complaint", "channel": "phone", "title": m.title, "description": m.detail]
+                    if i % 3 == 0 { object["complainant"] = ["name": "张三", "phone": "1380000\(String(format: "%04d", i))", "anonymous": false] }
+                    return Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data())
                 }
-                let leaves = Open311Service.catalogue(categories: try await store.categories(tenantID: tenant.id), settings: [:]).map(\.code)
-                let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-                func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
-                requestBodies = try DemoCity.messages().enumerated().map { i, m in
-                    let form = "service_code=\(leaves[i % leaves.count])&lat=\(39.85 + Double(i % 20) * 0.01)&long=\(116.30 + Double(i % 17) * 0.01)"
-                        + "&description=\(encode(m.title + "\n" + m.detail))" + (i % 3 == 0 ? "&first_name=San&last_name=Zhang&phone=1380000\(String(format: "%04d", i))" : "")
-                    return Array(form.utf8)
-                }
+                return HTTPPlan(configuration: configuration, bodies: bodies)
             }
-            let secret = Secrets.newToken(prefix: "srk_")
-            try await store.createAPIKey(APIKey(id: UUID().uuidString, tenantID: tenant.id, name: "bench-\(UUID().uuidString.prefix(6))", role: .integration, keyHash: Secrets.hashToken(secret), createdAt: Date()))
-            let portBox = Mutex<Int?>(nil)
-            let app = buildApplication(configuration: configuration, store: store, logger: logger) { port in portBox.withLock { $0 = port } }
-            let total = tickets, clientCount = clients, bodiesToSend = requestBodies, route = path, type = contentType, expected = success
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask { try await app.runService(); return nil }
-                let port = try await BenchCommand.boundPort { portBox.withLock { $0 } }
-                let issued = Counter()
-                let start = ContinuousClock.now
-                let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { clientsGroup in
-                    for _ in 0..<clientCount {
-                        clientsGroup.addTask {
-                            try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-                                var latencies: [Double] = []
-                                var errors = 0
-                                var headers = HTTPFields()
-                                headers[.contentType] = type
-                                headers[.apiKey] = secret
-                                while true {
-                                    let n = issued.next()
-                                    if n >= total { break }
-                                    let body = ByteBuffer(bytes: bodiesToSend[n % bodiesToSend.count])
-                                    let t0 = ContinuousClock.now
-                                    let response = try await client.post(route, headers: headers, body: body)
-                                    let elapsed = ContinuousClock.now - t0
-                                    latencies.append(elapsed.seconds * 1000)
-                                    if response.status != expected { errors += 1 }
+            // The same messages as Open311 forms, each for the level-3 category the demo city
+            // filed it under (or one category in a city without a taxonomy).
+            configuration.open311.keyRequestsPerMinute = 100_000_000
+            configuration.open311.burst = 100_000_000
+            if try await store.categories(tenantID: tenant.id).isEmpty {
+                try await store.saveCategory(Category(code: "01", tenantID: tenant.id, name: "Benchmark", level: 1, parentCode: nil))
+            }
+            let leaves = Open311Service.catalogue(categories: try await store.categories(tenantID: tenant.id), settings: [:]).map(\.code)
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+            let forms = try DemoCity.messages().enumerated().map { i, m in
+                let form = "service_code=\(leaves[i % leaves.count])&lat=\(39.85 + Double(i % 20) * 0.01)&long=\(116.30 + Double(i % 17) * 0.01)"
+                    + "&description=\(encode(m.title + "\n" + m.detail))" + (i % 3 == 0 ? "&first_name=San&last_name=Zhang&phone=1380000\(String(format: "%04d", i))" : "")
+                return Array(form.utf8)
+            }
+            return HTTPPlan(configuration: configuration, path: "/open311/v2/requests.json", contentType: "application/x-www-form-urlencoded",
+                            success: .ok, bodies: forms)
+        }
+
+        /// `clients` connections filing `tickets` requests between them. Each request carries an
+        /// `Idempotency-Key` and is retried under it (up to 3 times) when the server answers
+        /// 429 or 5xx, as a careful client does: a retry never files twice.
+        func drive(_ plan: HTTPPlan, port: Int, secret: String) async throws -> Result {
+            let total = tickets, clientCount = clients, run = UUID().uuidString.prefix(8)
+            let issued = Counter()
+            let start = ContinuousClock.now
+            let (latencies, errors) = try await withThrowingTaskGroup(of: ([Double], Int).self) { clientsGroup in
+                for _ in 0..<clientCount {
+                    clientsGroup.addTask {
+                        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                            var latencies: [Double] = []
+                            var errors = 0
+                            var headers = HTTPFields()
+                            headers[.contentType] = plan.contentType
+                            headers[.apiKey] = secret
+                            while true {
+                                let n = issued.next()
+                                if n >= total { break }
+                                headers[.idempotencyKey] = "bench-\(run)-\(n)"
+                                let t0 = ContinuousClock.now
+                                var status = HTTPResponse.Status.internalServerError
+                                for _ in 0..<3 {
+                                    status = try await client.post(plan.path, headers: headers, body: ByteBuffer(bytes: plan.bodies[n % plan.bodies.count])).status
+                                    if status.code != 429 && status.code < 500 { break }
                                 }
-                                return (latencies, errors)
+                                latencies.append((ContinuousClock.now - t0).seconds * 1000)
+                                if status != plan.success { errors += 1 }
                             }
+                            return (latencies, errors)
                         }
                     }
-                    var all: [Double] = []
-                    var errors = 0
-                    for try await (l, e) in clientsGroup { all += l; errors += e }
-                    return (all, errors)
                 }
-                let elapsed = ContinuousClock.now - start
-                group.cancelAll()
-                let seconds = elapsed.seconds
-                return Result(count: results.0.count, errors: results.1, seconds: seconds, latencies: results.0.sorted())
+                var all: [Double] = []
+                var errors = 0
+                for try await (l, e) in clientsGroup { all += l; errors += e }
+                return (all, errors)
             }
+            return Result(count: latencies.count, errors: errors, seconds: (ContinuousClock.now - start).seconds, latencies: latencies.sorted())
         }
 
         func storeRun(store: SQLTicketStore) async throws -> (sequential: Int, concurrent: Int) {

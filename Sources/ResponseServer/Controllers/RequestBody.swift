@@ -41,9 +41,9 @@ extension Request {
 
 extension HTTPField.Name {
     /// The client's key that makes a retried filing file once (IETF draft-ietf-httpapi-idempotency-key-header).
-    static let idempotencyKey = Self("Idempotency-Key")!
+    public static let idempotencyKey = Self("Idempotency-Key")!
     /// Set on the answer to a filing its key had made before.
-    static let idempotentReplayed = Self("Idempotent-Replayed")!
+    public static let idempotentReplayed = Self("Idempotent-Replayed")!
 }
 
 /// A JSON response with a chosen status code.
