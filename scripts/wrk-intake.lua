@@ -1,9 +1,19 @@
 -- wrk script: POST /api/v1/tickets with the demo city's real citizen messages, one JSON body per
 -- line of $WRK_BODIES (scripts/wrk-intake.sh writes it), with the API key in $WRK_API_KEY.
--- Every thread starts at a different line; every non-201 answer counts as an error.
+-- Every thread starts at a different line; every non-201 answer counts as an error. With
+-- WRK_IDEMPOTENCY=1 every request carries its own Idempotency-Key.
 local bodies = {}
 local counter = 0
 local failures = 0
+local sent = 0
+local keyed = os.getenv("WRK_IDEMPOTENCY") == "1"
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+  thread:set("run", os.time())
+end
 
 function init(args)
   for line in io.lines(os.getenv("WRK_BODIES")) do bodies[#bodies + 1] = line end
@@ -16,6 +26,10 @@ end
 
 function request()
   counter = counter % #bodies + 1
+  if keyed then
+    sent = sent + 1
+    wrk.headers["Idempotency-Key"] = string.format("wrk-%d-%d-%d", run, tid, sent)
+  end
   return wrk.format(nil, nil, nil, bodies[counter])
 end
 

@@ -3,13 +3,15 @@
 # against wrk POSTing the demo city's real citizen messages to /api/v1/tickets, so every request is
 # classified, located, routed and checked for duplicates in the request (dispatch on).
 #
-#   scripts/wrk-intake.sh [--connections 16] [--threads 2] [--duration 20] [--database URL]
+#   scripts/wrk-intake.sh [--connections 16] [--threads 2] [--duration 20] [--database URL] [--idempotency]
+#
+# --idempotency: every request carries its own Idempotency-Key (what a careful client sends).
 #
 # Needs wrk (apt-get install wrk) and python3. Prints wrk's throughput and latency percentiles and
 # the server's peak RSS. The SQLite database is a fresh temporary file unless --database is given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-connections=16 threads=2 duration=20 database="" port=$((20000 + RANDOM % 20000)) bin=.build/release/swift-response
+connections=16 threads=2 duration=20 idempotency=0 database="" port=$((20000 + RANDOM % 20000)) bin=.build/release/swift-response
 while [ $# -gt 0 ]; do
   case "$1" in
     --connections) connections=$2; shift 2 ;;
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
     --database) database=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --binary) bin=$2; shift 2 ;;
+    --idempotency) idempotency=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +52,7 @@ for _ in $(seq 1 300); do
 done
 key=$("$bin" apikey create --name "wrk-$$" 2>/dev/null)
 echo "wrk: $connections connections, $threads threads, ${duration}s against serve --demo (pid $pid) on port $port, $(nproc) cores"
-WRK_BODIES="$work/bodies.jsonl" WRK_API_KEY="$key" \
+WRK_BODIES="$work/bodies.jsonl" WRK_API_KEY="$key" WRK_IDEMPOTENCY="$idempotency" \
   wrk -t "$threads" -c "$connections" -d "${duration}s" --latency -s scripts/wrk-intake.lua "http://127.0.0.1:$port" \
   | grep -E "^(latency ms|requests):"
 echo "server peak RSS: $(awk '/VmHWM/ {print int($2/1024)}' /proc/$pid/status) MB"
