@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ResponseCore
@@ -77,8 +78,18 @@ public func buildApplication(
             }
         })
     }
+    let limits = configuration.connections, connections = ConnectionCapHandler.Counter()
+    var http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [
+            ConnectionCapHandler(counter: connections, cap: limits.maxConnections),
+            RequestBodyTimeoutHandler(timeout: limits.bodyTimeout),
+        ],
+        idleTimeout: .nanoseconds(Int64(limits.headTimeout / .nanoseconds(1)))
+    )
+    http1.httpDecoder = .init()
     return Application(
         router: router,
+        server: .http1(configuration: http1),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swift-response"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -70,6 +70,8 @@ public struct ServerConfiguration: Sendable {
     public var liveStreamLifetime: TimeInterval = 300
     /// Trusted proxies, login throttling and the cap on password checks.
     public var abuse = AbuseSettings()
+    /// Request head and body timeouts and the connection cap.
+    public var connections = ConnectionLimits()
 
     public init(
         host: String = "127.0.0.1",

@@ -12,6 +12,12 @@ struct AbuseFile: Decodable {
     var concurrentPasswordChecks: Int?
     var queuedPasswordChecks: Int?
     var loginsInFlightPerAddress: Int?
+    /// Seconds from a connection's opening (or its last answer) to the whole head of a request.
+    var headTimeoutSeconds: Double?
+    /// Seconds from a request's head to the end of its body.
+    var bodyTimeoutSeconds: Double?
+    /// Open connections at once.
+    var maxConnections: Int?
 
     /// One login throttle; unset keys keep the default.
     struct ThrottleFile: Decodable {
@@ -34,7 +40,7 @@ struct AbuseFile: Decodable {
 
     /// Applies the section, then the proxies of the environment (`SWIFT_RESPONSE_TRUSTED_PROXIES`,
     /// comma-separated), which win.
-    static func apply(_ file: AbuseFile?, env: (String) -> String?, to settings: inout AbuseSettings) throws {
+    static func apply(_ file: AbuseFile?, env: (String) -> String?, to settings: inout AbuseSettings, limits: inout ConnectionLimits) throws {
         var proxies = file?.trustedProxies ?? []
         if let list = env("SWIFT_RESPONSE_TRUSTED_PROXIES") {
             proxies = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -46,6 +52,15 @@ struct AbuseFile: Decodable {
             if let n = file.concurrentPasswordChecks { settings.concurrentPasswordChecks = n }
             if let n = file.queuedPasswordChecks { settings.queuedPasswordChecks = n }
             if let n = file.loginsInFlightPerAddress { settings.loginsInFlightPerAddress = n }
+            for (value, name) in [(file.headTimeoutSeconds, "headTimeoutSeconds"), (file.bodyTimeoutSeconds, "bodyTimeoutSeconds")] {
+                if let value, value <= 0 { throw ValidationError("abuse.\(name) must be positive") }
+            }
+            if let s = file.headTimeoutSeconds { limits.headTimeout = .milliseconds(Int64(s * 1000)) }
+            if let s = file.bodyTimeoutSeconds { limits.bodyTimeout = .milliseconds(Int64(s * 1000)) }
+            if let n = file.maxConnections {
+                guard n >= 1 else { throw ValidationError("abuse.maxConnections must be at least 1") }
+                limits.maxConnections = n
+            }
         }
         let problems = settings.validationErrors()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }

@@ -224,7 +224,7 @@ struct Settings {
             c.disclosure = policy
         }
         try file.insight?.apply(to: &c.insight)
-        try AbuseFile.apply(file.abuse, env: env, to: &c.abuse)
+        try AbuseFile.apply(file.abuse, env: env, to: &c.abuse, limits: &c.connections)
         while c.publicURL.hasSuffix("/") { c.publicURL.removeLast() }
         linkSecretConfigured = try Self.applySecrets(file, env: env, to: &c)
         if let open311 = file.open311 {

@@ -69,6 +69,17 @@ struct ValuesTests {
         #expect(t.validationErrors().map(\.field) == ["title"])
         t.title = String(repeating: "长", count: 201)
         #expect(t.validationErrors().map(\.field) == ["title"])
+        // Limits count what is stored: one letter with 300,000 combining marks is one Character
+        // but 600 KB.
+        t.title = "e" + String(repeating: "\u{0301}", count: 300_000)
+        #expect(t.title.count == 1)
+        #expect(t.validationErrors().map(\.field) == ["title"])
+        t.title = String(repeating: "长", count: 200)
+        t.description = String(repeating: "\u{1F600}", count: 10_000)  // 4 bytes each: 40,000 bytes is the most
+        #expect(t.validationErrors().isEmpty)
+        t.description += "\u{0301}"
+        #expect(t.validationErrors().map(\.field) == ["description"])
+        t.description = "d"
         t.title = "ok"
         t.location = Location(latitude: 91, longitude: 181)
         #expect(Set(t.validationErrors().map(\.field)) == ["location.latitude", "location.longitude"])

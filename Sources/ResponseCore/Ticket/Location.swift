@@ -39,7 +39,7 @@ public struct Location: Codable, Sendable, Equatable {
                 errors.append(.init(field: "\(prefix).longitude", message: "must be between -180 and 180"))
             }
         }
-        if let address, address.count > 500 {
+        if let address, address.exceeds(500) {
             errors.append(.init(field: "\(prefix).address", message: "at most 500 characters"))
         }
         return errors

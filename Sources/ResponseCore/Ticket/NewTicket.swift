@@ -54,8 +54,8 @@ public struct NewTicket: Codable, Sendable, Equatable {
         var errors: [FieldError] = []
         let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
         if t.isEmpty { errors.append(FieldError(field: "title", message: "must not be empty")) }
-        if title.count > Self.maxTitle { errors.append(FieldError(field: "title", message: "at most \(Self.maxTitle) characters")) }
-        if description.count > Self.maxDescription {
+        if title.exceeds(Self.maxTitle) { errors.append(FieldError(field: "title", message: "at most \(Self.maxTitle) characters")) }
+        if description.exceeds(Self.maxDescription) {
             errors.append(FieldError(field: "description", message: "at most \(Self.maxDescription) characters"))
         }
         if let code = categoryCode, !OrgUnit.isValidCode(code) {
@@ -70,21 +70,21 @@ public struct NewTicket: Codable, Sendable, Equatable {
                 errors.append(FieldError(field: "attributes", message: "at most \(Self.maxAttributes) attributes"))
             }
             for (code, values) in attributes.sorted(by: { $0.key < $1.key }) {
-                if code.isEmpty || code.count > 100 {
+                if code.isEmpty || code.exceeds(100) {
                     errors.append(FieldError(field: "attributes", message: "attribute codes are 1–100 characters"))
-                } else if values.count > Self.maxAttributeValues || values.contains(where: { $0.count > Self.maxAttributeValue }) {
+                } else if values.count > Self.maxAttributeValues || values.contains(where: { $0.exceeds(Self.maxAttributeValue) }) {
                     errors.append(FieldError(field: "attributes.\(code)", message: "at most \(Self.maxAttributeValues) values of at most \(Self.maxAttributeValue) characters"))
                 }
             }
         }
         if let c = complainant {
-            if let phone = c.phone, phone.count > 40 || !phone.allSatisfy({ $0.isNumber || "+-() ".contains($0) }) {
+            if let phone = c.phone, phone.exceeds(40) || !phone.allSatisfy({ $0.isNumber || "+-() ".contains($0) }) {
                 errors.append(FieldError(field: "complainant.phone", message: "digits, spaces and + - ( ) only, at most 40"))
             }
-            if let email = c.email, email.count > 254 || !email.contains("@") {
+            if let email = c.email, email.exceeds(254) || !email.contains("@") {
                 errors.append(FieldError(field: "complainant.email", message: "not an e-mail address"))
             }
-            if let name = c.name, name.count > 100 {
+            if let name = c.name, name.exceeds(100) {
                 errors.append(FieldError(field: "complainant.name", message: "at most 100 characters"))
             }
         }
@@ -95,7 +95,7 @@ public struct NewTicket: Codable, Sendable, Equatable {
     /// ``maxMediaURL`` characters.
     public static func isValidMediaURL(_ url: String) -> Bool {
         let lower = url.lowercased()
-        return url.count <= maxMediaURL && (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && !url.contains(where: \.isWhitespace)
+        return !url.exceeds(maxMediaURL) && (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && !url.contains(where: \.isWhitespace)
     }
 
     /// The ticket this request creates and its first event.

@@ -27,7 +27,7 @@ public struct Category: Codable, Sendable, Equatable, Identifiable {
         var errors: [FieldError] = []
         if !(1...3).contains(level) { errors.append(FieldError(field: "level", message: "must be 1, 2 or 3")) }
         if !OrgUnit.isValidCode(code) { errors.append(FieldError(field: "code", message: "1–64 characters of a–z, 0–9, '-', '_' or '.'")) }
-        if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 200 {
+        if name.trimmingCharacters(in: .whitespaces).isEmpty || name.exceeds(200) {
             errors.append(FieldError(field: "name", message: "1–200 characters"))
         }
         if level == 1 && parentCode != nil { errors.append(FieldError(field: "parentCode", message: "a level-1 category has no parent")) }

@@ -36,7 +36,7 @@ public struct OrgUnit: Codable, Sendable, Equatable, Identifiable {
         if !Self.isValidCode(code) {
             errors.append(FieldError(field: "code", message: "1–64 characters of a–z, 0–9, '-', '_' or '.'"))
         }
-        if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 200 {
+        if name.trimmingCharacters(in: .whitespaces).isEmpty || name.exceeds(200) {
             errors.append(FieldError(field: "name", message: "1–200 characters"))
         }
         if parentCode == code { errors.append(FieldError(field: "parentCode", message: "a unit cannot be its own parent")) }

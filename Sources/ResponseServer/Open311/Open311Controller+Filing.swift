@@ -18,7 +18,7 @@ extension Open311Controller {
         let location = try await location(from: form, call)
 
         let description = form["description"] ?? ""
-        if description.count > 4_000 { throw Failure.badRequest("description is longer than 4000 characters") }
+        if description.exceeds(4_000) { throw Failure.badRequest("description is longer than 4000 characters") }
         let answers = try Self.answers(to: service, in: form, timeZone: call.timeZone)
 
         let name = [form["first_name"], form["last_name"]].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
@@ -119,7 +119,7 @@ extension Open311Controller {
         let form = call.form
         guard let number = form["service_request_id"] else { throw Failure.badRequest("service_request_id was not provided") }
         guard let text = form["description"] else { throw Failure.badRequest("description was not provided") }
-        if text.count > 4_000 { throw Failure.badRequest("description is longer than 4000 characters") }
+        if text.exceeds(4_000) { throw Failure.badRequest("description is longer than 4000 characters") }
         let status = form["status"]?.lowercased()
         if let status, !Open311Status.accepted.contains(status) {
             throw Failure.badRequest("status must be open or closed, or an extended status such as fixed or in_progress")

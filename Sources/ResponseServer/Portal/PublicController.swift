@@ -129,7 +129,7 @@ struct PublicController: ServerFace {
     /// unknown number does: the answer never tells a guesser that a number exists.
     func track(_ number: String, code: String) async throws -> PublicTicket {
         let tenantID = configuration.tenant.id
-        guard number.count <= 40, code.count <= 40, TrackingCode.matches(code, number: number, tenantID: tenantID, secret: configuration.linkSecret),
+        guard !number.exceeds(40), !code.exceeds(40), TrackingCode.matches(code, number: number, tenantID: tenantID, secret: configuration.linkSecret),
               let t = try await store.ticket(number: number, tenantID: tenantID) else {
             throw Problem.notFound("no request \(number) with this tracking code")
         }

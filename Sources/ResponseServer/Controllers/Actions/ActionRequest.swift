@@ -35,7 +35,7 @@ struct FieldCheck {
 
     /// Notes an error when a free text is longer than ``maxText``.
     mutating func text(_ value: String?, _ field: String) {
-        if let value, value.count > Self.maxText { errors.append(FieldError(field: field, message: "at most \(Self.maxText) characters")) }
+        if let value, value.exceeds(Self.maxText) { errors.append(FieldError(field: field, message: "at most \(Self.maxText) characters")) }
     }
 
     /// A free text that must be there and not be too long.
