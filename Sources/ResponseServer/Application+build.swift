@@ -118,10 +118,11 @@ public func buildRouter(
     router.add(middleware: ClientAddressMiddleware(proxies: configuration.abuse.trustedProxies))
     // The API: bearer tokens, API keys or the console's cookie (whose changes need its header).
     let credentials = AuthMiddleware(store: store, clock: clock, cache: cache, csrf: true)
-    let apiGroup = router.group(RouterPath(APIRoute.apiPrefix)).add(middleware: credentials)
+    let limits = RequestLimitMiddleware(settings: configuration.abuse, clock: clock)
+    let apiGroup = router.group(RouterPath(APIRoute.apiPrefix)).add(middleware: credentials).add(middleware: limits)
     // The console's and the portal's pages: the session cookie. Open311, on the router itself,
     // resolves its api_key on its own.
-    let pages = router.group().add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, csrf: false))
+    let pages = router.group().add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, csrf: false)).add(middleware: limits)
 
     let api = RouteRegistry(router: router, api: apiGroup)
     api.add(.get, "/health", summary: "Liveness and database check", tag: "system", access: .public, response: "Health") { _, _ in

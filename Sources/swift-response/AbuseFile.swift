@@ -12,6 +12,12 @@ struct AbuseFile: Decodable {
     var concurrentPasswordChecks: Int?
     var queuedPasswordChecks: Int?
     var loginsInFlightPerAddress: Int?
+    var requestsPerMinute: Int?
+    var requestBurst: Int?
+    var anonymousRequestsPerMinute: Int?
+    var anonymousBurst: Int?
+    /// Server instances behind the load balancer: each keeps 1/N of the request rates.
+    var instances: Int?
     /// Seconds from a connection's opening (or its last answer) to the whole head of a request.
     var headTimeoutSeconds: Double?
     /// Seconds from a request's head to the end of its body.
@@ -52,6 +58,11 @@ struct AbuseFile: Decodable {
             if let n = file.concurrentPasswordChecks { settings.concurrentPasswordChecks = n }
             if let n = file.queuedPasswordChecks { settings.queuedPasswordChecks = n }
             if let n = file.loginsInFlightPerAddress { settings.loginsInFlightPerAddress = n }
+            if let n = file.requestsPerMinute { settings.requestsPerMinute = n }
+            if let n = file.requestBurst { settings.requestBurst = n }
+            if let n = file.anonymousRequestsPerMinute { settings.anonymousRequestsPerMinute = n }
+            if let n = file.anonymousBurst { settings.anonymousBurst = n }
+            if let n = file.instances { settings.instances = n }
             for (value, name) in [(file.headTimeoutSeconds, "headTimeoutSeconds"), (file.bodyTimeoutSeconds, "bodyTimeoutSeconds")] {
                 if let value, value <= 0 { throw ValidationError("abuse.\(name) must be positive") }
             }

@@ -70,6 +70,11 @@ struct ServerHarness {
             // Every test logs in from 127.0.0.1 and PostgreSQL's streaks are shared by the whole
             // suite: the address's throttle is set by the tests of throttling only.
             configuration.abuse.loginByAddress = LoginThrottle(freeFailures: 100_000, lockAfter: 200_000)
+            // Likewise the request limits (RequestLimitHTTPTests sets its own).
+            configuration.abuse.anonymousRequestsPerMinute = 1_000_000
+            configuration.abuse.anonymousBurst = 100_000
+            configuration.abuse.requestsPerMinute = 1_000_000
+            configuration.abuse.requestBurst = 100_000
             try configure(&configuration)
             let configured = configuration
             let feed = LiveFeed(store: store, clock: clock, interval: configured.liveInterval, logger: Logger(label: "test"))
