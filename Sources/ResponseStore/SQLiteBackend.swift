@@ -265,6 +265,12 @@ public final class SQLiteBackend: SQLBackend {
         }
     }
 
+    /// Writes a consistent copy of the database to `path` (`VACUUM INTO`, on the checkpointer's
+    /// connection: readers and the writer go on meanwhile). The file must not exist.
+    func backup(to path: String) async throws {
+        try await checkpointConnection.sql(queryLogLevel: .trace).raw("VACUUM INTO \(bind: path)").run()
+    }
+
     /// Runs one checkpointer pass now (what the background loop does every 100 ms).
     func checkpointNow() async {
         await Self.checkpointPass(checkpointConnection.sql(queryLogLevel: .trace), writer: writerQueue, logger: logger)
