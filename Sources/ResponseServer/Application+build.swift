@@ -125,9 +125,20 @@ public func buildRouter(
     let pages = router.group().add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, csrf: false)).add(middleware: limits)
 
     let api = RouteRegistry(router: router, api: apiGroup)
-    api.add(.get, "/health", summary: "Liveness and database check", tag: "system", access: .public, response: "Health") { _, _ in
-        try await store.ping()
-        return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
+    // Readiness (the database answers: send traffic here) apart from liveness (the process
+    // answers: do not restart it), so a database failover does not get every instance restarted.
+    let ready: @Sendable (Request, AppRequestContext) async throws -> JSONResponse<Health> = { _, _ in
+        do {
+            try await store.ping()
+            return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
+        } catch {
+            throw Problem(.serviceUnavailable, type: "not-ready", detail: "the database does not answer")
+        }
+    }
+    api.add(.get, "/health", summary: "Readiness: the database answers (as /health/ready)", tag: "system", access: .public, response: "Health", handler: ready)
+    api.add(.get, "/health/ready", summary: "Readiness: the database answers; 503 while it does not", tag: "system", access: .public, response: "Health", handler: ready)
+    api.add(.get, "/health/live", summary: "Liveness: the process answers (no database call)", tag: "system", access: .public, response: "Liveness") { _, _ in
+        JSONResponse(value: ["status": "ok"])
     }
     api.add(.get, "/", summary: "Where things are (a browser is sent to the console)", tag: "system", access: .public, response: "Index") { request, context -> Response in
         if (request.headers[.accept] ?? "").contains("text/html") { return ConsoleController.redirect("/console") }

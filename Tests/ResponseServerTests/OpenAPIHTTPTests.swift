@@ -14,6 +14,10 @@ struct OpenAPIHTTPTests {
             #expect(reply.json["status"] as? String == "ok")
             #expect(reply.json["database"] as? String == engine.rawValue)
             #expect(reply.json["migrations"] as? [Int] == Array(1...18))
+            let ready = try await h.send(.get, "/health/ready")
+            #expect(ready.status == .ok && ready.json["database"] as? String == engine.rawValue)
+            let live = try await h.send(.get, "/health/live")
+            #expect(live.status == .ok && live.json["status"] as? String == "ok" && live.json["database"] == nil)
         }
     }
 

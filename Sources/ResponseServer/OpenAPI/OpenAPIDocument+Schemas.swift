@@ -136,6 +136,7 @@ extension OpenAPIDocument {
             "NewAPIKey": object(["name": string()], required: ["name"]),
             "LoginLock": object(["key": string("user:NAME or address:IP"), "failures": ["type": "integer"], "lastFailureAt": time, "lockedUntil": nullable(time)]),
             "LoginLockList": array(ref("LoginLock")),
+            "Liveness": object(["status": string()]),
             "Health": object(["status": string(), "database": string(), "migrations": array(["type": "integer"])]),
             "Empty": ["type": "object"],
             "NotificationList": array(object([
