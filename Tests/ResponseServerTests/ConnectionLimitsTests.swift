@@ -25,7 +25,7 @@ struct RawConnection: ~Copyable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { close(fd); throw RawError() }
-        var wait = timeval(tv_sec: 10, tv_usec: 0)  // a read that outlives this has not been closed by the server
+        var wait = timeval(tv_sec: 30, tv_usec: 0)  // a read that outlives this has not been closed by the server (a loaded CI machine is slow)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -36,7 +36,7 @@ struct RawConnection: ~Copyable {
     }
 
     /// What the server sends until it closes (or resets) the connection, answers, or goes quiet
-    /// for 10 s, and whether it closed.
+    /// for 30 s, and whether it closed.
     func readToEnd() -> (text: String, closed: Bool) {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
