@@ -41,8 +41,14 @@ public struct NotificationRelay: Sendable {
         var sent = 0, failed = 0
         while true {
             let now = clock.now()
-            let batch = try await store.claimNotifications(now: now, lease: 60, limit: batchSize, tenantID: tenantID)
+            let batch = try await store.claimNotifications(now: now, lease: Self.lease, limit: batchSize, tenantID: tenantID)
             for record in batch {
+                // Deliver only within the lease, with room for the slowest delivery: once it ends,
+                // another instance may claim the rest, and must not find one being sent.
+                guard clock.now().addingTimeInterval(Self.deliveryBudget) <= record.nextAttemptAt else {
+                    logger.info("notification relay: the lease is running out; the rest of the batch waits for the next pass")
+                    return (sent, failed)
+                }
                 if now.timeIntervalSince(record.createdAt) > configuration.notifications.maxAgeHours * 3600 {
                     try await store.finishNotification(id: record.id, outcome: .failed(error: "stale: not delivered within \(configuration.notifications.maxAgeHours) h of its event"), now: now)
                     failed += 1
@@ -69,6 +75,11 @@ public struct NotificationRelay: Sendable {
             if batch.count < batchSize { return (sent, failed) }
         }
     }
+
+    /// How long a claimed batch is this instance's alone.
+    static let lease: TimeInterval = 60
+    /// The longest one delivery may take (the webhook's timeout, 10 s, and room to record it).
+    static let deliveryBudget: TimeInterval = 15
 
     /// The complainant's link to rate the ticket, valid for the city's link lifetime.
     func followUpURL(_ record: NotificationRecord, now: Date) async throws -> String {
