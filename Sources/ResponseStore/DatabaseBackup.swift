@@ -26,10 +26,10 @@ public enum DatabaseBackup {
     /// backup predates this version).
     public static func restore(from file: String, to url: String) async throws {
         guard FileManager.default.fileExists(atPath: file) else { throw Failure(description: "no backup file \(file)") }
-        if isPostgres(url) {
+        switch DatabaseURL(url) {
+        case .postgres:
             try run("pg_restore", ["--no-owner", "--exit-on-error", file], url: url)
-        } else {
-            let path = sqlitePath(url)
+        case .sqlite(let path):
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw Failure(description: "\(path) exists: restore into a new file (a restore never overwrites a database)")
             }
@@ -39,16 +39,13 @@ public enum DatabaseBackup {
 
     /// The database `url` names, without its password.
     public static func describe(_ url: String) -> String {
-        guard isPostgres(url), var parts = URLComponents(string: url) else { return sqlitePath(url) }
-        parts.password = nil
-        return parts.string ?? "PostgreSQL"
-    }
-
-    static func isPostgres(_ url: String) -> Bool { url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") }
-
-    static func sqlitePath(_ url: String) -> String {
-        for prefix in ["sqlite://", "sqlite:"] where url.hasPrefix(prefix) { return String(url.dropFirst(prefix.count)) }
-        return url
+        switch DatabaseURL(url) {
+        case .sqlite(let path): return path
+        case .postgres(let normalized):
+            guard var parts = URLComponents(string: normalized) else { return "PostgreSQL" }
+            parts.password = nil
+            return parts.string ?? "PostgreSQL"
+        }
     }
 
     /// Runs a PostgreSQL client tool against `url`, its password in the environment.

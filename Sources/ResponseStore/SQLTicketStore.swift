@@ -84,17 +84,13 @@ public final class SQLTicketStore: TicketStore, Service {
     /// `sqlite:PATH`, `sqlite://PATH` or a plain file path for SQLite.
     /// - Parameter contacts: The keys that seal complainants' contact data (docs/privacy.md).
     public static func open(url: String, contacts: ContactKeys, logger: Logger = Logger(label: "swift-response.store")) async throws -> SQLTicketStore {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let normalized = url.hasPrefix("postgresql://") ? "postgres://" + url.dropFirst("postgresql://".count) : url
-            return SQLTicketStore(backend: try PostgresBackend(url: String(normalized), logger: logger), contacts: contacts, logger: logger)
+        switch DatabaseURL(url) {
+        case .postgres(let normalized):
+            return SQLTicketStore(backend: try PostgresBackend(url: normalized, logger: logger), contacts: contacts, logger: logger)
+        case .sqlite(let path):
+            guard !path.isEmpty else { throw StoreError.notFound("no SQLite file name in '\(url)'") }
+            return SQLTicketStore(backend: try await SQLiteBackend(path: path, logger: logger), contacts: contacts, logger: logger)
         }
-        var path = url
-        for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
-            path = String(path.dropFirst(prefix.count))
-            break
-        }
-        guard !path.isEmpty else { throw StoreError.notFound("no SQLite file name in '\(url)'") }
-        return SQLTicketStore(backend: try await SQLiteBackend(path: path, logger: logger), contacts: contacts, logger: logger)
     }
 
     public var engine: String { backend.name }

@@ -298,14 +298,10 @@ struct Settings {
 
     /// Where `serve --demo` keeps the demo's contact keys: beside its SQLite file.
     static func demoKeyFile(database: String) -> String {
-        let sqlite = !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"))
-        guard sqlite else { return "swift-response-demo.contact-keys" }
-        var path = database
-        for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
-            path = String(path.dropFirst(prefix.count))
-            break
+        switch DatabaseURL(database) {
+        case .postgres: return "swift-response-demo.contact-keys"
+        case .sqlite(let path): return path + ".contact-keys"
         }
-        return path + ".contact-keys"
     }
 
     /// The keys kept beside a demo's or a benchmark's database, made on first use (mode 0600).
