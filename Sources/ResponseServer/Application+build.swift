@@ -79,14 +79,13 @@ public func buildApplication(
         })
     }
     let limits = configuration.connections, connections = ConnectionCapHandler.Counter()
-    var http1 = HTTP1Channel.Configuration(
+    let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [
             ConnectionCapHandler(counter: connections, cap: limits.maxConnections),
             RequestBodyTimeoutHandler(timeout: limits.bodyTimeout),
         ],
-        idleTimeout: .nanoseconds(Int64(limits.headTimeout / .nanoseconds(1)))
+        idleTimeout: TimeAmount(limits.headTimeout)
     )
-    http1.httpDecoder = .init()
     return Application(
         router: router,
         server: .http1(configuration: http1),

@@ -40,12 +40,9 @@ extension SQLTicketStore {
         }
     }
 
-    @discardableResult
-    public func clearLoginRecord(key: String) async throws -> Bool {
+    public func clearLoginRecord(key: String) async throws {
         try await backend.transaction { db in
-            let had = try await db.raw("SELECT throttle_key FROM login_throttle WHERE throttle_key = \(bind: key)").first() != nil
             try await db.raw("DELETE FROM login_throttle WHERE throttle_key = \(bind: key)").run()
-            return had
         }
     }
 
@@ -79,13 +76,9 @@ extension SQLTicketStore {
         return (try row.decode(column: "body_hash", as: String.self), try row.decode(column: "ticket_number", as: String.self))
     }
 
-    @discardableResult
-    public func purgeIdempotencyKeys(before cutoff: Date) async throws -> Int {
+    public func purgeIdempotencyKeys(before cutoff: Date) async throws {
         try await backend.transaction { db in
-            let n = try await db.raw("SELECT COUNT(*) AS n FROM idempotency_keys WHERE created_at < \(bind: cutoff.millisecondsSince1970)")
-                .first(decodingColumn: "n", as: Int64.self) ?? 0
             try await db.raw("DELETE FROM idempotency_keys WHERE created_at < \(bind: cutoff.millisecondsSince1970)").run()
-            return Int(n)
         }
     }
 

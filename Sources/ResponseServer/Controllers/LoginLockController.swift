@@ -37,8 +37,8 @@ struct LoginLockController: ServerFace {
         let identity = try context.require(.manageUsers)
         let key = try context.parameters.require("key")
         if key.hasPrefix("user:") {
-            let user = try await store.user(username: String(key.dropFirst("user:".count)))
-            guard user?.tenantID == identity.tenantID else { throw Problem.notFound("no user \(key.dropFirst(5)) in this city") }
+            let name = String(key.dropFirst("user:".count))
+            guard try await store.user(username: name)?.tenantID == identity.tenantID else { throw Problem.notFound("no user \(name) in this city") }
         } else if !key.hasPrefix("address:") {
             throw Problem(.badRequest, type: "invalid-key", detail: "a login lock's key is user:NAME or address:IP")
         }

@@ -9,17 +9,20 @@ extension Request {
     /// Decodes the JSON body as `T`, with the context's size limit. An empty body decodes as `{}`
     /// so actions without arguments may be posted bare.
     func decodeJSON<T: Decodable>(as type: T.Type, context: AppRequestContext) async throws -> T {
+        try JSONDecoder.api.decode(T.self, from: try await jsonBody(context: context))
+    }
+
+    /// The body, with the context's size limit; `{}` when empty.
+    private func jsonBody(context: AppRequestContext) async throws -> Data {
         let buffer = try await body.collect(upTo: context.maxBodySize)
-        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
-        return try JSONDecoder.api.decode(T.self, from: data)
+        return buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
     }
 
     /// Decodes the JSON body as ``decodeJSON(as:context:)`` does, and reads the client's
     /// `Idempotency-Key` into a claim on this body (SHA-256 of its bytes) under `scope`.
     /// - Throws: A 400 problem for a key that is empty, too long or not visible ASCII.
     func decodeJSON<T: Decodable>(as type: T.Type, context: AppRequestContext, idempotencyScope scope: String) async throws -> (T, IdempotencyClaim?) {
-        let buffer = try await body.collect(upTo: context.maxBodySize)
-        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
+        let data = try await jsonBody(context: context)
         let value = try JSONDecoder.api.decode(T.self, from: data)
         // The same JSON is the same request whatever the order of its keys or its spacing (a
         // client's retry may serialise it anew).

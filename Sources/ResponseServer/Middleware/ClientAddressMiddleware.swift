@@ -8,9 +8,13 @@ struct ClientAddressMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        if !proxies.isEmpty, let header = HTTPField.Name("X-Forwarded-For") {
-            context.clientAddress = proxies.client(peer: context.clientAddress, forwardedFor: request.headers[values: header])
+        if !proxies.isEmpty {
+            context.clientAddress = proxies.client(peer: context.clientAddress, forwardedFor: request.headers[values: .xForwardedFor])
         }
         return try await next(request, context)
     }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -26,7 +26,7 @@ final class RequestBodyTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     private var deadline: Scheduled<Void>?
 
     init(timeout: Duration) {
-        self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        self.timeout = TimeAmount(timeout)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
