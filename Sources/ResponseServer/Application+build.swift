@@ -35,13 +35,15 @@ public func buildApplication(
     let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: logger)
     // One directory of cities for the faces and the background services alike.
     let cities = CityDirectory(configuration: configuration, store: store)
-    let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch, liveFeed: feed, cities: cities).router
+    let metrics = ServerMetrics()
+    let router = buildRouter(configuration: configuration, store: store, clock: clock, dispatch: dispatch, liveFeed: feed, cities: cities, metrics: metrics).router
     // Background work runs in the application's service group and stops with it.
     var services: [any Service] = [feed]
     if let interval = configuration.sweepInterval {
         let sweeper = DeadlineSweeper(store: store, configuration: configuration, clock: clock, cities: cities)
-        services.append(PeriodicService(name: "deadline sweeper", interval: interval, logger: logger) {
+        services.append(PeriodicService(name: "deadline sweeper", interval: interval, logger: logger, metrics: metrics) {
             let pass = try await sweeper.pass()
+            metrics.swept(events: pass.events)
             if pass.events > 0 {
                 logger.info("deadline sweep: \(pass.events) events on \(pass.tickets) tickets \(pass.steps.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
             }
@@ -49,7 +51,7 @@ public func buildApplication(
     }
     if let interval = configuration.retentionInterval {
         let purge = RetentionPurge(store: store, configuration: configuration, clock: clock, cities: cities)
-        services.append(PeriodicService(name: "retention purge", interval: interval, logger: logger) {
+        services.append(PeriodicService(name: "retention purge", interval: interval, logger: logger, metrics: metrics) {
             for city in try await purge.pass() where city.erased > 0 || city.repeatRows > 0 {
                 logger.info("retention purge of \(city.city): contact data of \(city.erased) tickets erased, \(city.repeatRows) repeat-caller rows")
             }
@@ -59,15 +61,18 @@ public func buildApplication(
     }
     if let interval = configuration.notifications.relayInterval {
         let relay = NotificationRelay(store: store, notifier: notifier ?? NotificationRelay.notifier(for: configuration.notifications, signer: configuration.webhookSigner), configuration: configuration, clock: clock, cities: cities)
-        services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger) { try await relay.drain() })
+        services.append(PeriodicService(name: "notification relay", interval: interval, logger: logger, metrics: metrics) {
+            let pass = try await relay.drain()
+            metrics.delivered(sent: pass.sent, failed: pass.failed)
+        })
     }
     if let interval = configuration.insight.interval {
         let warning = EarlyWarning(store: store, settings: configuration.insight, signer: configuration.webhookSigner, clock: clock, logger: logger)
-        services.append(PeriodicService(name: "early warning", interval: interval, logger: logger) { try await warning.tick() })
+        services.append(PeriodicService(name: "early warning", interval: interval, logger: logger, metrics: metrics) { try await warning.tick() })
     }
     if let interval = configuration.insight.storedRefresh {
         let service = InsightService(store: store), maxAge = configuration.insight.storedMaxAge
-        services.append(PeriodicService(name: "stored answers refresh", interval: interval, logger: logger) {
+        services.append(PeriodicService(name: "stored answers refresh", interval: interval, logger: logger, metrics: metrics) {
             for city in try await store.tenants() {
                 try await cityPart(city.id, of: "stored answers refresh", logger: logger) {
                     let started = ContinuousClock.now, days = DayKeys(identifier: city.timeZone)
@@ -103,14 +108,17 @@ public func buildRouter(
     clock: any WallClock = SystemClock(),
     dispatch: DispatchService? = nil,
     liveFeed: LiveFeed? = nil,
-    cities: CityDirectory? = nil
+    cities: CityDirectory? = nil,
+    metrics: ServerMetrics? = nil
 ) -> (router: Router<AppRequestContext>, routes: [APIRoute]) {
     let router = Router(context: AppRequestContext.self)
+    let metrics = metrics ?? ServerMetrics()
     let dispatch = dispatch ?? makeDispatchService(configuration: configuration, store: store)
     let cities = cities ?? CityDirectory(configuration: configuration, store: store)
     let cache = IdentityCache()
-    // Every face: security headers (outermost, so that problem responses carry them too),
+    // Every face: counted and timed (outermost, so that every answer is), security headers (outermost, so that problem responses carry them too),
     // problems for errors, the body limit.
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
@@ -123,7 +131,7 @@ public func buildRouter(
     // resolves its api_key on its own.
     let pages = router.group().add(middleware: AuthMiddleware(store: store, clock: clock, cache: cache, csrf: false)).add(middleware: limits)
 
-    let api = RouteRegistry(router: router, api: apiGroup)
+    let api = RouteRegistry(router: router, api: apiGroup, signedIn: router.group().add(middleware: credentials))
     // Readiness (the database answers: send traffic here) apart from liveness (the process
     // answers: do not restart it), so a database failover does not get every instance restarted.
     let ready: @Sendable (Request, AppRequestContext) async throws -> JSONResponse<Health> = { _, _ in
@@ -148,10 +156,10 @@ public func buildRouter(
     // One intake for every channel that files tickets, one way for every action on a ticket.
     let server = ServerServices(
         store: store, clock: clock, configuration: configuration, cities: cities, dispatch: dispatch,
-        intake: TicketIntake(store: store, configuration: configuration, dispatch: dispatch),
+        intake: TicketIntake(store: store, configuration: configuration, dispatch: dispatch, metrics: metrics),
         desk: TicketDesk(store: store, clock: clock, cities: cities, dispatch: dispatch),
         knowledge: KnowledgeBase(store: store), identities: cache,
-        logins: LoginGuard(settings: configuration.abuse, store: store)
+        logins: LoginGuard(settings: configuration.abuse, store: store), metrics: metrics
     )
     let auth = AuthController(server: server)
     auth.register(on: api)
@@ -169,6 +177,7 @@ public func buildRouter(
     OpenDataController(server: server).register(on: api)
     InsightController(server: server).register(on: api)
     TopicController(server: server).register(on: api)
+    MetricsController(server: server, logger: Logger(label: "swift-response")).register(on: api)
     // Without a running feed (a router built on its own) streams answer 503.
     let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: Logger(label: "swift-response"))
     LiveController(feed: feed, configuration: configuration).register(on: apiGroup)

@@ -11,7 +11,8 @@ import SQLKit
 public final class PostgresBackend: SQLBackend {
     public let name = "postgres"
     private let client: PostgresClient
-    private let database: any SQLDatabase
+    private let database: PostgresClientDatabase
+    private let maxConnections: Int
     private let stop = AsyncStream<Void>.makeStream()
 
     /// Connects to `url` (`postgres://user:password@host:5432/database`, `?sslmode=` as libpq).
@@ -20,6 +21,7 @@ public final class PostgresBackend: SQLBackend {
     public init(url: String, maxConnections: Int = 4 * System.coreCount, logger: Logger = Logger(label: "swift-response.postgres")) throws {
         var configuration = try PostgresClient.Configuration(SQLPostgresConfiguration(url: url).coreConfiguration)
         configuration.options.maximumConnections = maxConnections
+        self.maxConnections = maxConnections
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         database = PostgresClientDatabase(client: client, logger: logger)
     }
@@ -146,6 +148,15 @@ public final class PostgresBackend: SQLBackend {
     }
 
     public func closeLoops() { stop.continuation.finish() }
+
+    /// `pg_database_size`, and the WAL directory's size where the role may read it (superusers
+    /// and members of `pg_monitor`).
+    public func storage() async throws -> StorageFigures {
+        let size = try await database.raw("SELECT pg_database_size(current_database()) AS n").first()?.decode(column: "n", as: Int64.self)
+        let wal = try? await database.raw("SELECT COALESCE(SUM(size), 0)::BIGINT AS n FROM pg_ls_waldir()").first()?.decode(column: "n", as: Int64.self)
+        return StorageFigures(databaseBytes: size, walBytes: wal, connectionsInUse: database.leases.count,
+                              connectionsMax: maxConnections, queuedWrites: 0)
+    }
 
     /// The connections closed with ``runLoops()``.
     public func shutdown() async throws {}

@@ -5,12 +5,15 @@ import NIOSSL
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// SQLKit's view of a `PostgresClient`: each query on a connection leased for it, a session
 /// (a transaction) on one connection leased for all of it.
 struct PostgresClientDatabase: SQLDatabase {
     let client: PostgresClient
     let logger: Logger
+    /// Connections leased now, for `/metrics`.
+    let leases = LeaseCount()
 
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
     var dialect: any SQLDialect { PostgresDialect() }
@@ -24,14 +27,27 @@ struct PostgresClientDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await client.withConnection { connection in
-            try await connection.sql(queryLogLevel: .trace).execute(sql: query, onRow)
+            try await leases.counting { try await connection.sql(queryLogLevel: .trace).execute(sql: query, onRow) }
         }
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await client.withConnection { connection in
-            try await closure(connection.sql(queryLogLevel: .trace))
+            try await leases.counting { try await closure(connection.sql(queryLogLevel: .trace)) }
         }
+    }
+}
+
+/// How many connections are doing work.
+final class LeaseCount: Sendable {
+    private let value = Atomic<Int>(0)
+
+    var count: Int { value.load(ordering: .relaxed) }
+
+    func counting<R>(_ body: () async throws -> R) async throws -> R {
+        value.add(1, ordering: .relaxed)
+        defer { value.subtract(1, ordering: .relaxed) }
+        return try await body()
     }
 }
 

@@ -48,6 +48,8 @@ public protocol SQLBackend: Sendable {
     func runLoops() async
     /// Ends ``runLoops()`` once the work queued before is done.
     func closeLoops()
+    /// The database's size, write-ahead log and connections, for `/metrics`.
+    func storage() async throws -> StorageFigures
     /// Closes every connection, after ``runLoops()`` has returned.
     func shutdown() async throws
 }

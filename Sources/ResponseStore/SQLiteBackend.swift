@@ -127,6 +127,15 @@ public final class SQLiteBackend: SQLBackend {
     /// Work waiting for the writer.
     var queuedWork: Int { writerQueue.queued }
 
+    /// The file and its `-wal` beside it; one writer and the readers.
+    public func storage() async throws -> StorageFigures {
+        func size(_ file: String) -> Int64? {
+            (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value
+        }
+        return StorageFigures(databaseBytes: size(path), walBytes: size(path + "-wal"), connectionsInUse: nil,
+                              connectionsMax: readers.count + 1, queuedWrites: queuedWork)
+    }
+
     public func refreshStatistics() async throws {}
 
     public func indexedBy(_ index: String) -> SQLQueryString { "INDEXED BY \(ident: index)" }

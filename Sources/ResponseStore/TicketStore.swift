@@ -5,7 +5,7 @@ import ResponseCore
 /// implements for SQLite and PostgreSQL (tests run the same suites against both). A part of the
 /// product that needs one concern can take that protocol alone.
 public protocol TicketStore: StoreAdmin, ReferenceStore, TicketRecords, AccountabilityStore, OutboxStore, AccountStore, KnowledgeStore,
-    DemandStore, AccessLogStore, AnswerStore, AlertStore, TopicStore, ErasureStore, GuardStore, IdempotencyStore {}
+    DemandStore, AccessLogStore, AnswerStore, AlertStore, TopicStore, ErasureStore, GuardStore, IdempotencyStore, OperationsStore {}
 
 extension AlertStore {
     /// Stores an alert that no webhook announces.

@@ -171,8 +171,3 @@ func median(_ values: [Double]) -> Double {
 
 func percent(_ x: Double) -> String { String(format: "%.2f %%", x * 100) }
 func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -50,6 +50,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAccessLog
     /// Erase a complainant's contact data on her request (the retention purge runs as the system).
     case eraseContacts
+    /// Read the server's operational metrics (`GET /metrics`: queues, latencies, the database):
+    /// admins, and a scraper's API key.
+    case readMetrics
 }
 
 extension Role {
@@ -87,6 +90,7 @@ extension Role {
         case .manageTopics: [.supervisor, .admin].contains(self)
         case .readAccessLog: self == .supervisor
         case .eraseContacts: [.supervisor, .system].contains(self)
+        case .readMetrics: [.admin, .integration].contains(self)
         }
     }
 }

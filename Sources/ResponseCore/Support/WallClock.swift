@@ -67,8 +67,7 @@ public final class ScaledClock: WallClock {
 
     public func now() -> Date {
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Date(millisecondsSince1970: origin.addingTimeInterval(seconds * speed).millisecondsSince1970)
+        return Date(millisecondsSince1970: origin.addingTimeInterval(elapsed.seconds * speed).millisecondsSince1970)
     }
 
     /// The real time left until the clock shows `date` (zero when it already has).

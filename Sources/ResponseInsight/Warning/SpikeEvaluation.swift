@@ -1,4 +1,5 @@
 import Foundation
+import ResponseCore
 
 /// Measures a ``SpikeDetector`` on a real ticket stream: alerts per day as it is, and how soon
 /// it catches bursts injected at random places and times.
@@ -86,7 +87,7 @@ public enum SpikeEvaluation {
         let started = clock.now
         for e in events { alerts += detector.observe(category: e.category, district: e.district, at: e.at) }
         let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         var delays: [TimeInterval?] = Array(repeating: nil, count: bursts.count)
         var matched = Array(repeating: false, count: alerts.count)
         for (b, burst) in bursts.enumerated() {

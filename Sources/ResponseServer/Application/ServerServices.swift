@@ -17,6 +17,7 @@ struct ServerServices: Sendable {
     let knowledge: KnowledgeBase
     let identities: IdentityCache
     let logins: LoginGuard
+    let metrics: ServerMetrics
 }
 
 /// A face of the server (a controller): reaches the shared services by their names.
@@ -35,4 +36,5 @@ extension ServerFace {
     var knowledge: KnowledgeBase { server.knowledge }
     var cache: IdentityCache { server.identities }
     var logins: LoginGuard { server.logins }
+    var metrics: ServerMetrics { server.metrics }
 }

@@ -11,6 +11,7 @@ struct TicketIntake {
     let store: any TicketStore
     let configuration: ServerConfiguration
     let dispatch: DispatchService
+    let metrics: ServerMetrics
 
     /// A filing's outcome.
     struct Filing: Sendable {
@@ -52,6 +53,7 @@ struct TicketIntake {
             throw error
         }
         if let decision { try await dispatch.remember(ticket, fingerprint: decision.fingerprint) }
+        metrics.filed(city: tenant.id, channel: new.channel, outcome: ticket.status)
         return Filing(ticket: ticket, events: events)
     }
 

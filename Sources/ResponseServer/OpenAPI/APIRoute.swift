@@ -42,10 +42,13 @@ final class RouteRegistry: @unchecked Sendable {
     let router: Router<AppRequestContext>
     /// The `/api/v1` group: credentials, and the console header on cookie changes.
     let api: RouterGroup<AppRequestContext>
+    /// Routes outside `/api/v1` that need a caller (`/metrics`): the API's credentials.
+    let signedIn: RouterGroup<AppRequestContext>
 
-    init(router: Router<AppRequestContext>, api: RouterGroup<AppRequestContext>) {
+    init(router: Router<AppRequestContext>, api: RouterGroup<AppRequestContext>, signedIn: RouterGroup<AppRequestContext>) {
         self.router = router
         self.api = api
+        self.signedIn = signedIn
     }
 
     func add<Output: ResponseGenerator>(
@@ -67,8 +70,10 @@ final class RouteRegistry: @unchecked Sendable {
         routes.append(route)
         if path.hasPrefix(APIRoute.apiPrefix + "/") {
             api.on(RouterPath(String(route.routerPath.description.dropFirst(APIRoute.apiPrefix.count))), method: method, use: handler)
-        } else {
+        } else if case .public = access {
             router.on(route.routerPath, method: method, use: handler)
+        } else {
+            signedIn.on(route.routerPath, method: method, use: handler)
         }
     }
 }
