@@ -28,13 +28,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Log lines as text or json, one object per line (env SWIFT_RESPONSE_LOG_FORMAT; default text).")
+    var logFormat: String?
+
     func run() async throws {
         let resolved = try Settings(database: database, host: host, port: port)
         var settings = resolved.configuration
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        Self.logEverything(at: level)
+        let format = logFormat ?? ProcessInfo.processInfo.environment["SWIFT_RESPONSE_LOG_FORMAT"] ?? "text"
+        guard ["text", "json"].contains(format) else { throw ValidationError("--log-format must be text or json, not '\(format)'") }
+        Self.logEverything(at: level, json: format == "json")
         let logger = Logger(label: "swift-response")
         if demo && settings.contactKeys == nil { settings.contactKeys = try Self.demoKeys(database: settings.databaseURL) }
         try await SQLTicketStore.withStore(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger) { store in
@@ -71,9 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
 extension ServeCommand {
     /// Every logger of the process at `level`: the server's, Hummingbird's and the notifiers'
     /// (the log SMS gateway writes a line per message at info).
-    static func logEverything(at level: Logger.Level) {
+    static func logEverything(at level: Logger.Level, json: Bool) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
+            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
             handler.logLevel = level
             return handler
         }
