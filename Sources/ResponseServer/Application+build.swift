@@ -83,6 +83,15 @@ public func buildApplication(
             }
         })
     }
+    if configuration.exitWhenStuck {
+        // Crash-only: a store that cannot write is restarted by the supervisor (systemd's
+        // Restart=always); acknowledged tickets are committed, the rest are retried by clients.
+        services.append(PeriodicService(name: "store watchdog", interval: 5, logger: logger) {
+            guard store.stuckWrites > 0 else { return }
+            logger.critical("a database write is stuck on a closed connection: exiting (75) to be restarted")
+            exit(75)
+        })
+    }
     let limits = configuration.connections, connections = ConnectionCapHandler.Counter()
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [
@@ -144,8 +153,11 @@ public func buildRouter(
     }
     api.add(.get, "/health", summary: "Readiness: the database answers (as /health/ready)", tag: "system", access: .public, response: "Health", handler: ready)
     api.add(.get, "/health/ready", summary: "Readiness: the database answers; 503 while it does not", tag: "system", access: .public, response: "Health", handler: ready)
-    api.add(.get, "/health/live", summary: "Liveness: the process answers (no database call)", tag: "system", access: .public, response: "Liveness") { _, _ in
-        JSONResponse(value: ["status": "ok"])
+    api.add(.get, "/health/live", summary: "Liveness: the process answers and no write is stuck (no database call); 503 when it should be restarted",
+            tag: "system", access: .public, response: "Liveness") { _, _ in
+        // A write stuck on a connection closed under it holds every filing behind it: restart.
+        guard store.stuckWrites == 0 else { throw Problem(.serviceUnavailable, type: "stuck", detail: "a database write is stuck: restart this instance") }
+        return JSONResponse(value: ["status": "ok"])
     }
     api.add(.get, "/", summary: "Where things are (a browser is sent to the console)", tag: "system", access: .public, response: "Index") { request, context -> Response in
         if (request.headers[.accept] ?? "").contains("text/html") { return ConsoleController.redirect("/console") }

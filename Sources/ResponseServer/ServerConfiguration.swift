@@ -72,6 +72,9 @@ public struct ServerConfiguration: Sendable {
     public var abuse = AbuseSettings()
     /// Request head and body timeouts and the connection cap.
     public var connections = ConnectionLimits()
+    /// Whether the process exits (code 75) when a database write is stuck on a connection that
+    /// was closed under it, for its supervisor to restart it (`serve` sets it; tests do not).
+    public var exitWhenStuck = false
 
     public init(
         host: String = "127.0.0.1",

@@ -29,15 +29,21 @@ public final class PostgresBackend: SQLBackend {
     public var reader: any SQLDatabase { database }
 
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await inTransaction(begin: "BEGIN", settings: [], body)
+        try await inTransaction(begin: "BEGIN", settings: [], deadline: Self.transactionDeadline, body)
     }
+
+    /// The longest a writing transaction may run before its connection is closed under it. A
+    /// transaction takes milliseconds (a sweep or an import batch: seconds); one still running
+    /// after this waits on a connection whose server is gone, and holds every filing queued
+    /// behind it. Analytical reads and migrations have none.
+    static let transactionDeadline: Duration = .seconds(30)
 
     /// Runs `body` in a transaction opened with `begin` (and `SET LOCAL` `settings`) on one
     /// connection: committed when it returns, rolled back when it throws.
     private func inTransaction<R: Sendable>(
-        begin: SQLQueryString, settings: [SQLQueryString], _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+        begin: SQLQueryString, settings: [SQLQueryString], deadline: Duration? = nil, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
     ) async throws -> R {
-        try await database.withSession { db in
+        try await database.withSession(deadline: deadline) { db in
             try await db.raw(begin).run()
             do {
                 for setting in settings { try await db.raw(setting).run() }
@@ -63,7 +69,8 @@ public final class PostgresBackend: SQLBackend {
     }
 
     public func withMigrationLock<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await transaction { db in
+        // No deadline: a migration may rebuild an index of millions of rows.
+        try await inTransaction(begin: "BEGIN", settings: []) { db in
             // A transaction-scoped advisory lock: a second instance starting at the same time
             // waits here, then finds the migrations applied.
             try await db.raw("SELECT pg_advisory_xact_lock(4242001)").run()
@@ -157,6 +164,8 @@ public final class PostgresBackend: SQLBackend {
         return StorageFigures(databaseBytes: size, walBytes: wal, connectionsInUse: database.leases.count,
                               connectionsMax: maxConnections, queuedWrites: 0)
     }
+
+    public var stuckSessions: Int { database.leases.stuck }
 
     /// The connections closed with ``runLoops()``.
     public func shutdown() async throws {}

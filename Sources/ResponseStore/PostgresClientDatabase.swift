@@ -32,17 +32,50 @@ struct PostgresClientDatabase: SQLDatabase {
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withSession(deadline: nil, closure)
+    }
+
+    /// A session on one connection; with a `deadline`, the connection is closed under a session
+    /// that outlives it, so that its queries fail instead of waiting for ever on a server that
+    /// vanished, and the pool replaces it. A session still running `stuckAfter` the close is
+    /// counted as stuck (``LeaseCount/stuck``) until it ends: the server reports itself not
+    /// live, and `serve` exits to be restarted (docs/operations.md#failover).
+    func withSession<R>(deadline: Duration?, _ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await client.withConnection { connection in
-            try await leases.counting { try await closure(connection.sql(queryLogLevel: .trace)) }
+            try await leases.counting {
+                guard let deadline else { return try await closure(connection.sql(queryLogLevel: .trace)) }
+                let marked = StuckMark()
+                defer { if marked.isSet { leases.unstuck() } }
+                return try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { [leases, logger] in
+                        try await Task.sleep(for: deadline)
+                        logger.warning("a database session outlived its \(deadline) deadline: its connection is closed")
+                        try? await connection.close()
+                        try await Task.sleep(for: Self.stuckAfter)
+                        marked.set()
+                        leases.stuckOne()
+                        logger.critical("a database session still runs \(Self.stuckAfter) after its connection was closed: the store is stuck")
+                    }
+                    defer { group.cancelAll() }
+                    return try await closure(connection.sql(queryLogLevel: .trace))
+                }
+            }
         }
     }
+
+    /// How long a session may go on after its connection was closed under it before it counts as stuck.
+    static let stuckAfter: Duration = .seconds(10)
 }
 
-/// How many connections are doing work.
+/// How many connections are doing work, and how many of those are stuck.
 final class LeaseCount: Sendable {
     private let value = Atomic<Int>(0)
+    private let stuckSessions = Atomic<Int>(0)
 
     var count: Int { value.load(ordering: .relaxed) }
+    var stuck: Int { stuckSessions.load(ordering: .relaxed) }
+    func stuckOne() { stuckSessions.add(1, ordering: .relaxed) }
+    func unstuck() { stuckSessions.subtract(1, ordering: .relaxed) }
 
     func counting<R>(_ body: () async throws -> R) async throws -> R {
         value.add(1, ordering: .relaxed)
@@ -70,4 +103,12 @@ extension PostgresClient.Configuration {
             throw StoreError.notFound("the PostgreSQL URL names no host or socket")
         }
     }
+}
+
+/// Whether one session was counted as stuck.
+final class StuckMark: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
 }

@@ -50,6 +50,9 @@ public protocol SQLBackend: Sendable {
     func closeLoops()
     /// The database's size, write-ahead log and connections, for `/metrics`.
     func storage() async throws -> StorageFigures
+    /// Writing sessions that still run long after their deadline closed their connection: the
+    /// store cannot write and the process should be restarted (0 on SQLite).
+    var stuckSessions: Int { get }
     /// Closes every connection, after ``runLoops()`` has returned.
     func shutdown() async throws
 }

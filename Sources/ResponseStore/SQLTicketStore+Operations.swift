@@ -15,6 +15,8 @@ extension SQLTicketStore {
         try await backend.storage()
     }
 
+    public var stuckWrites: Int { backend.stuckSessions }
+
     /// One city's figures: each query reads one index, and the counts of open work read only
     /// the rows of open work (``SQLBackend/indexedBy(_:)`` keeps SQLite off the deadline index,
     /// which also holds every closed ticket).

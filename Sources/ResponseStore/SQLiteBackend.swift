@@ -136,6 +136,9 @@ public final class SQLiteBackend: SQLBackend {
                               connectionsMax: readers.count + 1, queuedWrites: queuedWork)
     }
 
+    /// The single writer owns its connection; nothing is closed under it.
+    public var stuckSessions: Int { 0 }
+
     public func refreshStatistics() async throws {}
 
     public func indexedBy(_ index: String) -> SQLQueryString { "INDEXED BY \(ident: index)" }

@@ -41,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard ["text", "json"].contains(format) else { throw ValidationError("--log-format must be text or json, not '\(format)'") }
         Self.logEverything(at: level, json: format == "json")
         let logger = Logger(label: "swift-response")
+        settings.exitWhenStuck = true
         if demo && settings.contactKeys == nil { settings.contactKeys = try Self.demoKeys(database: settings.databaseURL) }
         try await SQLTicketStore.withStore(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger) { store in
             try await store.migrate()

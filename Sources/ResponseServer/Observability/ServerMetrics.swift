@@ -79,6 +79,7 @@ public final class ServerMetrics: Sendable {
             return true
         }
         recordProcess()
+        gauge("swiftresponse_database_stuck_writes", [], Double(store.stuckWrites))
         guard due else { return }
         do {
             let started = ContinuousClock.now

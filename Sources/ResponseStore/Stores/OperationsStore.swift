@@ -9,6 +9,9 @@ public protocol OperationsStore: Sendable {
     func workload(now: Date) async throws -> [CityWorkload]
     /// The database's size, write-ahead log and connections.
     func storage() async throws -> StorageFigures
+    /// Writes stuck on a connection that was closed under them (PostgreSQL only): while there is
+    /// one, the server is not live and `serve` exits to be restarted.
+    var stuckWrites: Int { get }
 }
 
 /// One city's open work at one moment.
