@@ -358,7 +358,9 @@ class Streams:
 
     def __init__(self, cluster):
         self.cluster = cluster
-        self.events = collections.defaultdict(list)  # instance → times of `event: ticket`
+        self.events = collections.defaultdict(list)  # instance → times of `event: ticket` or `reload`
+        self.errors = collections.defaultdict(collections.Counter)  # instance → what broke its stream
+        self.connects = collections.defaultdict(list)  # instance → times its stream (re)opened
         self.stop = threading.Event()
 
     def follow(self, i):
@@ -375,13 +377,16 @@ class Streams:
                 r = conn.getresponse()
                 if r.status != 200:
                     raise OSError(f"stream answered {r.status}")
+                self.connects[i].append(time.time())
                 while not self.stop.is_set():
                     line = r.readline()
                     if not line:
                         break
-                    if b"event: ticket" in line:
+                    # One `reload` stands for a tick's burst of changes (LiveFeed.burst).
+                    if b"event: ticket" in line or b"event: reload" in line:
                         self.events[i].append(time.time())
-            except (OSError, http.client.HTTPException, ValueError, KeyError):
+            except Exception as error:  # the follower must outlive whatever a restart does to it
+                self.errors[i][type(error).__name__] += 1
                 time.sleep(1)
 
     def start(self):
@@ -490,6 +495,9 @@ def verify(cluster, load, receiver, streams, marks, args):
         "sweeperSteps": int(sweeps), "sweeperStepsTwice": int(swept_twice),
         "notificationsDelivered": delivered, "notificationsDeliveredTwice": delivered_twice, "notificationsAfterDeduplication": len(receiver.keys),
         "streamsResumed": resumed,
+        "streamReconnects": {f"instance {i + 1}": {"opened": len(streams.connects[i]), "lastOpenedAfterStart": round(max(streams.connects[i], default=marks["start"]) - marks["start"], 1),
+                                                    "lastEventAfterStart": round(max(streams.events[i], default=marks["start"]) - marks["start"], 1),
+                                                    "errors": dict(streams.errors[i])} for i in range(3)},
         "intakePerSecond": {name: round(rate(load.acked, a, b), 1) for name, a, b in phases},
         "seconds": {"restart": round(marks["killed-back"] - marks["kill"], 1), "failover": round(marks["failed-over"] - marks["failover"], 1)},
         "restartsBySupervisor": [{"instance": i, "exitCode": code, "secondsAfterStart": round(t - marks["start"], 1)} for i, code, t in cluster.restarts],
