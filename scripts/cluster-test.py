@@ -412,6 +412,8 @@ def main():
     if not os.access(args.binary, os.X_OK):
         raise SystemExit(f"no swift-response binary at {args.binary} (build it, or pass --binary)")
     cluster = Cluster(args)
+    # SIGTERM (a CI timeout, a kill) tears the cluster down as Ctrl-C and the end of a run do.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return run(cluster, args)
     finally:
