@@ -40,10 +40,9 @@ extension SQLTicketStore {
             WHERE tenant_id = \(bind: tenantID) AND status IN (\(binds: work)) AND resolution_due < \(bind: at)
             """
         ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let queues: [(TicketQuery.Queue, String)] = [(.followUp, "followup_since"), (.extension, "extension_requested_at"), (.escalated, "escalated_at")]
-        for (queue, column) in queues {
+        for queue in TicketQuery.Queue.allCases {
             city.queues[queue] = try await db.raw(
-                "SELECT COUNT(*) AS n FROM tickets WHERE tenant_id = \(bind: tenantID) AND \(ident: column) IS NOT NULL"
+                "SELECT COUNT(*) AS n FROM tickets WHERE tenant_id = \(bind: tenantID) AND \(ident: Self.column(of: queue)) IS NOT NULL"
             ).first()?.decode(column: "n", as: Int.self) ?? 0
         }
         let check = try await db.raw(

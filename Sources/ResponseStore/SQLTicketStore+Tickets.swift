@@ -187,6 +187,15 @@ extension SQLTicketStore {
         }
     }
 
+    /// The column that is set while a ticket waits in `queue` (each has a partial index).
+    static func column(of queue: TicketQuery.Queue) -> String {
+        switch queue {
+        case .followUp: "followup_since"
+        case .extension: "extension_requested_at"
+        case .escalated: "escalated_at"
+        }
+    }
+
     public func listTickets(_ query: TicketQuery, tenantID: String) async throws -> TicketPage {
         var conditions: [SQLQueryString] = ["tickets.tenant_id = \(bind: tenantID)"]
         if !query.numbers.isEmpty { conditions.append("tickets.number IN (\(binds: Array(query.numbers.prefix(1000))))") }
@@ -205,12 +214,7 @@ extension SQLTicketStore {
             let open = TicketStatus.allCases.filter(\.isOpenWork).map(\.rawValue)
             conditions.append("tickets.status IN (\(binds: open)) AND tickets.resolution_due < \(bind: now.millisecondsSince1970)")
         }
-        switch query.queue {
-        case .followUp: conditions.append("tickets.followup_since IS NOT NULL")
-        case .extension: conditions.append("tickets.extension_requested_at IS NOT NULL")
-        case .escalated: conditions.append("tickets.escalated_at IS NOT NULL")
-        case nil: break
-        }
+        if let queue = query.queue { conditions.append("tickets.\(ident: Self.column(of: queue)) IS NOT NULL") }
         if let text = query.text {
             for term in text.split(whereSeparator: \.isWhitespace).prefix(8) {
                 conditions.append(backend.textMatch(String(term)))
