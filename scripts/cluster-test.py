@@ -20,7 +20,7 @@ libnginx-mod-stream; scripts/cluster-test.sh installs them). Exits 1 when a goal
 Everything it starts is stopped by PID at the end.
 """
 import argparse, collections, glob, http.client, http.server, json, os, pwd, shutil, signal, socket
-import subprocess, sys, tempfile, threading, time, urllib.request, uuid
+import subprocess, sys, tempfile, threading, time, urllib.error, urllib.request, uuid
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "cluster-demo-password"
@@ -227,6 +227,28 @@ http {{
                 raise SystemExit(f"instance {i + 1} exited: see {self.root}/instance-{i + 1}.log")
             time.sleep(0.3)
         raise SystemExit(f"instance {i + 1} not ready after {timeout} s")
+
+    def probe_readiness(self):
+        """Every instance's /health/ready, asked at once: its status and how long it took to answer."""
+        answers = {}
+
+        def probe(i):
+            began = time.time()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.ports[i]}/health/ready", timeout=15) as r:
+                    status = r.status
+            except urllib.error.HTTPError as e:
+                status = e.code
+            except OSError as e:
+                status = f"no answer ({e})"
+            answers[f"instance {i + 1}"] = {"status": status, "seconds": round(time.time() - began, 1)}
+
+        threads = [threading.Thread(target=probe, args=(i,)) for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return dict(sorted(answers.items()))
 
     def set_up(self):
         subprocess.run([self.args.binary, "keys", "generate", "--file", self.env["SWIFT_RESPONSE_CONTACT_KEYS_FILE"]], check=True, capture_output=True)
@@ -452,6 +474,8 @@ def run(cluster, args):
     marks["failover"] = time.time()
     os.kill(cluster.primary.pid, signal.SIGKILL)
     log("PostgreSQL primary killed (kill -9)")
+    marks["readiness"] = cluster.probe_readiness()
+    log(f"readiness during the outage: {marks['readiness']}")
     cluster.standby.run("pg_ctl", "-D", cluster.standby.dir, "-w", "promote")
     cluster.point_database_at(cluster.standby.port)
     marks["promoted"] = time.time()
@@ -502,6 +526,7 @@ def verify(cluster, load, receiver, streams, marks, args):
                                                     "errors": dict(streams.errors[i])} for i in range(3)},
         "intakePerSecond": {name: round(rate(load.acked, a, b), 1) for name, a, b in phases},
         "seconds": {"restart": round(marks["killed-back"] - marks["kill"], 1), "failover": round(marks["failed-over"] - marks["failover"], 1)},
+        "readinessWithThePrimaryDown": marks["readiness"],
         "restartsBySupervisor": [{"instance": i, "exitCode": code, "secondsAfterStart": round(t - marks["start"], 1)} for i, code, t in cluster.restarts],
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False))
@@ -509,7 +534,8 @@ def verify(cluster, load, receiver, streams, marks, args):
         with open(os.path.join(args.out, "figures.json"), "w") as f:
             json.dump(figures, f, indent=2, ensure_ascii=False)
     goals = {"no acknowledged ticket lost": not lost, "no ticket filed twice": not twice, "no sweeper step applied twice": int(swept_twice) == 0,
-             "every live stream resumed": all(all(r.values()) for r in resumed.values())}
+             "every live stream resumed": all(all(r.values()) for r in resumed.values()),
+             "readiness answered 503 within 5 s with the primary down": all(a["status"] == 503 and a["seconds"] <= 5 for a in marks["readiness"].values())}
     for goal, met in goals.items():
         print(("✔ " if met else "✘ ") + goal)
     print(f"notifications: {delivered} deliveries, {delivered_twice} delivered twice (the receiver keeps one per Idempotency-Key)")

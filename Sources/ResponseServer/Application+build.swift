@@ -144,9 +144,14 @@ public func buildRouter(
     // Readiness (the database answers: send traffic here) apart from liveness (the process
     // answers: do not restart it), so a database failover does not get every instance restarted.
     let ready: @Sendable (Request, AppRequestContext) async throws -> JSONResponse<Health> = { _, _ in
+        // A database that is gone does not refuse: the pool waits for a connection. The probe
+        // answers 503 within its limit instead of hanging the load balancer's check.
         do {
-            try await store.ping()
-            return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: try await store.appliedMigrations()))
+            let migrations = try await withTimeLimit(Health.probeLimit) {
+                try await store.ping()
+                return try await store.appliedMigrations()
+            }
+            return JSONResponse(value: Health(status: "ok", database: store.engine, migrations: migrations))
         } catch {
             throw Problem(.serviceUnavailable, type: "not-ready", detail: "the database does not answer")
         }
@@ -227,4 +232,7 @@ struct Health: Encodable, Sendable {
     var status: String
     var database: String
     var migrations: [Int]
+
+    /// How long readiness waits for the database before it answers 503.
+    static let probeLimit: Duration = .seconds(3)
 }

@@ -28,7 +28,7 @@ struct EvalWarningCommand: AsyncParsableCommand {
         guard !sizes.isEmpty else { throw ValidationError("--bursts must list positive sizes, e.g. 5,10,20") }
         let table = CSVTable(text: try ImportCommand.read(file))
         guard let format = OpenDataRecord.Format.detect(table.header) else { throw ValidationError("\(file): unknown layout") }
-        let dates = DateParser(timeZone: format.timeZone)
+        let dates = OpenDataDateParser(timeZone: format.timeZone)
         var events: [SpikeEvaluation.Event] = []
         for row in table.rows {
             guard let r = OpenDataRecord.make(row, table: table, format: format, dates: dates) else { continue }

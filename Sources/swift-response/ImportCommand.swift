@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
     /// agencies' units and the neighbourhoods' district units they need.
     /// - Returns: The rows as tickets, in file order, and how many rows were skipped.
     static func prepare(_ rows: [[String]], table: CSVTable, format: OpenDataRecord.Format, store: SQLTicketStore, tenant: Tenant) async throws -> (items: [Item], skipped: Int) {
-        let dates = DateParser(timeZone: format.timeZone)
+        let dates = OpenDataDateParser(timeZone: format.timeZone)
         var knownUnits = Set(try await store.units(tenantID: tenant.id).map(\.code))
         var knownCategories = Set(try await store.categories(tenantID: tenant.id).map(\.code))
         var prepared: [Item] = []

@@ -1,27 +1,26 @@
 import Foundation
-import ResponseCore
 
 /// One row of a city's 311 open-data file, in the common shape the importer files as a ticket.
-struct OpenDataRecord {
-    var sourceID: String
-    var created: Date
-    var closed: Date?
-    var agency: String?
-    var agencyName: String?
-    var type: String
-    var descriptor: String?
-    var resolution: String?
-    var area: String?
-    var address: String?
-    var latitude: Double?
-    var longitude: Double?
-    var channel: Channel
+public struct OpenDataRecord: Sendable, Equatable {
+    public var sourceID: String
+    public var created: Date
+    public var closed: Date?
+    public var agency: String?
+    public var agencyName: String?
+    public var type: String
+    public var descriptor: String?
+    public var resolution: String?
+    public var area: String?
+    public var address: String?
+    public var latitude: Double?
+    public var longitude: Double?
+    public var channel: Channel
 
     /// The four formats of ../shared/data, recognised by their header.
-    enum Format: String, CaseIterable {
+    public enum Format: String, CaseIterable, Sendable {
         case nyc, sf, boston, la
 
-        static func detect(_ header: [String]) -> Format? {
+        public static func detect(_ header: [String]) -> Format? {
             if header.contains("unique_key") && header.contains("community_board") { return .nyc }
             if header.contains("unique_key") && header.contains("status_notes") { return .sf }
             if header.contains("CASE_ENQUIRY_ID") { return .boston }
@@ -29,7 +28,7 @@ struct OpenDataRecord {
             return nil
         }
 
-        var timeZone: String {
+        public var timeZone: String {
             switch self {
             case .nyc, .boston: "America/New_York"
             case .sf, .la: "America/Los_Angeles"
@@ -38,7 +37,7 @@ struct OpenDataRecord {
     }
 
     /// Maps one CSV row; `nil` when the row lacks an id, a type or a readable creation time.
-    static func make(_ row: [String], table: CSVTable, format: Format, dates: DateParser) -> OpenDataRecord? {
+    public static func make(_ row: [String], table: CSVTable, format: Format, dates: OpenDataDateParser) -> OpenDataRecord? {
         let v = { (name: String) in table.value(row, name) }
         let parse = { (text: String?) in text.flatMap { dates.parse($0) } }
         var r: OpenDataRecord
@@ -78,7 +77,7 @@ struct OpenDataRecord {
         return r
     }
 
-    static func channel(_ source: String?) -> Channel {
+    public static func channel(_ source: String?) -> Channel {
         let s = (source ?? "").lowercased()
         // Filed by city staff (inspections, work-order systems), not by residents.
         if s.contains("worker") || s.contains("employee") || s.contains("internal") || s.contains("integration") { return .other }
@@ -90,7 +89,7 @@ struct OpenDataRecord {
 
     /// An ASCII code for a free-text name (`Street Condition` → `street-condition`), usable as a
     /// unit or category code.
-    static func slug(_ text: String) -> String {
+    public static func slug(_ text: String) -> String {
         var out = ""
         var dash = false
         for scalar in text.lowercased().unicodeScalars {
@@ -105,37 +104,5 @@ struct OpenDataRecord {
         while out.hasSuffix("-") { out.removeLast() }
         // Two slugs and a dot must fit a 64-character code.
         return String((out.isEmpty ? "x" : out).prefix(30))
-    }
-}
-
-/// The date formats of the open-data files, read in the city's time zone. Formatters are
-/// built once per import; the last format that worked is tried first.
-final class DateParser {
-    static let formats = [
-        "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ssXXXXX", "yyyy-MM-dd HH:mm:ss",
-        "MM/dd/yyyy hh:mm:ss a", "M/d/yy H:mm", "M/d/yyyy H:mm",
-    ]
-    private let formatters: [DateFormatter]
-    private var last = 0
-
-    init(timeZone: String) {
-        formatters = Self.formats.map { format in
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: timeZone)
-            f.dateFormat = format
-            return f
-        }
-    }
-
-    func parse(_ text: String) -> Date? {
-        if let d = formatters[last].date(from: text) { return d }
-        for (i, f) in formatters.enumerated() where i != last {
-            if let d = f.date(from: text) {
-                last = i
-                return d
-            }
-        }
-        return nil
     }
 }
