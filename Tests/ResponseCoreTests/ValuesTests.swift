@@ -55,6 +55,15 @@ struct ValuesTests {
         #expect(t.value(t.rows[1], "c") == nil)
     }
 
+    @Test("a quote inside an unquoted field is a character; a CRLF inside a value is quoted when written (both found by fuzzing)")
+    func csvStrayQuotesAndCRLF() {
+        let t = CSVTable(text: "id,what\n1,12\" pipe burst\n2,\"ok\"\n3,\"\"x\"\n")
+        #expect(t.rows == [["1", "12\" pipe burst"], ["2", "ok"], ["3", "x\""]], "a stray quote swallowed the rows after it")
+        #expect(CSVTable.field("line\r\nbreak") == "\"line\r\nbreak\"")
+        let written = "a,b\n" + [["x\r\ny", "z"]].map { $0.map(CSVTable.field).joined(separator: ",") }.joined(separator: "\n")
+        #expect(CSVTable(text: written).rows == [["x\r\ny", "z"]])
+    }
+
     @Test func taxonomyCodesAreStable() throws {
         let csv = "一级分类,二级分类,三级分类\n城乡建设,安全生产,事故处理\n城乡建设,安全生产,安全隐患\n城乡建设,城市建设,环境卫生\n环境保护,污染,噪音\n"
         let tax = try CategoryTaxonomy.parse(csv: csv, tenantID: "c")

@@ -37,6 +37,29 @@ struct GeoIndexTests {
         }
     }
 
+    @Test("a vertex on a cell centre: the grid still agrees with a plain scan (found by fuzzing)")
+    func vertexOnCellCentre() throws {
+        // The hole's vertex (117.1, 38.05) is the centre of the grid cell that holds the point.
+        let layer = try GeoLayer.parse(Data("""
+        {"type":"FeatureCollection","features":[
+         {"type":"Feature","properties":{"code":"a"},"geometry":{"type":"Polygon","coordinates":[[[116.0,39.0],[116.1,39.0],[116.1,39.1],[116.0,39.1],[116.0,39.0]]]}},
+         {"type":"Feature","properties":{"code":"b"},"geometry":{"type":"MultiPolygon","coordinates":[[[[116.0,38.9],[116.1,38.9],[116.1,39.0],[116.0,38.9]]],
+           [[[117,38],[117.5,38],[117.5,38.5],[117,38]],[[117.1,38.05],[118.2,38.05],[117.2,38.1],[117.1,38.05]]]]}}]}
+        """.utf8), level: "d", keyProperty: "code")
+        let index = GeoIndex(layers: [layer])
+        let point = GeoPoint(latitude: 38.0625, longitude: 117.1)
+        #expect(layer.regions[1].contains(point))
+        #expect(index.locate(point, level: "d")?.key == "b")
+        // An edge whose end lies exactly on a scanline's row was left out of that row.
+        let other = try GeoLayer.parse(Data("""
+        {"type":"Feature","properties":{"code":"c"},"geometry":{"type":"MultiPolygon","coordinates":[[[[116.0,38.9],[106.1,38.9],[116.1,39.0],[116.0,38.9]]],
+          [[[117,38],[117.5,38],[118.5,38.5],[117,38]],[[117.1,38.05],[117.2,38.385],[117.2,38.1],[116.1,38.05]]]]}}
+        """.utf8), level: "d", keyProperty: "code")
+        let second = GeoPoint(latitude: 38.0625, longitude: 116.95)
+        #expect(other.regions[0].contains(second))
+        #expect(GeoIndex(layers: [other]).locate(second, level: "d")?.key == "c")
+    }
+
     @Test("invalid GeoJSON is refused with the feature named")
     func invalid() {
         let cases: [(String, String)] = [

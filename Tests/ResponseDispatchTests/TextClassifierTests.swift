@@ -43,6 +43,7 @@ struct TextClassifierTests {
         let model = TextClassifier.train(Self.examples)
         let data = model.serialized()
         let restored = try TextClassifier(serialized: data)
+        #expect(restored.serialized() == data, "a model read back writes the same bytes (the header's keys were in a per-process order)")
         for text in ["停水", "噪音", "pothole", ""] { #expect(restored.predict(text) == model.predict(text)) }
         #expect(restored.temperature == model.temperature)
         var withIDF = TextClassifier.Options()
@@ -51,6 +52,13 @@ struct TextClassifierTests {
         let back = try TextClassifier(serialized: weighted.serialized())
         #expect(back.documentCount == Self.examples.count)
         for text in ["停水", "噪音", "pothole\nwater main"] { #expect(back.predict(text) == weighted.predict(text)) }
+
+        // A file that lists a feature twice is refused (it loaded, and writing it back crashed).
+        var twice = data
+        let headerLength = Int(data[8]) | Int(data[9]) << 8 | Int(data[10]) << 16 | Int(data[11]) << 24
+        let first = 12 + headerLength, rowBytes = 12 + model.labels.count * 8
+        twice.replaceSubrange((first + rowBytes)..<(first + rowBytes + 8), with: data[first..<(first + 8)])
+        #expect(throws: ModelFileError.corrupt("a feature is listed twice")) { try TextClassifier(serialized: twice) }
 
         var otherVersion = data
         otherVersion[4] = 99

@@ -19,7 +19,9 @@ public struct CSVTable: Sendable {
 
     /// One field as written in a CSV file: quoted when it holds a comma, quote or line break.
     public static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        // By scalars: "\r\n" is one Character, equal to neither "\r" nor "\n", so a CRLF inside a
+        // value went out unquoted and split its row (found by the csv-import fuzz target).
+        guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -50,7 +52,9 @@ public struct CSVTable: Sendable {
             return iterator.next()
         }
         var scalars = String.UnicodeScalarView()
+        var quotedField = false
         func flushField() {
+            quotedField = false
             field = String(scalars)
             row.append(field)
             scalars = String.UnicodeScalarView()
@@ -67,7 +71,10 @@ public struct CSVTable: Sendable {
                 continue
             }
             switch c {
-            case "\"": inQuotes = true
+            // A quote opens a quoted field only at its start; inside an unquoted field it is a
+            // character (`12" pipe`), or one stray quote would swallow the rest of the file
+            // (found by the csv-import fuzz target).
+            case "\"" where scalars.isEmpty && !quotedField: inQuotes = true; quotedField = true
             case ",": flushField()
             case "\r":
                 if let n = next(), n != "\n" { pending = n }

@@ -26,8 +26,11 @@ struct LayerGrid: Sendable {
     private let entries: [Entry]
     /// Edges as (ax, ay, bx, by), x = longitude, y = latitude.
     private let edges: [SIMD4<Double>]
+    /// The regions themselves, for the rare query whose walk starts or turns on an edge.
+    private let regions: [GeoRegion]
 
     init(regions: [GeoRegion]) {
+        self.regions = regions
         var bounds = GeoBounds.empty
         var regionBounds: [GeoBounds] = []
         var edgeTotal = 0
@@ -102,8 +105,10 @@ struct LayerGrid: Sendable {
                 for i in 1..<ring.count {
                     let a = ring[i - 1], b = ring[i]
                     let yLo = min(a.latitude, b.latitude), yHi = max(a.latitude, b.latitude)
-                    let first = max(r0, Int(((yLo - f.bounds.minLatitude) / f.height - 0.5).rounded(.up)))
-                    let last = min(r1, Int(((yHi - f.bounds.minLatitude) / f.height - 0.5).rounded(.down)))
+                    // One row more each way: an end exactly on a row's centre can round out of
+                    // the range (found by fuzzing); the half-open test below decides.
+                    let first = max(r0, Int(((yLo - f.bounds.minLatitude) / f.height - 0.5).rounded(.up)) - 1)
+                    let last = min(r1, Int(((yHi - f.bounds.minLatitude) / f.height - 0.5).rounded(.down)) + 1)
                     guard first <= last else { continue }
                     for row in first...last {
                         let y = f.bounds.minLatitude + (Double(row) + 0.5) * f.height
@@ -162,6 +167,7 @@ struct LayerGrid: Sendable {
         for e in Int(cellStart[c])..<Int(cellStart[c + 1]) {
             let entry = entries[e]
             var inside = entry.centreInside
+            var onEdge = false
             let start = Int(entry.edgeStart)
             for k in start..<(start + Int(entry.edgeCount)) {
                 let edge = edges[k]
@@ -169,13 +175,18 @@ struct LayerGrid: Sendable {
                 if (edge.y > cy) != (edge.w > cy) {
                     let x = edge.x + (cy - edge.y) / (edge.w - edge.y) * (edge.z - edge.x)
                     if (x > cx) != (x > p.longitude) { inside.toggle() }
+                    // A walk that starts or turns exactly on an edge (a vertex on a cell centre,
+                    // as round coordinates give) has no parity to trust (found by fuzzing).
+                    if x == cx || x == p.longitude { onEdge = true }
                 }
                 // Leg 2: north/south along x = p.x from cy to p.y.
                 if (edge.x > p.longitude) != (edge.z > p.longitude) {
                     let y = edge.y + (p.longitude - edge.x) / (edge.z - edge.x) * (edge.w - edge.y)
                     if (y > cy) != (y > p.latitude) { inside.toggle() }
+                    if y == cy { onEdge = true }
                 }
             }
+            if onEdge { inside = regions[Int(entry.region)].contains(p) }
             if inside {
                 found.append(Int(entry.region))
                 if first { break }

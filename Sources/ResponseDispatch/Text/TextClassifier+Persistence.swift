@@ -35,7 +35,11 @@ extension TextClassifier {
     public func serialized() -> Data {
         var data = Data(Self.magic)
         append(Self.fileFormatVersion, to: &data)
-        let header = (try? JSONEncoder().encode(Header(labels: labels, temperature: temperature, examplesSeen: examplesSeen, documentCount: documentCount, rows: rows.count))) ?? Data()
+        // Sorted keys: JSONEncoder's order otherwise changes from one process to the next, and
+        // equal models must give equal files (found by the model-file fuzz target).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = (try? encoder.encode(Header(labels: labels, temperature: temperature, examplesSeen: examplesSeen, documentCount: documentCount, rows: rows.count))) ?? Data()
         append(UInt32(header.count), to: &data)
         data.append(header)
         let width = labels.count
@@ -68,9 +72,11 @@ extension TextClassifier {
         offset += headerLength
         let width = header.labels.count
         let rowBytes = 12 + width * 8
-        guard bytes.count - offset == header.rows * rowBytes else {
+        let (expected, overflow) = header.rows.multipliedReportingOverflow(by: rowBytes)
+        guard header.rows >= 0, !overflow, bytes.count - offset == expected else {
             throw .corrupt("expected \(header.rows) rows of \(rowBytes) bytes, found \(bytes.count - offset) bytes")
         }
+        guard Set(header.labels).count == width else { throw .corrupt("a label is listed twice") }
         self.init(labels: header.labels)
         temperature = header.temperature
         examplesSeen = header.examplesSeen
@@ -86,6 +92,9 @@ extension TextClassifier {
             for c in 0..<width { weights[r * width + c] = Float(bitPattern: Self.read(bytes, &offset)) }
             for c in 0..<width { squares[r * width + c] = Float(bitPattern: Self.read(bytes, &offset)) }
         }
+        // Two rows of one feature would leave a row no feature leads to (and writing the model
+        // back then crashed: found by the model-file fuzz target).
+        guard rows.count == header.rows else { throw .corrupt("a feature is listed twice") }
     }
 
     private func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
