@@ -45,27 +45,11 @@ struct BenchConsoleCommand: AsyncParsableCommand {
     }
 
     func measure(store: SQLTicketStore, logger: Logger) async throws {
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: DemoCity.tenant, bcryptCost: 4)
-        configuration.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
-        configuration.geoLayers = DemoCity.geoLayers()
-        configuration.sweepInterval = nil
-        configuration.notifications.relayInterval = nil
-        configuration.open311.anonymousRequestsPerMinute = 100_000_000
-        configuration.open311.burst = 100_000_000
-        configuration.open311.publicReadsPerMinute = 100_000_000
+        let configuration = try Self.serverConfiguration()
         let password = Secrets.randomPassword()
         let loaded = try await DemoCity.load(into: store, password: password, clock: SystemClock(), city: configuration.city(DemoCity.tenant), bcryptCost: 4)
         let messages = try DemoCity.messages()
-        // A knowledge base of realistic size: articles made from the demo's real messages.
-        let existing = try await store.articles(tenantID: DemoCity.tenant.id).count
-        if existing < articles {
-            for i in existing..<articles {
-                let m = messages[i % messages.count]
-                try await store.saveArticle(KnowledgeArticle(id: "bench-\(i)", tenantID: DemoCity.tenant.id, title: m.title,
-                                                             body: String(m.detail.prefix(600)), updatedAt: Date(), updatedBy: "bench"))
-            }
-        }
-        let kb = try await store.articles(tenantID: DemoCity.tenant.id).count
+        let kb = try await seedKnowledge(store: store, messages: messages)
         var query = TicketQuery()
         query.limit = 200
         let numbers = try await store.listTickets(query, tenantID: DemoCity.tenant.id).tickets.map(\.number)
@@ -102,37 +86,71 @@ struct BenchConsoleCommand: AsyncParsableCommand {
                 print(result.report(call.name))
             }
 
-            // Live streams: the same intake with and without open consoles polling the event log.
             if streams > 0 {
-                let filing = Call(name: "intake", method: .post, paths: ["/api/v1/tickets"],
-                                  bodies: messages.prefix(300).map { json(["kind": "complaint", "channel": "phone", "title": $0.title, "description": $0.detail]) })
-                let quiet = try await Self.load(port: port, call: filing, token: token, requests: requests, clients: clients)
-                print(quiet.report("POST /api/v1/tickets, no live streams"))
-                // Each stream on its own connection, as browsers hold them; closing the
-                // connections afterwards ends the streams.
-                let streamClients = (0..<streams).map { _ in TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(600))) }
-                let busy = try await withThrowingTaskGroup(of: Void.self) { streamsGroup in
-                    for client in streamClients {
-                        client.connect()
-                        streamsGroup.addTask {
-                            var headers = HTTPFields()
-                            headers[.authorization] = "Bearer \(supervisor)"
-                            _ = try? await client.execute(.init("/api/v1/stream", method: .get, headers: headers))
-                        }
-                    }
-                    try await Task.sleep(for: .seconds(2))  // every stream connected and polling
-                    let result = try await Self.load(port: port, call: filing, token: token, requests: requests, clients: clients)
-                    try await Task.sleep(for: .seconds(3))  // the last changes reach the streams
-                    for client in streamClients { try? await client.shutdown() }
-                    return result
-                }
-                print(busy.report("POST /api/v1/tickets, \(streams) live streams open"))
-                print(String(format: "  live streams cost %.1f %% of intake throughput (%.0f → %.0f req/s)",
-                             100 * (1 - busy.perSecond / quiet.perSecond), quiet.perSecond, busy.perSecond))
+                try await measureStreams(port: port, token: token, supervisor: supervisor, bodies: messages.prefix(300).map {
+                    json(["kind": "complaint", "channel": "phone", "title": $0.title, "description": $0.detail])
+                })
             }
             print("  peak RSS of the process (server + clients): \(BenchCommand.Intake.peakRSSMegabytes()) MB")
             group.cancelAll()
         }
+    }
+
+    /// The demo city's server with the limits lifted: every client comes from one address.
+    static func serverConfiguration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tenant: DemoCity.tenant, bcryptCost: 4)
+        configuration.catalogues[DemoCity.tenant.id] = try DemoCity.catalogue()
+        configuration.geoLayers = DemoCity.geoLayers()
+        configuration.sweepInterval = nil
+        configuration.notifications.relayInterval = nil
+        configuration.open311.anonymousRequestsPerMinute = 100_000_000
+        configuration.open311.burst = 100_000_000
+        configuration.open311.publicReadsPerMinute = 100_000_000
+        configuration.abuse.anonymousRequestsPerMinute = 100_000_000
+        configuration.abuse.anonymousBurst = 100_000_000
+        configuration.abuse.requestsPerMinute = 100_000_000
+        configuration.abuse.requestBurst = 100_000_000
+        return configuration
+    }
+
+    /// A knowledge base of realistic size: articles made from the demo's real messages.
+    /// - Returns: How many articles the city has.
+    func seedKnowledge(store: SQLTicketStore, messages: [(title: String, detail: String)]) async throws -> Int {
+        let existing = try await store.articles(tenantID: DemoCity.tenant.id).count
+        for i in existing..<max(existing, articles) {
+            let m = messages[i % messages.count]
+            try await store.saveArticle(KnowledgeArticle(id: "bench-\(i)", tenantID: DemoCity.tenant.id, title: m.title,
+                                                         body: String(m.detail.prefix(600)), updatedAt: Date(), updatedBy: "bench"))
+        }
+        return try await store.articles(tenantID: DemoCity.tenant.id).count
+    }
+
+    /// Live streams: the same intake with and without open consoles polling the event log.
+    func measureStreams(port: Int, token: String, supervisor: String, bodies: [[UInt8]]) async throws {
+        let filing = Call(name: "intake", method: .post, paths: ["/api/v1/tickets"], bodies: bodies)
+        let quiet = try await Self.load(port: port, call: filing, token: token, requests: requests, clients: clients)
+        print(quiet.report("POST /api/v1/tickets, no live streams"))
+        // Each stream on its own connection, as browsers hold them; closing the connections
+        // afterwards ends the streams.
+        let streamClients = (0..<streams).map { _ in TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(600))) }
+        let busy = try await withThrowingTaskGroup(of: Void.self) { streamsGroup in
+            for client in streamClients {
+                client.connect()
+                streamsGroup.addTask {
+                    var headers = HTTPFields()
+                    headers[.authorization] = "Bearer \(supervisor)"
+                    _ = try? await client.execute(.init("/api/v1/stream", method: .get, headers: headers))
+                }
+            }
+            try await Task.sleep(for: .seconds(2))  // every stream connected and polling
+            let result = try await Self.load(port: port, call: filing, token: token, requests: requests, clients: clients)
+            try await Task.sleep(for: .seconds(3))  // the last changes reach the streams
+            for client in streamClients { try? await client.shutdown() }
+            return result
+        }
+        print(busy.report("POST /api/v1/tickets, \(streams) live streams open"))
+        print(String(format: "  live streams cost %.1f %% of intake throughput (%.0f → %.0f req/s)",
+                     100 * (1 - busy.perSecond / quiet.perSecond), quiet.perSecond, busy.perSecond))
     }
 
     struct Result {

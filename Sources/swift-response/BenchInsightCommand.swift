@@ -52,119 +52,114 @@ struct BenchInsightCommand: AsyncParsableCommand {
     }
 
     func measure(_ store: SQLTicketStore, city: InsightCity, today: String, days: DayKeys) async throws {
-        let tenant = city.tenant
         let service = InsightService(store: store)
-        let reference = try await service.reference(tenantID: tenant.id)
-        let yesterday = DayRange.key(number: (DayRange.number(today) ?? 0) - 1)
-        let week = DayRange.days(7, endingBefore: today), month = DayRange.days(30, endingBefore: today), all = DayRange.days(self.days, endingBefore: today)
-        let thisMonth = String(yesterday.prefix(7))
-        let top = try await service.frequent(tenantID: tenant.id, range: week, level: 2, district: nil, street: nil, byDistrict: false, limit: 1, reference: reference)
-        let topCategory = top.problems.first?.category ?? "01.01"
-        var results: [[String: Any]] = []
-        func time(_ name: String, _ body: () async throws -> String) async throws {
-            if let only, !name.localizedCaseInsensitiveContains(only) { return }
-            var times: [Double] = []
-            var detail = ""
-            for _ in 0..<5 {
-                let (d, s) = try await timedAsync(body)
-                times.append(s)
-                detail = d
-            }
-            times.sort()
-            say(String(format: "  %-52@ median %7.1f ms  max %7.1f ms  %@", name as NSString, times[2] * 1000, times[4] * 1000, detail))
-            results.append(["query": name, "medianMs": times[2] * 1000, "maxMs": times[4] * 1000])
-        }
+        var scope = InsightBenchScope(
+            tenant: city.tenant, today: today, days: days, span: self.days, reference: try await service.reference(tenantID: city.tenant.id)
+        )
+        let top = try await service.frequent(
+            tenantID: city.tenant.id, range: scope.week, level: 2, district: nil, street: nil, byDistrict: false, limit: 1, reference: scope.reference
+        )
+        scope.topCategory = top.problems.first?.category ?? scope.topCategory
+        var timer = QueryTimer(only: only)
         say("queries (5 runs each):")
-        try await time("frequent, 7 days, level 2") {
-            let r = try await service.frequent(tenantID: tenant.id, range: week, level: 2, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference)
-            return "\(r.total) tickets"
+        try await Self.timeQueries(&timer, service: service, store: store, scope: scope)
+        try await Self.timeStoredViews(&timer, service: service, scope: scope)
+        var figures: [String: Any] = ["bench": "insight", "engine": store.engine, "queries": timer.results]
+        if only.map({ "detector".localizedCaseInsensitiveContains($0) }) ?? true {
+            let (warmUp, rate) = try await timeDetector(store: store, city: city, scope: scope)
+            figures["detectorEventsPerSecond"] = Int(rate)
+            figures["warmUpTicketsPerSecond"] = Int(warmUp)
         }
-        try await time("frequent, 30 days, level 3, by district") {
-            let r = try await service.frequent(tenantID: tenant.id, range: month, level: 3, district: nil, street: nil, byDistrict: true, limit: 10, reference: reference)
-            return "\(r.total) tickets"
+        let rss = BenchCommand.Intake.peakRSSMegabytes()
+        say("peak RSS \(rss) MB")
+        figures["peakRSSMB"] = rss
+        printJSONLine(figures)
+    }
+
+    /// The ad-hoc queries: frequent problems, text groups, hotspots, repeats.
+    static func timeQueries(_ timer: inout QueryTimer, service: InsightService, store: SQLTicketStore, scope: InsightBenchScope) async throws {
+        let (tenant, reference, days) = (scope.tenant, scope.reference, scope.days)
+        let (week, month, all) = (scope.week, scope.month, DayRange.days(scope.span, endingBefore: scope.today))
+        let category = scope.topCategory
+        for (name, range, level, street, byDistrict) in [
+            ("frequent, 7 days, level 2", week, 2, nil, false), ("frequent, 30 days, level 3, by district", month, 3, nil, true),
+            ("frequent, \(scope.span) days, level 1", all, 1, nil, false), ("frequent, 30 days, one street", month, 2, "st-007", false),
+        ] as [(String, DayRange, Int, String?, Bool)] {
+            try await timer.time(name) {
+                let r = try await service.frequent(tenantID: tenant.id, range: range, level: level, district: nil, street: street, byDistrict: byDistrict, limit: 10, reference: reference)
+                return "\(r.total) tickets"
+            }
         }
-        try await time("frequent, \(self.days) days, level 1") {
-            let r = try await service.frequent(tenantID: tenant.id, range: all, level: 1, district: nil, street: nil, byDistrict: false, limit: 10, reference: reference)
-            return "\(r.total) tickets"
-        }
-        try await time("frequent, 30 days, one street") {
-            let r = try await service.frequent(tenantID: tenant.id, range: month, level: 2, district: nil, street: "st-007", byDistrict: false, limit: 10, reference: reference)
-            return "\(r.total) tickets"
-        }
-        try await time("text groups, 7 days, top level-2 category") {
-            let r = try await service.clusters(tenantID: tenant.id, range: week, category: topCategory, district: nil, days: days, reference: reference)
+        try await timer.time("text groups, 7 days, top level-2 category") {
+            let r = try await service.clusters(tenantID: tenant.id, range: week, category: category, district: nil, days: days, reference: reference)
             return "\(r.sampled) of \(r.tickets) grouped, \(r.clusters.count) groups"
         }
-        try await time("hotspots, 7 days, top level-2 category") {
-            let r = try await service.hotspots(tenantID: tenant.id, range: week, category: topCategory, level: 2, finder: HotspotFinder(densityFactor: 3), limit: 20, withTickets: 5, days: days, reference: reference)
-            return "\(r.hotspots.count) hotspots"
+        for (name, filter) in [("hotspots, 7 days, top level-2 category", Optional(category)), ("hotspots, 7 days, every category", nil)] {
+            try await timer.time(name) {
+                let r = try await service.hotspots(tenantID: tenant.id, range: week, category: filter, level: 2, finder: HotspotFinder(densityFactor: 3), limit: 20, withTickets: 5, days: days, reference: reference)
+                return "\(r.hotspots.count) hotspots"
+            }
         }
-        try await time("hotspots, 7 days, every category") {
-            let r = try await service.hotspots(tenantID: tenant.id, range: week, category: nil, level: 2, finder: HotspotFinder(densityFactor: 3), limit: 20, withTickets: 5, days: days, reference: reference)
-            return "\(r.hotspots.count) hotspots"
-        }
-        let monthRange = DayRange.month(thisMonth) ?? week
-        for (name, range) in [("this month", monthRange), ("last 7 days", week), ("last 30 days", month)] {
-            try await time("repeat callers, \(name)") {
+        for (name, range) in [("this month", DayRange.month(scope.thisMonth) ?? week), ("last 7 days", week), ("last 30 days", month)] {
+            try await timer.time("repeat callers, \(name)") {
                 "\(try await store.repeats(tenantID: tenant.id, kind: .caller, range: range, minimum: 3, limit: 50).count) callers"
             }
-            try await time("repeat places, \(name)") {
+            try await timer.time("repeat places, \(name)") {
                 "\(try await store.repeats(tenantID: tenant.id, kind: .address, range: range, minimum: 3, limit: 50).count) places"
             }
         }
-        // A brief is built in the background and served as stored (docs/insight.md): both costs.
-        let lastMonth = DayRange.month(before: thisMonth) ?? thisMonth
-        for (name, period) in [("daily brief, yesterday", yesterday), ("monthly brief, last month", lastMonth)] {
-            try await time(name + ": built") {
+    }
+
+    /// What the server builds in the background and serves as stored (docs/insight.md): briefs,
+    /// hotspot views and topic volumes, both costs.
+    static func timeStoredViews(_ timer: inout QueryTimer, service: InsightService, scope: InsightBenchScope) async throws {
+        let (tenant, reference, days) = (scope.tenant, scope.reference, scope.days)
+        let category = scope.topCategory
+        for (name, period) in [("daily brief, yesterday", scope.yesterday), ("monthly brief, last month", DayRange.month(before: scope.thisMonth) ?? scope.thisMonth)] {
+            try await timer.time(name + ": built") {
                 let b = try await service.buildAndStoreBrief(tenant: tenant, period: period, days: days, now: Date())
                 return "\(b.tickets) tickets, \(b.hotspots.count) hotspots"
             }
-            try await time(name + ": served as stored") {
+            try await timer.time(name + ": served as stored") {
                 let b = try await service.servedBrief(tenant: tenant, period: period, days: days, now: Date(), maxAge: 900)
                 return "\(b.tickets) tickets, \(b.hotspots.count) hotspots"
             }
         }
-        // Every category over a month or a quarter reads that many days of cells: the API keeps
-        // those views and serves them as stored (docs/insight.md). Both costs, as of the last
-        // day with tickets.
-        for (window, range) in [(30, month), (90, DayRange.days(90, endingBefore: today))] {
-            try await time("hotspots, \(window) days, every category: computed") {
+        // Every category over a month or a quarter reads that many days of cells, as of the last day with tickets.
+        for (window, range) in [(30, scope.month), (90, DayRange.days(90, endingBefore: scope.today))] {
+            try await timer.time("hotspots, \(window) days, every category: computed") {
                 let r = try await service.hotspots(tenantID: tenant.id, range: range, category: nil, level: 2, finder: HotspotView.finder, limit: 20, withTickets: 5, days: days, reference: reference)
                 return "\(r.hotspots.count) hotspots"
             }
         }
-        let lastSecond = (days.start(of: today) ?? Date()).addingTimeInterval(-1)
-        try await time("hotspot views, 30 and 90 days x 3 levels: built") {
+        let lastSecond = (days.start(of: scope.today) ?? Date()).addingTimeInterval(-1)
+        try await timer.time("hotspot views, 30 and 90 days x 3 levels: built") {
             "\(try await service.refreshHotspots(tenant: tenant, days: days, now: lastSecond, maxAge: 0, interval: 0).count) views"
         }
         for window in HotspotView.windows {
-            try await time("hotspots, \(window) days, every category: served as stored") {
+            try await timer.time("hotspots, \(window) days, every category: served as stored") {
                 let r = try await service.servedHotspots(tenant: tenant, view: HotspotView(days: window, level: 2), limit: 20, withTickets: 5, days: days, now: lastSecond, maxAge: 900)
                 return "\(r.hotspots.count) hotspots"
             }
         }
-        let topic = Topic(id: "tp-bench", tenantID: tenant.id, month: thisMonth, title: "bench", leadUnit: "dep-01",
-                          problems: [.init(title: "by category", categories: [topCategory]), .init(title: "by words", categories: [topCategory], words: ["漏水"])],
+        let topic = Topic(id: "tp-bench", tenantID: tenant.id, month: scope.thisMonth, title: "bench", leadUnit: "dep-01",
+                          problems: [.init(title: "by category", categories: [category]), .init(title: "by words", categories: [category], words: ["漏水"])],
                           updatedAt: Date(), updatedBy: "bench")
-        try await time("topic volume (7 months, categories and words)") {
-            let v = try await service.volume(of: topic, currentMonth: thisMonth, days: days, reference: reference)
+        try await timer.time("topic volume (7 months, categories and words)") {
+            let v = try await service.volume(of: topic, currentMonth: scope.thisMonth, days: days, reference: reference)
             return "\(v.problems.map { $0.counts.reduce(0, +) })"
         }
+    }
 
-        // The detector: what the monitor does at start (42 days read from the store), then the
-        // detector alone on events in memory.
-        if let only, !"detector".localizedCaseInsensitiveContains(only) {
-            let rss = BenchCommand.Intake.peakRSSMegabytes()
-            say("peak RSS \(rss) MB")
-            printJSONLine(["bench": "insight", "engine": store.engine, "queries": results, "peakRSSMB": rss])
-            return
-        }
-        var detector = SpikeDetector(timeZone: TimeZone(identifier: tenant.timeZone) ?? .gmt)
-        let learnFrom = days.start(of: DayRange.key(number: (DayRange.number(today) ?? 0) - 42)) ?? Date()
+    /// The detector: what the monitor does at start (42 days read from the store), then the
+    /// detector alone on events in memory. Returns tickets/s of the warm-up and events/s alone.
+    func timeDetector(store: SQLTicketStore, city: InsightCity, scope: InsightBenchScope) async throws -> (warmUp: Double, rate: Double) {
+        let (tenant, reference) = (scope.tenant, scope.reference)
+        let zone = TimeZone(identifier: tenant.timeZone) ?? .gmt
+        var detector = SpikeDetector(timeZone: zone)
+        let learnFrom = scope.days.start(of: DayRange.key(number: (DayRange.number(scope.today) ?? 0) - 42)) ?? Date()
         let (read, readSeconds) = try await timedAsync { () -> Int in
-            var n = 0
-            var from = learnFrom
-            var after: String? = nil
+            var (n, from, after) = (0, learnFrom, String?.none)
             while true {
                 let page = try await store.filings(tenantID: tenant.id, from: from, to: Date(), after: after, limit: 10_000)
                 for f in page { _ = detector.observe(category: reference.rollUp(f.category, to: 2), district: f.district, at: f.createdAt) }
@@ -179,19 +174,54 @@ struct BenchInsightCommand: AsyncParsableCommand {
             SpikeEvaluation.Event(category: city.leaves[city.leafIndex(i)].code.prefix(5).description, district: city.district(of: city.streetIndex(i)),
                                   at: learnFrom.addingTimeInterval(Double(i) * 42 * 86_400 / Double(max(1, detectorEvents))))
         }
-        var times: [Double] = []
-        var alerts = 0
+        var (times, alerts) = ([Double](), 0)
         for _ in 0..<3 {
-            let outcome = SpikeEvaluation.run(events, settings: SpikeDetector.Settings(), timeZone: TimeZone(identifier: tenant.timeZone) ?? .gmt)
+            let outcome = SpikeEvaluation.run(events, settings: SpikeDetector.Settings(), timeZone: zone)
             times.append(outcome.seconds)
             alerts = outcome.alerts.count
         }
         times.sort()
         let rate = Double(detectorEvents) / times[1]
         say(String(format: "detector alone: %d events in %.2f s (median of 3) = %.0f events/s; %d streams; %d alerts", detectorEvents, times[1], rate, detector.streamCount, alerts))
-        let rss = BenchCommand.Intake.peakRSSMegabytes()
-        say("peak RSS \(rss) MB")
-        printJSONLine(["bench": "insight", "engine": store.engine, "queries": results, "detectorEventsPerSecond": Int(rate), "warmUpTicketsPerSecond": Int(Double(read) / readSeconds), "peakRSSMB": rss])
+        return (Double(read) / readSeconds, rate)
+    }
+}
+
+/// The city and days one insight benchmark measures.
+struct InsightBenchScope {
+    var tenant: Tenant
+    var today: String
+    var days: DayKeys
+    /// How many days the tickets span.
+    var span: Int
+    var reference: InsightService.Reference
+    /// The most frequent level-2 category of the last 7 days.
+    var topCategory = "01.01"
+
+    var yesterday: String { DayRange.key(number: (DayRange.number(today) ?? 0) - 1) }
+    var thisMonth: String { String(yesterday.prefix(7)) }
+    var week: DayRange { DayRange.days(7, endingBefore: today) }
+    var month: DayRange { DayRange.days(30, endingBefore: today) }
+}
+
+/// Times named queries: median and max of 5 runs each, printed and kept for the JSON line;
+/// queries whose name does not contain `only` are skipped.
+struct QueryTimer {
+    var only: String?
+    var results: [[String: Any]] = []
+
+    mutating func time(_ name: String, _ body: () async throws -> String) async throws {
+        if let only, !name.localizedCaseInsensitiveContains(only) { return }
+        var times: [Double] = []
+        var detail = ""
+        for _ in 0..<5 {
+            let (d, s) = try await timedAsync(body)
+            times.append(s)
+            detail = d
+        }
+        times.sort()
+        say(String(format: "  %-52@ median %7.1f ms  max %7.1f ms  %@", name as NSString, times[2] * 1000, times[4] * 1000, detail))
+        results.append(["query": name, "medianMs": times[2] * 1000, "maxMs": times[4] * 1000])
     }
 }
 

@@ -35,7 +35,47 @@ struct EvalClassifyCommand: AsyncParsableCommand {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard taxonomyWeight > 0, taxonomyWeight.isFinite else { throw ValidationError("--taxonomy-weight must be a positive number") }
         let trainSet = try examples(from: train, textColumns: textColumns, tokenColumns: tokenColumns)
-        guard trainSet.count >= folds else { throw ValidationError("\(train) has only \(trainSet.count) labelled rows") }
+        // Cross-validation needs a row per fold; a separate test file needs only something to learn.
+        guard trainSet.count >= (test == nil ? folds : 1) else { throw ValidationError("\(train) has only \(trainSet.count) labelled rows") }
+        let trainer = try makeTrainer(trainSet: trainSet, textColumns: textColumns)
+        var run = Measurement()
+        if let test {
+            let testSet = try examples(from: test, textColumns: textColumns, tokenColumns: tokenColumns)
+            say("eval classify: train \(trainSet.count) rows from \(train), test \(testSet.count) rows from \(test)")
+            let (model, seconds) = timed { trainer(trainSet) }
+            run.add(model: model, trainSeconds: seconds, trainRows: trainSet.count, predictMicros: evaluate(model, on: testSet, into: &run.report))
+        } else {
+            say("eval classify: \(trainSet.count) labelled rows from \(train), \(folds)-fold cross-validation")
+            crossValidate(trainSet, trainer: trainer, into: &run)
+        }
+        if let save {
+            let model = trainer(trainSet)
+            try model.serialized().write(to: URL(fileURLWithPath: save))
+            say("model trained on all \(trainSet.count) rows written to \(save)")
+        }
+        summarize(run)
+    }
+
+    /// What one evaluation measured: the report over every test row, and per trained model its
+    /// training time, prediction time and size.
+    struct Measurement {
+        var report = ClassificationReport()
+        var trainSeconds: [Double] = []
+        var predictMicros: [Double] = []
+        var modelBytes = 0
+        var trainedCount = 0
+
+        mutating func add(model: TextClassifier, trainSeconds seconds: Double, trainRows: Int, predictMicros micros: Double) {
+            trainSeconds.append(seconds)
+            predictMicros.append(micros)
+            modelBytes = max(modelBytes, model.serialized().count)
+            trainedCount = trainRows
+        }
+    }
+
+    /// The training the options ask for: labelled rows plus class descriptions, self-trained on
+    /// unlabelled texts when given (never on texts of the labelled set).
+    func makeTrainer(trainSet: [TextClassifier.Example], textColumns: [String]) throws -> ([TextClassifier.Example]) -> TextClassifier {
         var options = TextClassifier.Options()
         options.epochs = epochs
         options.inverseDocumentFrequency = idf
@@ -50,52 +90,37 @@ struct EvalClassifyCommand: AsyncParsableCommand {
         let known = Set(trainSet.map(\.text))
         pool = pool.filter { !known.contains($0) }
         if !pool.isEmpty { say("self-training with \(pool.count) unlabelled texts, adopted from confidence \(adoptAt)") }
-        let trainer: ([TextClassifier.Example]) -> TextClassifier = { labelled in
+        let (adoptAt, pooled) = (self.adoptAt, pool)
+        return { labelled in
             let classes = Set(labelled.map(\.label))
             let examples = labelled + descriptions.filter { classes.contains($0.label) }
-            return pool.isEmpty ? TextClassifier.train(examples, options: options)
-                : TextClassifier.selfTrain(examples, unlabeled: pool, threshold: adoptAt, options: options).model
+            return pooled.isEmpty ? TextClassifier.train(examples, options: options)
+                : TextClassifier.selfTrain(examples, unlabeled: pooled, threshold: adoptAt, options: options).model
         }
+    }
 
-        var report = ClassificationReport()
-        var trainSeconds: [Double] = []
-        var predictMicros: [Double] = []
-        var modelBytes = 0
-        var trainedCount = 0
-        if let test {
-            let testSet = try examples(from: test, textColumns: textColumns, tokenColumns: tokenColumns)
-            say("eval classify: train \(trainSet.count) rows from \(train), test \(testSet.count) rows from \(test)")
-            let (model, seconds) = timed { trainer(trainSet) }
-            trainSeconds.append(seconds)
-            trainedCount = trainSet.count
-            modelBytes = model.serialized().count
-            predictMicros.append(evaluate(model, on: testSet, into: &report))
-        } else {
-            say("eval classify: \(trainSet.count) labelled rows from \(train), \(folds)-fold cross-validation")
-            var rng = SplitMix64(seed: foldSeed)
-            let order = Array(trainSet.indices).shuffled(using: &rng)
-            for fold in 0..<folds {
-                let testIndices = Set(order.enumerated().filter { $0.offset % folds == fold }.map(\.element))
-                let trainPart = trainSet.indices.filter { !testIndices.contains($0) }.map { trainSet[$0] }
-                let testPart = testIndices.sorted().map { trainSet[$0] }
-                let (model, seconds) = timed { trainer(trainPart) }
-                var foldReport = ClassificationReport()
-                let micros = evaluate(model, on: testPart, into: &foldReport)
-                say(String(format: "  fold %d: accuracy %.2f %%, top-3 %.2f %%, trained %d in %.2f s, %.1f µs/prediction",
-                           fold + 1, foldReport.accuracy * 100, foldReport.top3Accuracy * 100, trainPart.count, seconds, micros))
-                report.merge(foldReport)
-                trainSeconds.append(seconds)
-                predictMicros.append(micros)
-                modelBytes = max(modelBytes, model.serialized().count)
-                trainedCount = trainPart.count
-            }
+    /// K-fold cross-validation on `trainSet`, folds drawn by `--fold-seed`.
+    func crossValidate(_ trainSet: [TextClassifier.Example], trainer: ([TextClassifier.Example]) -> TextClassifier, into run: inout Measurement) {
+        var rng = SplitMix64(seed: foldSeed)
+        let order = Array(trainSet.indices).shuffled(using: &rng)
+        for fold in 0..<folds {
+            let testIndices = Set(order.enumerated().filter { $0.offset % folds == fold }.map(\.element))
+            let trainPart = trainSet.indices.filter { !testIndices.contains($0) }.map { trainSet[$0] }
+            let testPart = testIndices.sorted().map { trainSet[$0] }
+            let (model, seconds) = timed { trainer(trainPart) }
+            var foldReport = ClassificationReport()
+            let micros = evaluate(model, on: testPart, into: &foldReport)
+            say(String(format: "  fold %d: accuracy %.2f %%, top-3 %.2f %%, trained %d in %.2f s, %.1f µs/prediction",
+                       fold + 1, foldReport.accuracy * 100, foldReport.top3Accuracy * 100, trainPart.count, seconds, micros))
+            run.report.merge(foldReport)
+            run.add(model: model, trainSeconds: seconds, trainRows: trainPart.count, predictMicros: micros)
         }
-        if let save {
-            let model = trainer(trainSet)
-            try model.serialized().write(to: URL(fileURLWithPath: save))
-            say("model trained on all \(trainSet.count) rows written to \(save)")
-        }
+    }
 
+    /// The human summary, then the JSON line.
+    func summarize(_ run: Measurement) {
+        let report = run.report
+        let (trainSeconds, predictMicros, modelBytes, trainedCount) = (run.trainSeconds, run.predictMicros, run.modelBytes, run.trainedCount)
         let classes = report.classes
         if perClass {
             for c in classes {

@@ -70,6 +70,14 @@ struct ConsoleController: ServerFace {
     }
 
     func register(on router: RouterGroup<AppRequestContext>) {
+        registerAssets(on: router)
+        registerSignIn(on: router)
+        registerStaffPages(on: router)
+        registerPortal(on: router)
+    }
+
+    /// Scripts, styles and images: immutable when asked with the build's `?v=`.
+    func registerAssets(on router: RouterGroup<AppRequestContext>) {
         router.get("/assets/**") { request, _ -> Response in
             let path = String(request.uri.path.dropFirst("/assets/".count))
             guard let file = assets.files[path] else { throw Problem.notFound("no asset \(path)") }
@@ -78,17 +86,27 @@ struct ConsoleController: ServerFace {
             headers[.cacheControl] = request.uri.queryParameters["v"] == nil ? "no-cache" : "public, max-age=31536000, immutable"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: file.bytes))
         }
+    }
+
+    /// The login page's data: where to go next, and the demo's users when it has them.
+    func loginExtra(next: String, _ more: [String: Any] = [:]) -> [String: Any] {
+        more.merging([
+            "next": next,
+            "demoUsers": configuration.demoUsers.map { ["username": $0.username, "role": $0.role.rawValue] },
+            "hasDemoUsers": !configuration.demoUsers.isEmpty,
+        ]) { _, new in new }
+    }
+
+    /// Signing in and out with the session cookie.
+    func registerSignIn(on router: RouterGroup<AppRequestContext>) {
         router.get("/console") { request, context -> Response in
             guard let identity = context.identity else { return Self.redirect("/console/login") }
             return Self.redirect(Self.home(identity.role) + Self.langSuffix(request))
         }
         router.get("/console/login") { request, context -> Response in
             if let identity = context.identity, Role.loginRoles.contains(identity.role) { return Self.redirect(Self.home(identity.role)) }
-            return render("login", request: request, identity: nil, nav: nil, extra: [
-                "next": Self.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? "",
-                "demoUsers": configuration.demoUsers.map { ["username": $0.username, "role": $0.role.rawValue] },
-                "hasDemoUsers": !configuration.demoUsers.isEmpty,
-            ])
+            return render("login", request: request, identity: nil, nav: nil,
+                          extra: loginExtra(next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)) ?? ""))
         }
         router.post("/console/login") { request, context -> Response in
             let form = try await request.decodeForm(SignInForm.self)
@@ -106,9 +124,7 @@ struct ConsoleController: ServerFace {
             } catch let problem as Problem where problem.status == .unauthorized || problem.status == .tooManyRequests {
                 let throttled = problem.status == .tooManyRequests
                 var page = render("login", request: request, identity: nil, nav: nil,
-                                  extra: ["next": next ?? "", "failed": !throttled, "throttled": throttled, "username": form?.username ?? "",
-                                          "demoUsers": configuration.demoUsers.map { ["username": $0.username, "role": $0.role.rawValue] },
-                                          "hasDemoUsers": !configuration.demoUsers.isEmpty])
+                                  extra: loginExtra(next: next ?? "", ["failed": !throttled, "throttled": throttled, "username": form?.username ?? ""]))
                 page.status = problem.status
                 if let wait = problem.retryAfter { page.headers[.retryAfter] = String(wait) }
                 return page
@@ -124,6 +140,10 @@ struct ConsoleController: ServerFace {
             response.headers[values: .setCookie] = ["\(AuthMiddleware.sessionCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"]
             return response
         }
+    }
+
+    /// Every staff screen, and a ticket's page.
+    func registerStaffPages(on router: RouterGroup<AppRequestContext>) {
         for page in Self.pages {
             router.get(RouterPath(page.path)) { request, context -> Response in
                 try self.staffPage(page, request: request, context: context)
@@ -133,7 +153,10 @@ struct ConsoleController: ServerFace {
             let page = Page(path: "", template: "ticket", nav: "", roles: Set(Role.loginRoles))
             return try self.staffPage(page, request: request, context: context, extra: ["number": try context.parameters.require("number")])
         }
-        // The residents' portal: no login.
+    }
+
+    /// The residents' portal: no login.
+    func registerPortal(on router: RouterGroup<AppRequestContext>) {
         router.get("/portal") { request, _ -> Response in render("portal", request: request, identity: nil, nav: "portal") }
         router.get("/portal/track") { request, _ -> Response in
             render("track", request: request, identity: nil, nav: "track", extra: [
