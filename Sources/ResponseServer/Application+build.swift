@@ -30,6 +30,7 @@ public func buildApplication(
     dispatch: DispatchService? = nil,
     notifier: (any Notifier)? = nil,
     liveFeed: LiveFeed? = nil,
+    services extra: [any Service] = [],
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let feed = liveFeed ?? LiveFeed(store: store, clock: clock, interval: configuration.liveInterval, logger: logger)
@@ -92,6 +93,7 @@ public func buildApplication(
             exit(75)
         })
     }
+    services += extra
     let limits = configuration.connections, connections = ConnectionCapHandler.Counter()
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [
@@ -128,6 +130,7 @@ public func buildRouter(
     // Every face: counted and timed (outermost, so that every answer is), security headers (outermost, so that problem responses carry them too),
     // problems for errors, the body limit.
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    if configuration.tracing { router.add(middleware: RequestTracingMiddleware()) }
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))

@@ -75,6 +75,9 @@ public struct ServerConfiguration: Sendable {
     /// Whether the process exits (code 75) when a database write is stuck on a connection that
     /// was closed under it, for its supervisor to restart it (`serve` sets it; tests do not).
     public var exitWhenStuck = false
+    /// Whether every request opens a span (``RequestTracingMiddleware``) for the tracer the process
+    /// bootstrapped: `serve --traces-endpoint` in a build with the OpenTelemetry trait.
+    public var tracing = false
 
     public init(
         host: String = "127.0.0.1",

@@ -6,6 +6,7 @@ import ResponseCore
 import ResponseDispatch
 import ResponseServer
 import ResponseStore
+import ServiceLifecycle
 
 /// `swift-response serve`: migrate the database and run the HTTP server.
 struct ServeCommand: AsyncParsableCommand {
@@ -31,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log lines as text or json, one object per line (env SWIFT_RESPONSE_LOG_FORMAT; default text).")
     var logFormat: String?
 
+    @Option(name: .long, help: "Send a trace of every request over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318 (env SWIFT_RESPONSE_TRACES_ENDPOINT; needs a build with the OpenTelemetry trait).")
+    var tracesEndpoint: String?
+
     func run() async throws {
         let resolved = try Settings(database: database, host: host, port: port)
         var settings = resolved.configuration
@@ -41,6 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard ["text", "json"].contains(format) else { throw ValidationError("--log-format must be text or json, not '\(format)'") }
         Self.logEverything(at: level, json: format == "json")
         let logger = Logger(label: "swift-response")
+        var extra: [any Service] = []
+        if let endpoint = tracesEndpoint ?? ProcessInfo.processInfo.environment["SWIFT_RESPONSE_TRACES_ENDPOINT"] {
+            extra.append(try TraceExport.service(endpoint: endpoint))
+            settings.tracing = true
+            say("Traces: every request, over OTLP/HTTP to \(endpoint).")
+        }
         settings.exitWhenStuck = true
         if demo && settings.contactKeys == nil { settings.contactKeys = try Self.demoKeys(database: settings.databaseURL) }
         try await SQLTicketStore.withStore(url: settings.databaseURL, contacts: try settings.requireContactKeys(), logger: logger) { store in
@@ -59,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             say("Open311 GeoReport v2: http://\(settings.host):\(settings.port)/open311/v2/discovery.json (keys: swift-response apikey create --name NAME)")
             let dispatch = makeDispatchService(configuration: settings, store: store)
-            let app = buildApplication(configuration: settings, store: store, logger: logger, dispatch: dispatch)
+            let app = buildApplication(configuration: settings, store: store, logger: logger, dispatch: dispatch, services: extra)
             let layers = settings.geoLayers.count, tenantID = settings.tenant.id
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await app.runService() }
