@@ -50,7 +50,7 @@ struct AccountabilityHTTPTests {
             }
 
             let filed = try await h.fileTicket(agent)
-            let number = try #require(filed.json["number"] as? String, "\(filed.status) \(filed.text)")
+            let number = try filed.decode(TicketView.self).number
             #expect(try await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"]).status == .ok)
             clock.advance(by: 600)
             #expect(try await h.act(number, "accept", handler).status == .ok)
@@ -74,14 +74,14 @@ struct AccountabilityHTTPTests {
             let until = try #require(ticket.deadlines.resolution).addingTimeInterval(3 * 86_400)
             reply = try await h.act(number, "request-extension", handler, ["until": until.formatted(.iso8601), "reason": "parts on order"])
             #expect(reply.status == .ok, "\(reply.text)")
-            #expect((reply.json["allowedActions"] as? [String])?.contains("decide-extension") == true)
+            #expect(try reply.decode(TicketView.self).allowedActions?.contains("decide-extension") == true)
             #expect(try await h.act(number, "decide-extension", handler, ["approve": true]).status == .forbidden)
             let waiting = try await h.send(.get, "/api/v1/tickets?queue=extension", token: supervisor)
-            #expect((waiting.json["items"] as? [[String: Any]])?.map { $0["number"] as? String } == [number])
+            #expect(try waiting.decode(ItemPage<TicketView>.self).items.map(\.number) == [number])
             #expect(try await h.send(.get, "/api/v1/tickets?queue=someday", token: supervisor).status == .badRequest)
             reply = try await h.act(number, "decide-extension", supervisor, ["approve": true, "note": "ok"])
             #expect(reply.status == .ok)
-            let moved = try #require(((reply.json["deadlines"] as? [String: Any])?["resolution"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+            let moved = try #require(try reply.decode(TicketView.self).deadlines?.resolution.flatMap { try? Date($0, strategy: .iso8601) })
             #expect(abs(moved.timeIntervalSince(until)) < 1, "the deadline is the one asked for (sent in whole seconds)")
 
             // The reply puts it in the follow-up queue, with the script.
@@ -89,8 +89,9 @@ struct AccountabilityHTTPTests {
             #expect(try await h.act(number, "reply", handler, ["text": "repaired", "resolved": true]).status == .ok)
             var followUps = try await h.send(.get, "/api/v1/follow-ups", token: agent)
             #expect(followUps.status == .ok)
-            #expect(((followUps.json["items"] as? [[String: Any]]) ?? []).map { $0["number"] as? String } == [number])
-            #expect(((followUps.json["script"] as? [String: Any])?["questions"] as? [Any])?.count == 3)
+            let queue = try followUps.decode(FollowUpQueueView.self)
+            #expect(queue.items.map(\.number) == [number])
+            #expect(queue.script.questions.count == 3)
             #expect(try await h.send(.get, "/api/v1/follow-ups", token: handler).status == .forbidden)
             reply = try await h.send(.post, "/api/v1/tickets/\(number)/follow-up", token: agent, json: ["outcome": "no_answer", "note": "no pick-up"])
             #expect(reply.status == .ok, "\(reply.text)")
@@ -98,11 +99,12 @@ struct AccountabilityHTTPTests {
 
             // The complainant rates through the signed link, without logging in.
             let link = try await h.send(.post, "/api/v1/tickets/\(number)/follow-up-link", token: agent)
-            let token = try #require(link.json["token"] as? String)
-            #expect((link.json["url"] as? String)?.hasSuffix("/follow-up/" + token) == true)
+            let issued = try link.decode(FollowUpLinkView.self)
+            let token = issued.token
+            #expect(issued.url.hasSuffix("/follow-up/" + token))
             let publicView = try await h.send(.get, "/api/v1/follow-up/\(token)")
             #expect(publicView.status == .ok)
-            #expect(publicView.json["awaitingRating"] as? Bool == true)
+            #expect(try publicView.decode(FollowUpPageView.self).awaitingRating)
             #expect(!publicView.text.contains("13912345678") && !publicView.text.contains("李四"), "no personal data behind a link")
             let page = try await h.send(.get, "/follow-up/\(token)")
             #expect(page.status == .ok && page.text.contains("<form method=\"post\">"))
@@ -122,22 +124,23 @@ struct AccountabilityHTTPTests {
             #expect(after.evaluation?.comment == "still leaking")
             #expect(try await h.send(.post, "/api/v1/follow-up/\(token)", json: ["resolved": true, "satisfaction": "satisfied"]).status == .conflict, "one rating per reply")
             followUps = try await h.send(.get, "/api/v1/follow-ups", token: agent)
-            #expect(((followUps.json["items"] as? [[String: Any]]) ?? []).isEmpty)
-            #expect((try await h.send(.get, "/api/v1/tickets?queue=extension", token: supervisor).json["items"] as? [Any])?.isEmpty == true)
+            #expect(try followUps.decode(FollowUpQueueView.self).items.isEmpty)
+            #expect(try await h.send(.get, "/api/v1/tickets?queue=extension", token: supervisor).decode(ItemPage<TicketView>.self).items.isEmpty)
 
             // The sweeper: nothing due now; past the redo's deadline, one breach notice, then nothing.
             #expect(try await h.send(.post, "/api/v1/sweep", token: handler).status == .forbidden)
             var sweep = try await h.send(.post, "/api/v1/sweep", token: supervisor)
-            #expect(sweep.status == .ok && sweep.json["events"] as? Int == 0, "\(sweep.text)")
+            #expect(sweep.status == .ok, "\(sweep.text)")
+            #expect(try sweep.decode(SweepView.self).events == 0, "\(sweep.text)")
             clock.set(try #require(after.deadlines.resolution).addingTimeInterval(60))
             try await signInAgain()
             sweep = try await h.send(.post, "/api/v1/sweep", token: supervisor)
             let shown = try await h.send(.get, "/api/v1/tickets/\(number)", token: supervisor).text
-            #expect((sweep.json["steps"] as? [String: Int])?["overdue_resolution"] == 1, "\(sweep.text) \(shown)")
-            #expect(try await h.send(.post, "/api/v1/sweep", token: supervisor).json["events"] as? Int == 0, "idempotent")
+            #expect(try sweep.decode(SweepView.self).steps["overdue_resolution"] == 1, "\(sweep.text) \(shown)")
+            #expect(try await h.send(.post, "/api/v1/sweep", token: supervisor).decode(SweepView.self).events == 0, "idempotent")
             after = try #require(try await h.store.ticket(number: number, tenantID: h.tenant.id))
             #expect(after.oversight.followUp?.reason == .expired, "expired: the complainant is asked again")
-            let link2 = try #require(try await h.send(.post, "/api/v1/tickets/\(number)/follow-up-link", token: agent).json["token"] as? String)
+            let link2 = try await h.send(.post, "/api/v1/tickets/\(number)/follow-up-link", token: agent).decode(FollowUpLinkView.self).token
             clock.advance(by: 8 * 86_400)
             #expect(try await h.send(.get, "/api/v1/follow-up/\(link2)").status == .gone, "links expire after seven days")
             try await signInAgain()
@@ -146,27 +149,28 @@ struct AccountabilityHTTPTests {
             let month = DayKeys(identifier: h.tenant.timeZone).key(start).prefix(7)
             let assessment = try await h.send(.get, "/api/v1/assessment?period=\(month)&level=street", token: handler)
             #expect(assessment.status == .ok, "\(assessment.text)")
-            let units = try #require(assessment.json["units"] as? [[String: Any]])
-            #expect(units.allSatisfy { $0["level"] as? String == "street" })
-            let street = try #require(units.first { $0["unit"] as? String == "cy-01" })
-            let counts = try #require(street["counts"] as? [String: Int])
+            let units = try assessment.decode(AssessmentView.self).units
+            #expect(units.allSatisfy { $0.level == "street" })
+            let street = try #require(units.first { $0.unit == "cy-01" })
+            let counts = street.counts
             #expect(counts["assigned"] == 1 && counts["responded_on_time"] == 1 && counts["rated"] == 1 && counts["dissatisfied"] == 1 && counts["redone"] == 1)
             // The breach counts in the month it happened, in the city's calendar.
             let breachMonth = DayKeys(identifier: h.tenant.timeZone).key(try #require(after.deadlines.resolution)).prefix(7)
             #expect(counts["overdue"] == (breachMonth == month ? 1 : 0))
             let later = try await h.send(.get, "/api/v1/assessment?period=\(breachMonth)&level=street", token: handler)
-            #expect(((later.json["units"] as? [[String: Any]])?.first { $0["unit"] as? String == "cy-01" }?["counts"] as? [String: Int])?["overdue"] == 1)
-            #expect(street["responseRate"] is NSNull && street["insufficientData"] as? Bool == true, "one ticket is below the minimum sample")
+            #expect(try later.decode(AssessmentView.self).units.first { $0.unit == "cy-01" }?.counts["overdue"] == 1)
+            #expect(street.responseRate == nil && street.insufficientData == true, "one ticket is below the minimum sample")
+            #expect(assessment.text.contains("\"responseRate\":null"), "an undefined rate is written as null, not left out")
             let companies = try await h.send(.get, "/api/v1/assessment?period=\(month)&level=department", token: supervisor)
-            let waterRow = try #require((companies.json["units"] as? [[String: Any]])?.first { $0["unit"] as? String == "water" })
-            #expect(waterRow["whistleScore"] as? Double == 4 && waterRow["arrivalRate"] as? Double == 1, "two-way score from the street")
+            let waterRow = try #require(try companies.decode(AssessmentView.self).units.first { $0.unit == "water" })
+            #expect(waterRow.whistleScore == 4 && waterRow.arrivalRate == 1, "two-way score from the street")
             let csv = try await h.send(.get, "/api/v1/assessment?period=\(month)&format=csv", token: supervisor)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.split(separator: "\n").first?.hasPrefix("period,level,rank") == true)
             #expect(csv.text.contains(",cy-01,建外街道,"))
             #expect(try await h.send(.get, "/api/v1/assessment?period=2026-13", token: supervisor).status == .badRequest)
             let replay = try await h.send(.get, "/api/v1/assessment/replay?period=\(month)", token: supervisor)
-            #expect(replay.json["matchesLive"] as? Bool == true, "\(replay.text.prefix(300))")
+            #expect(try replay.decode(ReplayView.self).matchesLive, "\(replay.text.prefix(300))")
 
             // Notifications: recorded with the events, delivered by the relay, rating link included.
             let outbox = try await h.send(.get, "/api/v1/tickets/\(number)/notifications", token: agent)
@@ -193,7 +197,7 @@ struct AccountabilityHTTPTests {
             #expect(try await h.send(.get, "/api/v1/tickets/\(number)/notifications", token: agent).array.allSatisfy { $0["status"] as? String == "sent" })
 
             // A message that waited more than a day is dropped as stale, not sent late.
-            let late = try #require(try await h.fileTicket(agent).json["number"] as? String)
+            let late = try await h.fileTicket(agent).decode(TicketView.self).number
             clock.advance(by: 25 * 3600)
             (sent, failed) = try await NotificationRelay(store: h.store, notifier: notifier, configuration: h.configuration, clock: clock).drain(tenantID: h.tenant.id)
             #expect(sent == 0 && failed >= 1)
@@ -237,4 +241,42 @@ struct AccountabilityHTTPTests {
             #expect(WebhookSigner.problem(with: try #require(URL(string: "ftp://x/y"))) != nil)
         }
     }
+}
+
+/// The answers of the accountability loop, typed.
+struct FollowUpQueueView: Decodable {
+    struct Script: Decodable { var questions: [String] }
+    var items: [TicketView]
+    var script: Script
+}
+
+struct FollowUpLinkView: Decodable {
+    var token: String
+    var url: String
+}
+
+struct FollowUpPageView: Decodable {
+    var awaitingRating: Bool
+}
+
+struct SweepView: Decodable {
+    var events: Int
+    var steps: [String: Int]
+}
+
+struct AssessmentView: Decodable {
+    struct Unit: Decodable {
+        var unit: String
+        var level: String
+        var counts: [String: Int]
+        var responseRate: Double?
+        var insufficientData: Bool?
+        var whistleScore: Double?
+        var arrivalRate: Double?
+    }
+    var units: [Unit]
+}
+
+struct ReplayView: Decodable {
+    var matchesLive: Bool
 }
