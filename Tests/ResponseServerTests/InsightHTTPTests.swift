@@ -26,43 +26,44 @@ struct InsightHTTPTests {
 
             var reply = try await h.send(.get, "/api/v1/insight/frequent?level=1", token: supervisor)
             #expect(reply.status == .ok, "\(reply.text)")
-            #expect(reply.json["total"] as? Int == 7)
-            var problems = try #require(reply.json["problems"] as? [[String: Any]])
-            #expect(problems.first?["category"] as? String == "01" && problems.first?["tickets"] as? Int == 6)
-            #expect(problems.first?["categoryName"] as? String == "城乡建设")
-            #expect(problems.first?["previous"] as? Int == 0)
+            let frequent = try reply.decode(InsightViews.Frequent.self)
+            #expect(frequent.total == 7)
+            #expect(frequent.problems.first?.category == "01" && frequent.problems.first?.tickets == 6)
+            #expect(frequent.problems.first?.categoryName == "城乡建设")
+            #expect(frequent.problems.first?.previous == 0)
             reply = try await h.send(.get, "/api/v1/insight/frequent?level=3&by=district&limit=1", token: supervisor)
-            problems = try #require(reply.json["problems"] as? [[String: Any]])
-            #expect(problems.count == 1 && problems[0]["category"] as? String == "01.01.01" && problems[0]["districtName"] as? String == "朝阳区")
+            let problems = try reply.decode(InsightViews.Frequent.self).problems
+            #expect(problems.count == 1 && problems[0].category == "01.01.01" && problems[0].districtName == "朝阳区")
 
             reply = try await h.send(.get, "/api/v1/insight/clusters?category=01", token: supervisor)
             #expect(reply.status == .ok, "\(reply.text)")
-            #expect(reply.json["tickets"] as? Int == 6 && reply.json["sampled"] as? Int == 6)
-            let clusters = try #require(reply.json["clusters"] as? [[String: Any]])
-            #expect(clusters.first?["tickets"] as? Int == 6, "the same complaint six times is one group")
+            let grouped = try reply.decode(InsightViews.Clusters.self)
+            #expect(grouped.tickets == 6 && grouped.sampled == 6)
+            #expect(grouped.clusters.first?.tickets == 6, "the same complaint six times is one group")
 
             reply = try await h.send(.get, "/api/v1/insight/hotspots?level=1&tickets=1", token: supervisor)
             #expect(reply.status == .ok, "\(reply.text)")
-            let spots = try #require(reply.json["hotspots"] as? [[String: Any]])
+            let spots = try reply.decode(InsightViews.Hotspots.self).hotspots
             #expect(spots.count == 1)
-            #expect(spots.first?["tickets"] as? Int == 6 && spots.first?["unit"] as? String == "cy-01" && spots.first?["unitName"] as? String == "建外街道")
-            #expect((spots.first?["numbers"] as? [String])?.count == 6)
-            #expect(spots.first?["growth"] == nil, "no growth without tickets before")
+            #expect(spots.first?.tickets == 6 && spots.first?.unit == "cy-01" && spots.first?.unitName == "建外街道")
+            #expect(spots.first?.numbers?.count == 6)
+            #expect(spots.first?.growth == nil, "no growth without tickets before")
 
             reply = try await h.send(.get, "/api/v1/insight/repeats?kind=caller", token: supervisor)
             #expect(reply.status == .ok)
-            let items = try #require(reply.json["items"] as? [[String: Any]])
-            #expect(items.count == 1 && items[0]["tickets"] as? Int == 6 && items[0]["label"] as? String == "*******5678")
+            let items = try reply.decode(RepeatList.self).items
+            #expect(items.count == 1 && items[0].tickets == 6 && items[0].label == "*******5678")
             #expect(!reply.text.contains("13912345678"))
-            #expect(try await h.send(.get, "/api/v1/insight/repeats?kind=address&min=7", token: supervisor).json["items"] as? [Any] != nil)
+            _ = try await h.send(.get, "/api/v1/insight/repeats?kind=address&min=7", token: supervisor).decode(RepeatList.self)
 
             // The daily brief, as JSON and as a page.
             reply = try await h.send(.get, "/api/v1/insight/brief", token: supervisor)
             #expect(reply.status == .ok, "\(reply.text)")
-            #expect(reply.json["tickets"] as? Int == 7 && reply.json["previous"] as? Int == 0 && reply.json["span"] as? String == "day")
-            #expect((reply.json["problems"] as? [[String: Any]])?.first?["categoryName"] as? String == "市政管理", "level 2")
-            #expect((reply.json["hotspots"] as? [[String: Any]])?.first?["tickets"] as? Int == 6, "a new hotspot")
-            #expect(reply.json["overdue"] as? [Any] != nil)
+            let brief = try reply.decode(InsightViews.Brief.self)
+            #expect(brief.tickets == 7 && brief.previous == 0 && brief.span == "day")
+            #expect(brief.problems.first?.categoryName == "市政管理", "level 2")
+            #expect(brief.hotspots.first?.tickets == 6, "a new hotspot")
+            #expect(brief.overdue != nil)
             reply = try await h.send(.get, "/api/v1/insight/brief?format=html", token: supervisor)
             #expect(reply.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(reply.text.contains("Daily brief") && reply.text.contains("市政管理") && reply.text.contains("<strong>7</strong> tickets today"))
@@ -70,7 +71,8 @@ struct InsightHTTPTests {
             #expect(try await h.send(.get, "/api/v1/insight/brief?day=yesterday", token: supervisor).status == .badRequest)
             let month = String(DayKeys(identifier: h.tenant.timeZone).key(Date()).prefix(7))
             reply = try await h.send(.get, "/api/v1/insight/brief?month=\(month)", token: supervisor)
-            #expect(reply.json["span"] as? String == "month" && reply.json["tickets"] as? Int == 7 && reply.json["sameDayLastWeek"] == nil)
+            let monthly = try reply.decode(InsightViews.Brief.self)
+            #expect(monthly.span == "month" && monthly.tickets == 7 && monthly.sameDayLastWeek == nil)
             #expect(try await h.send(.get, "/api/v1/insight/brief?month=\(month)&format=html", token: supervisor).text.contains("Monthly brief"))
             #expect(try await h.send(.get, "/api/v1/insight/brief?month=2026-13", token: supervisor).status == .badRequest)
 
@@ -84,7 +86,7 @@ struct InsightHTTPTests {
                         "frequent?by=street", "clusters", "hotspots?radius=5", "repeats?kind=friend", "repeats?month=2026-13", "alerts?status=closed"] {
                 let r = try await h.send(.get, "/api/v1/insight/" + bad, token: supervisor)
                 #expect(r.status == .badRequest, "\(bad): \(r.status)")
-                #expect(r.json["errors"] is [Any], "\(bad) names the field")
+                #expect(try !r.decode(ProblemView.self).fields.isEmpty, "\(bad) names the field")
             }
             #expect(try await h.send(.get, "/api/v1/insight/clusters?category=99", token: supervisor).status == .notFound)
         }
@@ -225,7 +227,7 @@ struct InsightHTTPTests {
             func tickets(_ query: String = "") async throws -> Int? {
                 let reply = try await h.send(.get, "/api/v1/insight/brief" + query, token: supervisor)
                 #expect(reply.status == .ok, "\(query): \(reply.text)")
-                return reply.json["tickets"] as? Int
+                return try reply.decode(InsightViews.Brief.self).tickets
             }
             for _ in 0..<2 { #expect(try await h.fileTicket(agent).status == .created) }
             #expect(try await tickets() == 2, "built at the first request")
@@ -282,8 +284,8 @@ struct InsightHTTPTests {
             func spot(_ query: String) async throws -> (tickets: Int?, numbers: Int?, generatedAt: String?) {
                 let reply = try await h.send(.get, "/api/v1/insight/hotspots?level=1&" + query, token: supervisor)
                 #expect(reply.status == .ok, "\(query): \(reply.text)")
-                let first = (reply.json["hotspots"] as? [[String: Any]])?.first
-                return (first?["tickets"] as? Int, (first?["numbers"] as? [String])?.count, reply.json["generatedAt"] as? String)
+                let answer = try reply.decode(InsightViews.Hotspots.self)
+                return (answer.hotspots.first?.tickets, answer.hotspots.first?.numbers?.count, answer.generatedAt)
             }
             try await file(6)
             let built = try await spot("days=30")
@@ -316,8 +318,9 @@ struct InsightHTTPTests {
             clock.advance(by: 12 * 3600)
             let login = try await h.login("supervisor")
             let reply = try await h.send(.get, "/api/v1/insight/hotspots?level=1&days=30", token: login)
-            #expect(reply.json["range"] as? [String: String] == ["from": "2026-10-28", "to": "2026-11-27"])
-            #expect((reply.json["hotspots"] as? [[String: Any]])?.first?["tickets"] as? Int == 9)
+            let answer = try reply.decode(InsightViews.Hotspots.self)
+            #expect(answer.range == ["from": "2026-10-28", "to": "2026-11-27"])
+            #expect(answer.hotspots.first?.tickets == 9)
         }
     }
 
@@ -355,11 +358,11 @@ struct InsightHTTPTests {
                 let supervisor = try await h.login("supervisor")
                 var reply = try await h.send(.get, "/api/v1/insight/alerts?status=open", token: supervisor)
                 #expect(reply.status == .ok)
-                let items = try #require(reply.json["items"] as? [[String: Any]])
+                let items = try reply.decode(ItemPage<InsightViews.Alert>.self).items
                 #expect(items.count == 1)
-                let district = try #require(items.first { $0["district"] as? String == "cy" })
-                #expect(district["categoryName"] as? String == "市政管理" && district["districtName"] as? String == "朝阳区")
-                let id = try #require(district["id"] as? String)
+                let district = try #require(items.first { $0.district == "cy" })
+                #expect(district.categoryName == "市政管理" && district.districtName == "朝阳区")
+                let id = district.id
 
                 let posted = hook.received
                 #expect(posted.count == 1)
@@ -369,11 +372,12 @@ struct InsightHTTPTests {
                 #expect(try await h.send(.post, "/api/v1/insight/alerts/\(id)/acknowledge", token: try await h.login("handler")).status == .forbidden)
                 reply = try await h.send(.post, "/api/v1/insight/alerts/\(id)/acknowledge", token: supervisor)
                 #expect(reply.status == .ok)
-                #expect(reply.json["status"] as? String == "acknowledged" && reply.json["acknowledgedBy"] as? String == h.user("supervisor"))
+                let acknowledged = try reply.decode(InsightViews.Alert.self)
+                #expect(acknowledged.status == "acknowledged" && acknowledged.acknowledgedBy == h.user("supervisor"))
                 #expect(try await h.send(.post, "/api/v1/insight/alerts/al-unknown/acknowledge", token: supervisor).status == .notFound)
                 reply = try await h.send(.get, "/api/v1/insight/alerts?status=open", token: supervisor)
-                #expect((reply.json["items"] as? [Any])?.isEmpty == true)
-                #expect((try await h.send(.get, "/api/v1/insight/alerts", token: supervisor).json["items"] as? [Any])?.count == 1)
+                #expect(try reply.decode(ItemPage<InsightViews.Alert>.self).items.isEmpty)
+                #expect(try await h.send(.get, "/api/v1/insight/alerts", token: supervisor).decode(ItemPage<InsightViews.Alert>.self).items.count == 1)
             }
         }
     }
@@ -398,18 +402,18 @@ struct TopicHTTPTests {
             ]
             var reply = try await h.send(.post, "/api/v1/topics", token: supervisor, json: body)
             #expect(reply.status == .created, "\(reply.text)")
-            let id = try #require(reply.json["id"] as? String)
-            #expect(reply.json["version"] as? Int == 1 && reply.json["status"] as? String == "planned")
+            let created = try reply.decode(InsightViews.Topic.self)
+            let id = created.id
+            #expect(created.version == 1 && created.status == "planned")
 
             reply = try await h.send(.get, "/api/v1/topics/\(id)", token: try await h.login("dispatcher"))
             #expect(reply.status == .ok, "\(reply.text)")
-            let volume = try #require(reply.json["volume"] as? [String: Any])
-            let months = try #require(volume["months"] as? [String])
-            #expect(months.count == 4 && months.last == month, "three months before, and the topic's month (nothing after it yet)")
-            let problems = try #require(volume["problems"] as? [[String: Any]])
-            #expect((problems[0]["counts"] as? [Int])?.last == 3, "from the aggregates: 01.01 covers 01.01.01")
-            #expect((problems[1]["counts"] as? [Int])?.last == 1, "from the words")
-            #expect(problems[0]["after"] == nil)
+            let volume = try reply.decode(InsightViews.TopicDetail.self).volume
+            #expect(volume.months.count == 4 && volume.months.last == month, "three months before, and the topic's month (nothing after it yet)")
+            let problems = volume.problems
+            #expect(problems[0].counts.last == 3, "from the aggregates: 01.01 covers 01.01.01")
+            #expect(problems[1].counts.last == 1, "from the words")
+            #expect(problems[0].after == nil)
 
             var change = body
             change["status"] = "active"
@@ -417,17 +421,17 @@ struct TopicHTTPTests {
             change["version"] = 1
             reply = try await h.send(.post, "/api/v1/topics/\(id)", token: supervisor, json: change)
             #expect(reply.status == .ok, "\(reply.text)")
-            #expect(reply.json["version"] as? Int == 2 && reply.json["status"] as? String == "active")
+            let changed = try reply.decode(InsightViews.Topic.self)
+            #expect(changed.version == 2 && changed.status == "active")
             reply = try await h.send(.post, "/api/v1/topics/\(id)", token: supervisor, json: change)
             #expect(reply.status == .conflict, "version 1 is stale now")
             change["version"] = nil
             #expect(try await h.send(.post, "/api/v1/topics/\(id)", token: supervisor, json: change).status == .badRequest)
 
             reply = try await h.send(.get, "/api/v1/topics/\(id)/history", token: supervisor)
-            let versions = try #require(reply.json["items"] as? [[String: Any]])
-            #expect(versions.map { $0["version"] as? Int } == [1, 2])
-            #expect((try await h.send(.get, "/api/v1/topics?month=\(month)", token: supervisor).json["items"] as? [Any])?.count == 1)
-            #expect((try await h.send(.get, "/api/v1/topics?month=2001-01", token: supervisor).json["items"] as? [Any])?.isEmpty == true)
+            #expect(try reply.decode(ItemPage<InsightViews.Topic>.self).items.map(\.version) == [1, 2])
+            #expect(try await h.send(.get, "/api/v1/topics?month=\(month)", token: supervisor).decode(ItemPage<InsightViews.Topic>.self).items.count == 1)
+            #expect(try await h.send(.get, "/api/v1/topics?month=2001-01", token: supervisor).decode(ItemPage<InsightViews.Topic>.self).items.isEmpty)
 
             // Who may, and what is checked.
             #expect(try await h.send(.post, "/api/v1/topics", token: try await h.login("dispatcher"), json: body).status == .forbidden)
@@ -437,10 +441,82 @@ struct TopicHTTPTests {
             bad["problems"] = [["title": "x"], ["title": "y", "categories": ["99"]], ["title": "z", "words": ["a"]], ["title": "w", "words": ["b"]]]
             reply = try await h.send(.post, "/api/v1/topics", token: supervisor, json: bad)
             #expect(reply.status == .badRequest)
-            let fields = Set((reply.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+            let fields = Set(try reply.decode(ProblemView.self).fields)
             #expect(fields.isSuperset(of: ["leadUnit", "problems", "problems[0]", "problems[1].categories"]))
             #expect(try await h.send(.get, "/api/v1/topics/tp-none", token: supervisor).status == .notFound)
             #expect(try await h.send(.get, "/api/v1/topics?month=2026-13", token: supervisor).status == .badRequest)
         }
+    }
+}
+
+/// The insight answers, typed.
+enum InsightViews {
+    struct Problem: Decodable {
+        var category: String
+        var categoryName: String?
+        var districtName: String?
+        var tickets: Int
+        var previous: Int?
+    }
+    struct Frequent: Decodable {
+        var total: Int
+        var problems: [Problem]
+    }
+    struct Clusters: Decodable {
+        struct Group: Decodable { var tickets: Int }
+        var tickets: Int
+        var sampled: Int
+        var clusters: [Group]
+    }
+    struct Hotspot: Decodable {
+        var tickets: Int
+        var unit: String?
+        var unitName: String?
+        var numbers: [String]?
+        var growth: Double?
+    }
+    struct Hotspots: Decodable {
+        var hotspots: [Hotspot]
+        var generatedAt: String?
+        var range: [String: String]?
+    }
+    struct Alert: Decodable {
+        var id: String
+        var district: String?
+        var districtName: String?
+        var categoryName: String?
+        var status: String
+        var acknowledgedBy: String?
+    }
+    struct Topic: Decodable {
+        struct Volume: Decodable {
+            struct Problem: Decodable {
+                var counts: [Int]
+                var after: Int?
+            }
+            var months: [String]
+            var problems: [Problem]
+        }
+        var id: String
+        var version: Int
+        var status: String
+    }
+    /// `GET /api/v1/topics/{id}`: the topic and its volume by month.
+    struct TopicDetail: Decodable {
+        var topic: Topic
+        var volume: Topic.Volume
+    }
+    /// Any JSON value, not looked into.
+    struct Opaque: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+    struct Brief: Decodable {
+        var tickets: Int
+        var previous: Int?
+        var span: String
+        var sameDayLastWeek: Int?
+        var problems: [Problem]
+        var hotspots: [Hotspot]
+        var overdue: [Opaque]?
     }
 }
