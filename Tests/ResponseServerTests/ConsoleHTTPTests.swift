@@ -28,7 +28,7 @@ struct ConsoleHTTPTests {
             #expect(reply.status == .forbidden)
             reply = try await h.send(.post, "/api/v1/knowledge", token: admin, json: ["title": " ", "body": "", "categories": ["nope"]])
             #expect(reply.status == .unprocessableContent || reply.status == .badRequest, "\(reply.status)")
-            let fields = Set(((reply.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String })
+            let fields = Set(try reply.decode(ProblemView.self).fields)
             #expect(fields == ["title", "body", "categories[0]"])
 
             reply = try await h.send(.post, "/api/v1/knowledge", token: admin, json: [
@@ -36,48 +36,48 @@ struct ConsoleHTTPTests {
                 "body": "晚22时至次日6时禁止产生噪声的建筑施工。Noisy construction is banned from 22:00 to 06:00.",
             ])
             #expect(reply.status == .created, "\(reply.text)")
-            let id = try #require(reply.json["id"] as? String)
+            let id = try reply.decode(ArticleView.self).id
             reply = try await h.send(.post, "/api/v1/knowledge", token: admin, json: [
                 "title": "停水通知 Water outages", "body": "计划停水提前24小时公告。Planned outages are announced a day ahead.",
             ])
-            let water = try #require(reply.json["id"] as? String)
+            let water = try reply.decode(ArticleView.self).id
             reply = try await h.send(.post, "/api/v1/knowledge", token: admin, json: [
                 "title": "旧的施工公告 Old construction notice", "body": "已过期的施工噪音答复。", "validUntil": "2020-01-01T00:00:00Z",
             ])
-            let expired = try #require(reply.json["id"] as? String)
+            let expired = try reply.decode(ArticleView.self).id
 
             // Chinese by character pairs, English by words (plural folded), best first.
             reply = try await h.send(.get, "/api/v1/knowledge?q=%E6%96%BD%E5%B7%A5%E5%99%AA%E9%9F%B3", token: agent)  // 施工噪音
-            #expect(reply.array.map { $0["id"] as? String } == [id])
+            #expect(try reply.decode([ArticleView].self).map(\.id) == [id])
             reply = try await h.send(.get, "/api/v1/knowledge?q=outage", token: agent)
-            #expect(reply.array.first?["id"] as? String == water)
+            #expect(try reply.decode([ArticleView].self).first?.id == water)
             reply = try await h.send(.get, "/api/v1/knowledge?q=%E6%96%BD%E5%B7%A5&expired=true", token: agent)  // 施工
-            #expect(Set(reply.array.compactMap { $0["id"] as? String }) == [id, expired])
-            #expect(reply.array.first { $0["id"] as? String == expired }?["valid"] as? Bool == false)
+            #expect(Set(try reply.decode([ArticleView].self).map(\.id)) == [id, expired])
+            #expect(try reply.decode([ArticleView].self).first { $0.id == expired }?.valid == false)
             // A category filter keeps the article of that category (or of none).
             reply = try await h.send(.get, "/api/v1/knowledge?q=construction&category=01.01.01", token: agent)
-            #expect(reply.array.map { $0["id"] as? String } == [id])
+            #expect(try reply.decode([ArticleView].self).map(\.id) == [id])
             // The public search shows only valid articles, without login.
             reply = try await h.send(.get, "/api/v1/public/knowledge?q=%E6%96%BD%E5%B7%A5")
             #expect(reply.status == .ok)
-            #expect(reply.array.map { $0["id"] as? String } == [id])
+            #expect(try reply.decode([ArticleView].self).map(\.id) == [id])
 
             // Answering a consultation with the article counts one use; an edit keeps the count.
             let filed = try await h.fileTicket(agent, ["kind": "consultation", "title": "晚上几点后不能施工？"])
-            let number = try #require(filed.json["number"] as? String)
+            let number = try filed.decode(TicketView.self).number
             reply = try await h.act(number, "answer", agent, ["text": "晚22时后禁止。", "article": "missing"])
             #expect(reply.status == .unprocessableContent || reply.status == .badRequest)
             reply = try await h.act(number, "answer", agent, ["text": "晚22时后禁止。", "article": id])
-            #expect(reply.json["status"] as? String == "answered", "\(reply.text)")
+            #expect(try reply.decode(TicketView.self).status == "answered", "\(reply.text)")
             // A refused answer (the ticket is already answered) uses no article: counted in the answer's transaction.
             #expect(try await h.act(number, "answer", agent, ["text": "again", "article": id]).status == .conflict)
             reply = try await h.send(.put, "/api/v1/knowledge/\(id)", token: admin, json: ["title": "施工噪音 Construction noise", "body": "修订后的答复。"])
             #expect(reply.status == .ok)
-            #expect(reply.json["uses"] as? Int == 1)
+            #expect(try reply.decode(ArticleView.self).uses == 1)
             reply = try await h.send(.get, "/api/v1/knowledge", token: agent)
-            #expect(reply.array.first?["id"] as? String == id, "the list is most used first")
+            #expect(try reply.decode([ArticleView].self).first?.id == id, "the list is most used first")
             reply = try await h.send(.get, "/api/v1/knowledge?q=%E4%BF%AE%E8%AE%A2", token: agent)  // 修订: the index was rebuilt
-            #expect(reply.array.map { $0["id"] as? String } == [id])
+            #expect(try reply.decode([ArticleView].self).map(\.id) == [id])
             #expect(try await h.send(.delete, "/api/v1/knowledge/\(water)", token: admin).status == .ok)
             #expect(try await h.send(.get, "/api/v1/knowledge/\(water)", token: agent).status == .notFound)
             #expect(try await h.send(.delete, "/api/v1/knowledge/\(water)", token: admin).status == .notFound)
@@ -296,13 +296,14 @@ struct ConsoleHTTPTests {
         try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent"), dispatcher = try await h.login("dispatcher")
             let handler = try await h.login("handler"), other = try await h.login("handler2")
-            let number = try #require(try await h.fileTicket(agent, ["categoryCode": NSNull()]).json["number"] as? String)
+            let number = try await h.fileTicket(agent, ["categoryCode": NSNull()]).decode(TicketView.self).number
             try h.must(await h.act(number, "dispatch", dispatcher, ["leadUnit": "cy-01"]))
             let mine = try await h.send(.get, "/api/v1/tickets/\(number)", token: handler)
-            #expect(Set(mine.json["yourActions"] as? [String] ?? []).isSuperset(of: ["accept", "return"]))
-            #expect(!(mine.json["yourActions"] as? [String] ?? []).contains("dispatch"))
+            let mineActions = try #require(try mine.decode(TicketView.self).yourActions)
+            #expect(Set(mineActions).isSuperset(of: ["accept", "return"]))
+            #expect(!mineActions.contains("dispatch"))
             let theirs = try await h.send(.get, "/api/v1/tickets/\(number)", token: dispatcher)
-            #expect(!(theirs.json["yourActions"] as? [String] ?? []).contains("accept"))
+            #expect(try #require(try theirs.decode(TicketView.self).yourActions).contains("accept") == false)
             #expect(try await h.send(.get, "/api/v1/tickets/\(number)", token: other).status == .notFound)
         }
     }
@@ -400,17 +401,18 @@ struct OpenDataHTTPTests {
         try await ServerHarness.run(engine) { h in
             let agent = try await h.login("agent")
             var numbers: [String] = []
-            for i in 0..<5 { numbers.append(try #require(try await h.fileTicket(agent, ["title": "测试 \(i)"]).json["number"] as? String)) }
+            for i in 0..<5 { numbers.append(try await h.fileTicket(agent, ["title": "测试 \(i)"]).decode(TicketView.self).number) }
             let today = DayKeys(identifier: h.tenant.timeZone).key(Date())
             var reply = try await h.send(.get, "/api/v1/public/open-data?from=\(today)&limit=2")
             #expect(reply.status == .ok, "\(reply.text)")
-            var seen = ((reply.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["unique_key"] as? String }
+            var page = try reply.decode(ItemPage<PublicRecord>.self)
+            var seen = page.items.map(\.uniqueKey)
             #expect(seen.count == 2)
             #expect(!reply.text.contains("李四") && !reply.text.contains("13912345678") && !reply.text.contains("li@example.com"))
-            #expect(((reply.json["items"] as? [[String: Any]])?.first?["latitude"] as? Double) == 39.91)
-            while let next = reply.json["next"] as? String {
-                reply = try await h.send(.get, "/api/v1/public/open-data?from=\(today)&limit=2&after=\(next)")
-                seen += ((reply.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["unique_key"] as? String }
+            #expect(page.items.first?.latitude == 39.91)
+            while let next = page.next {
+                page = try await h.send(.get, "/api/v1/public/open-data?from=\(today)&limit=2&after=\(next)").decode(ItemPage<PublicRecord>.self)
+                seen += page.items.map(\.uniqueKey)
             }
             #expect(seen == numbers, "every ticket once, in filing order")
             reply = try await h.send(.get, "/api/v1/public/open-data?from=\(today)&format=csv")
@@ -419,10 +421,17 @@ struct OpenDataHTTPTests {
             #expect(lines.first == Substring(PublicRecord.columns.joined(separator: ",")))
             #expect(lines.count == 6)
             // Yesterday (the default) holds none of them; bad days are refused.
-            #expect((try await h.send(.get, "/api/v1/public/open-data").json["items"] as? [Any])?.isEmpty == true)
+            #expect(try await h.send(.get, "/api/v1/public/open-data").decode(ItemPage<PublicRecord>.self).items.isEmpty)
             #expect(try await h.send(.get, "/api/v1/public/open-data?from=2026-02-30").status == .badRequest)
             #expect(try await h.send(.get, "/api/v1/public/open-data?from=2026-13-01").status == .badRequest)
             #expect(try await h.send(.get, "/api/v1/public/open-data?from=\(today)&to=\(today)").status == .badRequest)
         }
     }
+}
+
+/// A knowledge-base article as the API answers it.
+struct ArticleView: Decodable {
+    var id: String
+    var valid: Bool?
+    var uses: Int?
 }

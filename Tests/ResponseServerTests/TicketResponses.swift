@@ -40,6 +40,8 @@ struct TicketView: Decodable {
     var version: Int?
     var returnCount: Int?
     var allowedActions: [String]?
+    /// What the caller may do now (the access rule applied).
+    var yourActions: [String]?
     var complainant: Contact?
 
     /// The payload of the first event of `type`.
