@@ -60,6 +60,16 @@ struct GeoIndexTests {
         #expect(GeoIndex(layers: [other]).locate(second, level: "d")?.key == "c")
     }
 
+    @Test("a feature without coordinates is no place and does not stop the layer (found by fuzzing)")
+    func featureWithoutCoordinates() throws {
+        let layer = try GeoLayer.parse(Data(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"e"},"geometry":{"type":"MultiPolygon","coordinates":[]}}]}"#.utf8),
+                                       level: "d", keyProperty: "code")
+        #expect(GeoIndex(layers: [layer]).locate(GeoPoint(latitude: 39.9, longitude: 116.4)).isEmpty)
+        let mixed = try GeoLayer.parse(Data(Self.squares.utf8), level: "d", keyProperty: "code")
+        let index = GeoIndex(layers: [GeoLayer(level: "d", regions: layer.regions + mixed.regions)])
+        #expect(index.locate(GeoPoint(latitude: 0.2, longitude: 0.2)).map(\.key) == ["left"])
+    }
+
     @Test("invalid GeoJSON is refused with the feature named")
     func invalid() {
         let cases: [(String, String)] = [

@@ -68,7 +68,7 @@ struct LayerGrid: Sendable {
         // cell border belongs to both cells).
         var cellEdges = [[Int32: [SIMD4<Double>]]](repeating: [:], count: f.columns * f.rows)
         var cellRegions = [Set<Int32>](repeating: [], count: f.columns * f.rows)
-        for (r, region) in regions.enumerated() {
+        for (r, region) in regions.enumerated() where !regionBounds[r].isEmpty {
             let rb = regionBounds[r]
             let (c0, r0) = Self.cell(of: GeoPoint(latitude: rb.minLatitude, longitude: rb.minLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
             let (c1, r1) = Self.cell(of: GeoPoint(latitude: rb.maxLatitude, longitude: rb.maxLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
@@ -96,7 +96,7 @@ struct LayerGrid: Sendable {
     private static func centresInside(_ regions: [GeoRegion], _ regionBounds: [GeoBounds], _ f: Frame) -> [Set<Int32>] {
         // Whether each cell centre is inside each region: one scanline per row and region.
         var centreInside = [Set<Int32>](repeating: [], count: f.columns * f.rows)
-        for (r, region) in regions.enumerated() {
+        for (r, region) in regions.enumerated() where !regionBounds[r].isEmpty {
             let rb = regionBounds[r]
             let (_, r0) = Self.cell(of: GeoPoint(latitude: rb.minLatitude, longitude: rb.minLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
             let (_, r1) = Self.cell(of: GeoPoint(latitude: rb.maxLatitude, longitude: rb.maxLongitude), f.bounds, f.width, f.height, f.columns, f.rows)
@@ -107,8 +107,8 @@ struct LayerGrid: Sendable {
                     let yLo = min(a.latitude, b.latitude), yHi = max(a.latitude, b.latitude)
                     // One row more each way: an end exactly on a row's centre can round out of
                     // the range (found by fuzzing); the half-open test below decides.
-                    let first = max(r0, Int(((yLo - f.bounds.minLatitude) / f.height - 0.5).rounded(.up)) - 1)
-                    let last = min(r1, Int(((yHi - f.bounds.minLatitude) / f.height - 0.5).rounded(.down)) + 1)
+                    let first = max(r0, Self.clamped(((yLo - f.bounds.minLatitude) / f.height - 0.5).rounded(.up), r0, r1) - 1)
+                    let last = min(r1, Self.clamped(((yHi - f.bounds.minLatitude) / f.height - 0.5).rounded(.down), r0, r1) + 1)
                     guard first <= last else { continue }
                     for row in first...last {
                         let y = f.bounds.minLatitude + (Double(row) + 0.5) * f.height
@@ -196,9 +196,14 @@ struct LayerGrid: Sendable {
     }
 
     private static func cell(of p: GeoPoint, _ b: GeoBounds, _ w: Double, _ h: Double, _ columns: Int, _ rows: Int) -> (Int, Int) {
-        let col = min(columns - 1, max(0, Int((p.longitude - b.minLongitude) / w)))
-        let row = min(rows - 1, max(0, Int((p.latitude - b.minLatitude) / h)))
-        return (col, row)
+        (clamped((p.longitude - b.minLongitude) / w, 0, columns - 1), clamped((p.latitude - b.minLatitude) / h, 0, rows - 1))
+    }
+
+    /// `v` as an index in `lo...hi`; a value that is not finite (a region with no points, a
+    /// coordinate out of range) never traps (found by the geojson fuzz target).
+    private static func clamped(_ v: Double, _ lo: Int, _ hi: Int) -> Int {
+        guard !v.isNaN else { return lo }
+        return Int(min(Double(hi), max(Double(lo), v)))
     }
 
     /// Whether the segment meets the closed cell rectangle (Liang–Barsky clipping), so long
